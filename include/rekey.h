@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* The rekey command: its request and the meaning of its reply. */
+#ifndef REKEY_H
+#define REKEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "args.h"
+
+struct rekey_result {
+	int success; /* success=yes, exactly (case-sensitive) */
+	const uint8_t *errmsg; /* NULL when absent; aliases the reply */
+	size_t errmsg_len;
+};
+
+/* Encode the rekey request of A into MEM; frame length or -errno. */
+long rekey_request(const struct args *a, uint8_t *mem, size_t cap);
+/* Read the verdict from a validated reply body; 0, or -EBADMSG with *WHY
+ * when a top-level key the verdict depends on is given twice. */
+int rekey_result(const uint8_t *body, size_t len, struct rekey_result *res,
+		 const char **why);
+/* swanctl's human lines: success on OUT, failure (escaped) on ERR. */
+void rekey_print(const struct rekey_result *res, FILE *out, FILE *err);
+
+#endif

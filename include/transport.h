@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* Transport: one stream connection to charon under one overall deadline. */
+#ifndef TRANSPORT_H
+#define TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct endpoint {
+	int unix_path; /* 1: unix://PATH, 0: tcp://HOST:PORT */
+	char host[256]; /* socket path, or host name/address without brackets */
+	char port[6];
+};
+
+struct transport {
+	int fd;
+	int64_t deadline_ms; /* CLOCK_MONOTONIC milliseconds, or -1: none */
+	size_t frame_len; /* announced length of the last frame read */
+	size_t frame_got; /* bytes of it received, for diagnostics */
+};
+
+/* Parse URI; 0, -EINVAL (bad syntax or scheme), -ENAMETOOLONG (path). */
+int transport_parse_uri(const char *uri, struct endpoint *ep);
+/* Start the deadline TIMEOUT_MS from now (0: none) and connect; 0 or
+ * -errno (-EADDRNOTAVAIL: host unknown, -ETIMEDOUT). */
+int transport_connect(struct transport *t, const struct endpoint *ep,
+		      int timeout_ms);
+/* Write the whole buffer; 0 or -errno.  Never raises SIGPIPE. */
+int transport_send(struct transport *t, const uint8_t *buf, size_t len);
+/* Read one frame body into BUF (CAP bytes); 0 and *LEN, or -ECONNRESET
+ * (closed at a frame boundary), -EPIPE (closed inside a frame), -EMSGSIZE
+ * (length over the cap, nothing read), -EBADMSG (zero length),
+ * -ETIMEDOUT, -errno. */
+int transport_recv(struct transport *t, uint8_t *buf, size_t cap,
+		   size_t *len);
+void transport_close(struct transport *t);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* VICI message codec: a bounded encoder and a strict pull decoder. */
+#ifndef VICI_H
+#define VICI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Encoder over caller-owned memory.  Each put either succeeds completely or
+ * leaves the buffer as it was and records a sticky error, so a sequence of
+ * puts is checked once, by vici_end().
+ */
+struct vici_buf {
+	uint8_t *data;
+	size_t len;
+	size_t cap;
+	int err; /* 0 or the first negative errno of a failed put */
+	int depth; /* open sections, to refuse an unbalanced message */
+	int in_list;
+};
+
+/* Start a frame of packet type TYPE; NAME is required for named types. */
+void vici_begin(struct vici_buf *b, uint8_t *mem, size_t cap, int type,
+		const char *name);
+void vici_put_section(struct vici_buf *b, const char *name);
+void vici_put_section_end(struct vici_buf *b);
+void vici_put_kv(struct vici_buf *b, const char *name, const void *value,
+		 size_t len);
+void vici_put_list(struct vici_buf *b, const char *name);
+void vici_put_item(struct vici_buf *b, const void *value, size_t len);
+void vici_put_list_end(struct vici_buf *b);
+/* Fill in the length prefix; returns the frame size or the sticky error. */
+long vici_end(struct vici_buf *b);
+
+/* A received frame split into its parts; pointers alias the frame. */
+struct vici_packet_view {
+	int type;
+	const uint8_t *name; /* NULL unless the type carries a name */
+	size_t name_len;
+	const uint8_t *body;
+	size_t body_len;
+};
+
+/* Split a frame body (without length prefix); 0 or -EBADMSG/-EPROTO. */
+int vici_packet_parse(const uint8_t *frame, size_t len,
+		      struct vici_packet_view *p);
+
+struct vici_elem {
+	int type; /* enum vici_element */
+	const uint8_t *name; /* section, key and list names */
+	size_t name_len;
+	const uint8_t *value; /* key values and list items */
+	size_t value_len;
+};
+
+/* Pull decoder over a message body; it owns nothing. */
+struct vici_reader {
+	const uint8_t *pos;
+	const uint8_t *end;
+	int depth;
+	int in_list;
+	const char *why; /* what was wrong, after a negative return */
+};
+
+void vici_reader_init(struct vici_reader *r, const uint8_t *body, size_t len);
+/* 1 and an element in *E, 0 at a well-formed end, or -EBADMSG with r->why. */
+int vici_next(struct vici_reader *r, struct vici_elem *e);
+/* Walk the whole body once; 0 if it is well formed, else as vici_next. */
+int vici_validate(const uint8_t *body, size_t len, const char **why);
+
+#endif

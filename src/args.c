@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: MIT
+/* Command line parser: getopt_long's syntax, swanctl's command model. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "vici_wire.h"
+
+enum opt_id {
+	OPT_URI,
+	OPT_TIMEOUT,
+	OPT_DEBUG,
+	OPT_OPTIONS,
+	OPT_REKEY,
+	OPT_VERSION,
+	OPT_HELP,
+	OPT_OTHER_COMMAND,
+	OPT_CHILD,
+	OPT_IKE,
+	OPT_CHILD_ID,
+	OPT_IKE_ID,
+	OPT_REAUTH,
+	OPT_RAW,
+	OPT_PRETTY,
+	OPT_JSON,
+	OPT_WAIT,
+	OPT_DAEMON,
+	OPT_END,
+};
+
+struct opt {
+	const char *name;
+	char short_name;
+	char has_arg;
+	enum opt_id id;
+};
+
+static const struct opt global_opts[] = {
+	{ "uri", 'u', 1, OPT_URI },
+	{ "timeout", 0, 1, OPT_TIMEOUT },
+	{ "debug", 'v', 1, OPT_DEBUG },
+	{ "options", '+', 1, OPT_OPTIONS },
+	{ NULL, 0, 0, OPT_END },
+};
+
+/* Commands, including strongSwan swanctl's that this client lacks. */
+static const struct opt command_opts[] = {
+	{ "rekey", 'R', 0, OPT_REKEY },
+	{ "version", 'V', 0, OPT_VERSION },
+	{ "help", 'h', 0, OPT_HELP },
+	{ "list-sas", 'l', 0, OPT_OTHER_COMMAND },
+	{ "counters", 'C', 0, OPT_OTHER_COMMAND },
+	{ "initiate", 'i', 0, OPT_OTHER_COMMAND },
+	{ "terminate", 't', 0, OPT_OTHER_COMMAND },
+	{ "redirect", 'd', 0, OPT_OTHER_COMMAND },
+	{ "uninstall", 0, 0, OPT_OTHER_COMMAND },
+	{ "install", 'p', 0, OPT_OTHER_COMMAND },
+	{ "monitor-sa", 'm', 0, OPT_OTHER_COMMAND },
+	{ "list-pols", 'P', 0, OPT_OTHER_COMMAND },
+	{ "list-authorities", 'B', 0, OPT_OTHER_COMMAND },
+	{ "list-conns", 'L', 0, OPT_OTHER_COMMAND },
+	{ "list-certs", 'x', 0, OPT_OTHER_COMMAND },
+	{ "list-pools", 'A', 0, OPT_OTHER_COMMAND },
+	{ "flush-certs", 'f', 0, OPT_OTHER_COMMAND },
+	{ "load-all", 'q', 0, OPT_OTHER_COMMAND },
+	{ "load-authorities", 'b', 0, OPT_OTHER_COMMAND },
+	{ "load-conns", 'c', 0, OPT_OTHER_COMMAND },
+	{ "load-creds", 's', 0, OPT_OTHER_COMMAND },
+	{ "load-pools", 'a', 0, OPT_OTHER_COMMAND },
+	{ "log", 'T', 0, OPT_OTHER_COMMAND },
+	{ "reload-settings", 'r', 0, OPT_OTHER_COMMAND },
+	{ "stats", 'S', 0, OPT_OTHER_COMMAND },
+	{ NULL, 0, 0, OPT_END },
+};
+
+static const struct opt rekey_opts[] = {
+	{ "child", 'c', 1, OPT_CHILD },
+	{ "ike", 'i', 1, OPT_IKE },
+	{ "child-id", 'C', 1, OPT_CHILD_ID },
+	{ "ike-id", 'I', 1, OPT_IKE_ID },
+	{ "reauth", 'a', 0, OPT_REAUTH },
+	{ "raw", 'r', 0, OPT_RAW },
+	{ "pretty", 'P', 0, OPT_PRETTY },
+	{ "json", 0, 0, OPT_JSON },
+	{ "wait", 0, 0, OPT_WAIT },
+	{ "help", 'h', 0, OPT_HELP },
+	{ NULL, 0, 0, OPT_END },
+};
+
+static const struct opt version_opts[] = {
+	{ "daemon", 'd', 0, OPT_DAEMON },
+	{ "help", 'h', 0, OPT_HELP },
+	{ NULL, 0, 0, OPT_END },
+};
+
+struct parser {
+	struct args *a;
+	char *msg;
+	size_t msg_size;
+	const char *selector_opt; /* long name of the selector given */
+	int raw, pretty, json;
+};
+
+static int error(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->msg, p->msg_size, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* The option sets in force: globals, plus the chosen command's options. */
+static const struct opt *local_opts(const struct args *a)
+{
+	switch (a->command) {
+	case COMMAND_REKEY:
+		return rekey_opts;
+	case COMMAND_VERSION:
+		return version_opts;
+	case COMMAND_NONE:
+		return command_opts;
+	default:
+		return NULL;
+	}
+}
+
+static const struct opt *find_short(const struct args *a, char c)
+{
+	const struct opt *sets[] = { global_opts, local_opts(a) };
+
+	for (size_t s = 0; s < 2; s++)
+		for (const struct opt *o = sets[s]; o && o->name; o++)
+			if (o->short_name == c)
+				return o;
+	return NULL;
+}
+
+/* Exact name, else a unique prefix; *AMBIGUOUS is set on a tie. */
+static const struct opt *find_long(const struct args *a, const char *name,
+				   size_t len, int *ambiguous)
+{
+	const struct opt *sets[] = { global_opts, local_opts(a) };
+	const struct opt *hit = NULL;
+
+	*ambiguous = 0;
+	for (size_t s = 0; s < 2; s++)
+		for (const struct opt *o = sets[s]; o && o->name; o++) {
+			if (strncmp(o->name, name, len))
+				continue;
+			if (o->name[len] == '\0')
+				return o;
+			if (hit && hit->id != o->id)
+				*ambiguous = 1;
+			hit = o;
+		}
+	return *ambiguous ? NULL : hit;
+}
+
+static int parse_id(struct parser *p, const char *opt, const char *s)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9' && i < 11; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	if (i == 0 || s[i] || v == 0 || v > UINT32_MAX)
+		return error(p,
+			     "invalid %s '%s': expected a unique id from 1 "
+			     "to 4294967295",
+			     opt, s);
+	p->a->id = (uint32_t)v;
+	return 0;
+}
+
+/* Seconds with up to three decimals; a tiny nonzero value rounds up. */
+static int parse_timeout(struct parser *p, const char *s)
+{
+	long ms = 0;
+	size_t i, f;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (i >= 7)
+			goto bad;
+		ms = ms * 10 + (s[i] - '0');
+	}
+	ms *= 1000;
+	if (s[i] == '.') {
+		long scale = 100, rest = 0;
+
+		for (f = ++i; s[i] >= '0' && s[i] <= '9'; i++, scale /= 10) {
+			if (scale)
+				ms += (s[i] - '0') * scale;
+			else
+				rest |= s[i] - '0';
+		}
+		if (i == f)
+			goto bad;
+		if (rest && ms == 0)
+			ms = 1;
+	}
+	if (i == 0 || s[i])
+		goto bad;
+	p->a->timeout_ms = (int)ms;
+	return 0;
+bad:
+	return error(p,
+		     "invalid --timeout '%s': expected seconds, for "
+		     "example 2.5, or 0 for no limit",
+		     s);
+}
+
+static int parse_debug(struct parser *p, const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || *end || v < -1 || v > 4)
+		return error(p, "invalid --debug '%s': expected a level from -1 to 4",
+			     s);
+	p->a->debug = (int)v;
+	return 0;
+}
+
+static int set_selector(struct parser *p, const struct opt *o,
+			const char *spelled, const char *val)
+{
+	static const enum selector map[] = {
+		[OPT_CHILD] = SELECTOR_CHILD,
+		[OPT_IKE] = SELECTOR_IKE,
+		[OPT_CHILD_ID] = SELECTOR_CHILD_ID,
+		[OPT_IKE_ID] = SELECTOR_IKE_ID,
+	};
+	struct args *a = p->a;
+
+	if (a->selector == map[o->id])
+		return error(p, "%s given twice: give exactly one selector",
+			     spelled);
+	if (a->selector != SELECTOR_NONE)
+		return error(p, "--%s and %s given: give exactly one selector",
+			     p->selector_opt, spelled);
+	a->selector = map[o->id];
+	p->selector_opt = o->name;
+	if (o->id == OPT_CHILD_ID || o->id == OPT_IKE_ID)
+		return parse_id(p, spelled, val);
+	if (val[0] == '\0')
+		return error(p, "%s needs a non-empty name", spelled);
+	if (strlen(val) > VICI_MAX_VALUE)
+		return error(p, "%s name is longer than %u bytes", spelled,
+			     VICI_MAX_VALUE);
+	a->name = val;
+	return 0;
+}
+
+static int read_options(struct parser *p, const char *path);
+
+static int apply(struct parser *p, const struct opt *o, const char *spelled,
+		 const char *val)
+{
+	struct args *a = p->a;
+
+	switch (o->id) {
+	case OPT_URI:
+		a->uri = val;
+		return 0;
+	case OPT_TIMEOUT:
+		return parse_timeout(p, val);
+	case OPT_DEBUG:
+		return parse_debug(p, val);
+	case OPT_OPTIONS:
+		return read_options(p, val);
+	case OPT_REKEY:
+		a->command = COMMAND_REKEY;
+		return 0;
+	case OPT_VERSION:
+		a->command = COMMAND_VERSION;
+		return 0;
+	case OPT_HELP:
+		if (a->command == COMMAND_NONE)
+			a->command = COMMAND_HELP;
+		else
+			a->help = 1;
+		return 0;
+	case OPT_OTHER_COMMAND:
+		return error(p, "--%s is not implemented by this client, only "
+				"--rekey",
+			     o->name);
+	case OPT_CHILD:
+	case OPT_IKE:
+	case OPT_CHILD_ID:
+	case OPT_IKE_ID:
+		return set_selector(p, o, spelled, val);
+	case OPT_REAUTH:
+		a->reauth = 1;
+		return 0;
+	case OPT_RAW:
+		p->raw = 1;
+		return 0;
+	case OPT_PRETTY:
+		p->pretty = 1;
+		return 0;
+	case OPT_JSON:
+		p->json = 1;
+		return 0;
+	case OPT_WAIT:
+		return error(p, "--wait is not implemented yet");
+	case OPT_DAEMON:
+		a->daemon = 1;
+		return 0;
+	case OPT_END:
+		break;
+	}
+	return error(p, "internal error: unhandled option");
+}
+
+static int parse_long(struct parser *p, char *arg, int argc, char **argv,
+		      int *i)
+{
+	char *name = arg + 2, *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	char spelled[40];
+	const struct opt *o;
+	int ambiguous;
+
+	o = find_long(p->a, name, len, &ambiguous);
+	if (!o && ambiguous)
+		return error(p, "option '--%.*s' is ambiguous", (int)len, name);
+	if (!o)
+		return error(p, "unrecognized option '--%.*s'", (int)len, name);
+	snprintf(spelled, sizeof(spelled), "--%s", o->name);
+	if (!o->has_arg) {
+		if (eq)
+			return error(p, "option '%s' doesn't allow an argument",
+				     spelled);
+		return apply(p, o, spelled, NULL);
+	}
+	if (eq)
+		return apply(p, o, spelled, eq + 1);
+	if (*i + 1 >= argc)
+		return error(p, "option '%s' requires an argument", spelled);
+	return apply(p, o, spelled, argv[++*i]);
+}
+
+/* One or more bundled short options, getopt style: -ar, -cNAME, -c NAME. */
+static int parse_short(struct parser *p, char *arg, int argc, char **argv,
+		       int *i)
+{
+	for (char *c = arg + 1; *c; c++) {
+		const struct opt *o = find_short(p->a, *c);
+		char spelled[40];
+		int rc;
+
+		if (!o)
+			return error(p, "invalid option -- '%c'", *c);
+		snprintf(spelled, sizeof(spelled), "--%s", o->name);
+		if (!o->has_arg) {
+			rc = apply(p, o, spelled, NULL);
+		} else if (c[1]) {
+			return apply(p, o, spelled, c + 1);
+		} else {
+			if (*i + 1 >= argc)
+				return error(p, "option '%s' requires an argument",
+					     spelled);
+			return apply(p, o, spelled, argv[++*i]);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_words(struct parser *p, int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		char *arg = argv[i];
+		int rc;
+
+		if (arg[0] != '-' || arg[1] == '\0')
+			return error(p, "unexpected argument '%s'", arg);
+		if (arg[1] == '-' && arg[2] == '\0')
+			return error(p, "unexpected argument '--'");
+		if (arg[1] == '-')
+			rc = parse_long(p, arg, argc, argv, &i);
+		else
+			rc = parse_short(p, arg, argc, argv, &i);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Split TEXT in place into words: blanks separate, '#' starts a comment,
+ * double quotes keep blanks.  Returns the word count or -1 if unbalanced. */
+static int split_words(char *text, char **words, int max)
+{
+	int n = 0;
+	char *r = text, *w = text;
+
+	while (*r) {
+		int quoted = 0;
+
+		while (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r')
+			r++;
+		if (*r == '#') {
+			while (*r && *r != '\n')
+				r++;
+			continue;
+		}
+		if (!*r)
+			break;
+		if (n == max)
+			return -1;
+		words[n++] = w;
+		for (; *r && (quoted || !strchr(" \t\r\n", *r)); r++) {
+			if (*r == '"')
+				quoted = !quoted;
+			else
+				*w++ = *r;
+		}
+		if (quoted)
+			return -1;
+		if (*r)
+			r++;
+		*w++ = '\0';
+	}
+	return n;
+}
+
+#define OPTIONS_FILE_MAX 65536
+#define OPTIONS_WORDS_MAX 256
+
+static int read_options(struct parser *p, const char *path)
+{
+	struct args *a = p->a;
+	ssize_t n, total = 0;
+	int fd, count;
+
+	if (a->file_text)
+		return error(p, "--options may be given only once");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error(p, "cannot read options file '%s': %s", path,
+			     strerror(errno));
+	a->file_text = malloc(OPTIONS_FILE_MAX + 1);
+	a->file_argv = malloc(OPTIONS_WORDS_MAX * sizeof(char *));
+	if (!a->file_text || !a->file_argv) {
+		close(fd);
+		return error(p, "out of memory");
+	}
+	while ((n = read(fd, a->file_text + total,
+			 (size_t)(OPTIONS_FILE_MAX + 1 - total))) > 0)
+		total += n;
+	close(fd);
+	if (n < 0)
+		return error(p, "cannot read options file '%s': %s", path,
+			     strerror(errno));
+	if (total > OPTIONS_FILE_MAX)
+		return error(p, "options file '%s' is larger than %d bytes",
+			     path, OPTIONS_FILE_MAX);
+	a->file_text[total] = '\0';
+	count = split_words(a->file_text, a->file_argv, OPTIONS_WORDS_MAX);
+	if (count < 0)
+		return error(p,
+			     "options file '%s': unbalanced quote or more than "
+			     "%d words",
+			     path, OPTIONS_WORDS_MAX);
+	return parse_words(p, count, a->file_argv);
+}
+
+static int check(struct parser *p)
+{
+	struct args *a = p->a;
+
+	if (a->command == COMMAND_NONE)
+		return error(p, "no command given");
+	if (a->help || a->command != COMMAND_REKEY)
+		return 0;
+	if (a->selector == SELECTOR_NONE)
+		return error(p, "--rekey needs a selector: --child, --ike, "
+				"--child-id or --ike-id");
+	if (a->reauth &&
+	    (a->selector == SELECTOR_CHILD || a->selector == SELECTOR_CHILD_ID))
+		return error(p, "--reauth applies to IKE_SAs: use it with --ike "
+				"or --ike-id, not --%s",
+			     p->selector_opt);
+	if (p->json && (p->raw || p->pretty))
+		return error(p, "--json cannot be combined with %s",
+			     p->raw ? "--raw" : "--pretty");
+	if (p->json)
+		a->output = OUTPUT_JSON;
+	else if (p->pretty)
+		a->output = OUTPUT_PRETTY;
+	else if (p->raw)
+		a->output = OUTPUT_RAW;
+	return 0;
+}
+
+int args_parse(struct args *a, int argc, char **argv, char *msg,
+	       size_t msg_size)
+{
+	struct parser p = { .a = a, .msg = msg, .msg_size = msg_size };
+	int rc;
+
+	*a = (struct args){ .uri = NULL, .timeout_ms = ARGS_DEFAULT_TIMEOUT_MS,
+			    .debug = 1 };
+	msg[0] = '\0';
+	rc = parse_words(&p, argc - 1, argv + 1);
+	if (rc)
+		return rc;
+	return check(&p);
+}
+
+void args_free(struct args *a)
+{
+	free(a->file_text);
+	free(a->file_argv);
+	a->file_text = NULL;
+	a->file_argv = NULL;
+}
+
+const char *args_selector_key(enum selector s)
+{
+	static const char *const keys[] = {
+		[SELECTOR_CHILD] = "child",
+		[SELECTOR_IKE] = "ike",
+		[SELECTOR_CHILD_ID] = "child-id",
+		[SELECTOR_IKE_ID] = "ike-id",
+	};
+
+	return s == SELECTOR_NONE ? NULL : keys[s];
+}

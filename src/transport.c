@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/* Unix and TCP stream transport with one deadline kept by poll(). */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "transport.h"
+#include "vici_wire.h"
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait for EVENTS on the socket until the deadline; 0 or -ETIMEDOUT. */
+static int wait_for(struct transport *t, short events)
+{
+	struct pollfd pfd = { .fd = t->fd, .events = events };
+
+	for (;;) {
+		int left = -1, rc;
+
+		if (t->deadline_ms >= 0) {
+			int64_t d = t->deadline_ms - now_ms();
+
+			if (d <= 0)
+				return -ETIMEDOUT;
+			left = d > 1000000 ? 1000000 : (int)d;
+		}
+		rc = poll(&pfd, 1, left);
+		if (rc > 0)
+			return 0;
+		if (rc < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+int transport_parse_uri(const char *uri, struct endpoint *ep)
+{
+	const char *rest, *colon, *p;
+	size_t hlen;
+
+	*ep = (struct endpoint){ 0 };
+	if (!strncmp(uri, "unix://", 7)) {
+		struct sockaddr_un sun;
+
+		rest = uri + 7;
+		if (!*rest)
+			return -EINVAL;
+		if (strlen(rest) >= sizeof(sun.sun_path))
+			return -ENAMETOOLONG;
+		ep->unix_path = 1;
+		strcpy(ep->host, rest); /* length checked against sun_path */
+		return 0;
+	}
+	if (strncmp(uri, "tcp://", 6))
+		return -EINVAL;
+	rest = uri + 6;
+	if (*rest == '[') {
+		const char *close = strchr(rest, ']');
+
+		if (!close || close[1] != ':')
+			return -EINVAL;
+		rest++;
+		hlen = (size_t)(close - rest);
+		colon = close + 1;
+	} else {
+		colon = strrchr(rest, ':');
+		if (!colon || memchr(rest, ':', (size_t)(colon - rest)))
+			return -EINVAL;
+		hlen = (size_t)(colon - rest);
+	}
+	if (hlen == 0 || hlen >= sizeof(ep->host))
+		return -EINVAL;
+	for (p = colon + 1; *p >= '0' && *p <= '9'; p++)
+		;
+	if (*p || p == colon + 1 || p - colon - 1 > 5 ||
+	    atoi(colon + 1) < 1 || atoi(colon + 1) > 65535)
+		return -EINVAL;
+	memcpy(ep->host, rest, hlen);
+	strcpy(ep->port, colon + 1);
+	return 0;
+}
+
+/* Non-blocking connect completed under the deadline. */
+static int connect_addr(struct transport *t, int family,
+			const struct sockaddr *sa, socklen_t salen)
+{
+	int err = 0;
+	socklen_t elen = sizeof(err);
+
+	t->fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (t->fd < 0)
+		return -errno;
+	for (;;) {
+		if (connect(t->fd, sa, salen) == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN && family == AF_UNIX) {
+			/* listen backlog full: retry until the deadline */
+			if (t->deadline_ms >= 0 && now_ms() >= t->deadline_ms)
+				return -ETIMEDOUT;
+			poll(NULL, 0, 10);
+			continue;
+		}
+		if (errno != EINPROGRESS)
+			return -errno;
+		break;
+	}
+	err = wait_for(t, POLLOUT);
+	if (err)
+		return err;
+	if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+		return -errno;
+	return -err;
+}
+
+int transport_connect(struct transport *t, const struct endpoint *ep,
+		      int timeout_ms)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+	int rc;
+
+	*t = (struct transport){ .fd = -1, .deadline_ms = -1 };
+	if (timeout_ms > 0)
+		t->deadline_ms = now_ms() + timeout_ms;
+	if (ep->unix_path) {
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+		strcpy(sun.sun_path, ep->host); /* checked by parse_uri */
+		return connect_addr(t, AF_UNIX, (struct sockaddr *)&sun,
+				    sizeof(sun));
+	}
+	/* Name resolution is not bounded by the deadline (glibc offers no
+	 * portable way); numeric addresses never block. */
+	rc = getaddrinfo(ep->host, ep->port, &hints, &res);
+	if (rc == EAI_SYSTEM)
+		return -errno;
+	if (rc)
+		return -EADDRNOTAVAIL;
+	rc = -EADDRNOTAVAIL;
+	for (ai = res; ai; ai = ai->ai_next) {
+		rc = connect_addr(t, ai->ai_family, ai->ai_addr, ai->ai_addrlen);
+		if (rc == 0 || rc == -ETIMEDOUT)
+			break;
+		transport_close(t);
+	}
+	freeaddrinfo(res);
+	return rc;
+}
+
+int transport_send(struct transport *t, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				return -errno;
+			n = wait_for(t, POLLOUT);
+			if (n)
+				return (int)n;
+			continue;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Read exactly LEN bytes; *GOT counts what arrived.  0, -ECONNRESET at EOF. */
+static int read_full(struct transport *t, uint8_t *buf, size_t len,
+		     size_t *got)
+{
+	*got = 0;
+	while (*got < len) {
+		ssize_t n = read(t->fd, buf + *got, len - *got);
+
+		if (n > 0) {
+			*got += (size_t)n;
+			continue;
+		}
+		if (n == 0)
+			return -ECONNRESET;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		n = wait_for(t, POLLIN);
+		if (n)
+			return (int)n;
+	}
+	return 0;
+}
+
+int transport_recv(struct transport *t, uint8_t *buf, size_t cap,
+		   size_t *len)
+{
+	uint8_t hdr[4];
+	size_t got;
+	int rc;
+
+	t->frame_len = 0;
+	t->frame_got = 0;
+	rc = read_full(t, hdr, sizeof(hdr), &got);
+	if (rc == -ECONNRESET && got > 0)
+		return -EPIPE;
+	if (rc)
+		return rc;
+	t->frame_len = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 |
+		       (size_t)hdr[2] << 8 | hdr[3];
+	if (t->frame_len == 0)
+		return -EBADMSG;
+	if (t->frame_len > VICI_MAX_FRAME || t->frame_len > cap)
+		return -EMSGSIZE;
+	rc = read_full(t, buf, t->frame_len, &t->frame_got);
+	if (rc == -ECONNRESET)
+		return -EPIPE;
+	if (rc)
+		return rc;
+	*len = t->frame_len;
+	return 0;
+}
+
+void transport_close(struct transport *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+}
