@@ -68,5 +68,6 @@ clean:
 	rm -rf $(OBJDIR) swanctl
 
 .PHONY: all check install uninstall clean
+.SECONDARY:
 
 -include $(OBJS:.o=.d) $(OBJDIR)/main.d

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fakevici: a scripted VICI daemon for tests, on a real Unix socket.
+ *
+ *   fakevici [-o FILE] SOCKET ACTION...
+ *
+ * Returns once SOCKET listens; a child serves one connection, runs the
+ * actions in order, then removes SOCKET.  Actions:
+ *   read          read one frame; with -o, append it (prefix too) to FILE
+ *   hex:HEX       send these bytes (hex digits, other characters ignored)
+ *   chunk:N       send later bytes in N-byte pieces, 2 ms apart
+ *   sleep:MS      wait MS milliseconds
+ *   value:N       send a reply success=yes with a key "v" of N bytes 'x'
+ *   frame:N       send a well-formed reply whose frame body is N bytes
+ *   depth:N       send a reply with sections nested N deep
+ *   drain         wait until the client closes the connection
+ *   close         close the connection now (also the end of the script)
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+static int fd = -1;
+static size_t chunk;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "fakevici: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static void send_all(const uint8_t *p, size_t len)
+{
+	while (len) {
+		size_t n = chunk && chunk < len ? chunk : len;
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			exit(0); /* the client went away: fine for a test */
+		}
+		p += w;
+		len -= (size_t)w;
+		if (chunk && len)
+			sleep_ms(2);
+	}
+}
+
+static int read_all(uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void read_frame(FILE *out)
+{
+	uint8_t hdr[4], *body;
+	size_t len;
+
+	if (read_all(hdr, 4))
+		exit(0);
+	len = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | hdr[2] << 8 | hdr[3];
+	if (len > 600000)
+		exit(1);
+	body = malloc(len + 1);
+	if (!body || read_all(body, len))
+		exit(0);
+	if (out) {
+		fwrite(hdr, 1, 4, out);
+		fwrite(body, 1, len, out);
+		fflush(out);
+	}
+	free(body);
+}
+
+static void send_hex(const char *s)
+{
+	uint8_t buf[4096];
+	size_t n = 0;
+	int hi = -1;
+
+	for (; *s; s++) {
+		int v;
+
+		if (*s >= '0' && *s <= '9')
+			v = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			v = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			v = *s - 'A' + 10;
+		else
+			continue;
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		if (n == sizeof(buf))
+			exit(1);
+		buf[n++] = (uint8_t)(hi << 4 | v);
+		hi = -1;
+	}
+	send_all(buf, n);
+}
+
+static uint8_t *put_kv(uint8_t *p, const char *name, size_t vlen)
+{
+	size_t n = strlen(name);
+
+	*p++ = 3;
+	*p++ = (uint8_t)n;
+	memcpy(p, name, n);
+	p += n;
+	*p++ = (uint8_t)(vlen >> 8);
+	*p++ = (uint8_t)vlen;
+	memset(p, 'x', vlen);
+	return p + vlen;
+}
+
+/* A CMD_RESPONSE frame: success=yes, then keys filling BODY bytes. */
+static void send_sized(size_t body, size_t one_value)
+{
+	uint8_t *buf = malloc(body + 4), *p = buf + 4;
+	int i = 0;
+
+	if (!buf)
+		exit(1);
+	buf[0] = (uint8_t)(body >> 24);
+	buf[1] = (uint8_t)(body >> 16);
+	buf[2] = (uint8_t)(body >> 8);
+	buf[3] = (uint8_t)body;
+	*p++ = 1;
+	memcpy(p, "\x03\x07success\x00\x03yes", 14);
+	p += 14;
+	if (one_value) {
+		p = put_kv(p, "v", one_value);
+	} else {
+		/* keys "k0", "k1"...: 6 bytes of overhead each */
+		while ((size_t)(p - buf - 4) < body) {
+			size_t left = body - (size_t)(p - buf - 4), v;
+			char name[16];
+
+			snprintf(name, sizeof(name), "k%d", i++);
+			v = left - 4 - strlen(name);
+			if (v > 65535)
+				v = 60000;
+			p = put_kv(p, name, v);
+		}
+	}
+	send_all(buf, (size_t)(p - buf));
+	free(buf);
+}
+
+static void send_depth(int depth)
+{
+	size_t body = 1 + (size_t)depth * 4;
+	uint8_t *buf = malloc(body + 4), *p = buf + 4;
+
+	if (!buf)
+		exit(1);
+	buf[0] = (uint8_t)(body >> 24);
+	buf[1] = (uint8_t)(body >> 16);
+	buf[2] = (uint8_t)(body >> 8);
+	buf[3] = (uint8_t)body;
+	*p++ = 1;
+	for (int i = 0; i < depth; i++) {
+		*p++ = 1;
+		*p++ = 1;
+		*p++ = 's';
+	}
+	memset(p, 2, (size_t)depth);
+	send_all(buf, body + 4);
+	free(buf);
+}
+
+static void run(char **actions, int count, FILE *out)
+{
+	for (int i = 0; i < count; i++) {
+		const char *a = actions[i], *arg = strchr(a, ':');
+
+		arg = arg ? arg + 1 : "";
+		if (!strcmp(a, "read"))
+			read_frame(out);
+		else if (!strncmp(a, "hex:", 4))
+			send_hex(arg);
+		else if (!strncmp(a, "chunk:", 6))
+			chunk = (size_t)atol(arg);
+		else if (!strncmp(a, "sleep:", 6))
+			sleep_ms(atol(arg));
+		else if (!strncmp(a, "value:", 6))
+			send_sized(20 + (size_t)atol(arg), (size_t)atol(arg));
+		else if (!strncmp(a, "frame:", 6))
+			send_sized((size_t)atol(arg), 0);
+		else if (!strncmp(a, "depth:", 6))
+			send_depth(atoi(arg));
+		else if (!strcmp(a, "drain")) {
+			uint8_t b;
+
+			while (read(fd, &b, 1) > 0)
+				;
+		} else if (!strcmp(a, "close"))
+			break;
+		else {
+			fprintf(stderr, "fakevici: unknown action '%s'\n", a);
+			exit(1);
+		}
+	}
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	FILE *out = NULL;
+	const char *path;
+	int lfd, opt;
+
+	while ((opt = getopt(argc, argv, "o:")) != -1) {
+		if (opt != 'o')
+			return 2;
+		out = fopen(optarg, "ab");
+		if (!out)
+			die(optarg);
+	}
+	if (optind >= argc)
+		return 2;
+	path = argv[optind++];
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return 2;
+	strcpy(sun.sun_path, path);
+	unlink(path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sun, sizeof(sun)) ||
+	    listen(lfd, 1))
+		die(path);
+	fflush(NULL);
+	switch (fork()) {
+	case -1:
+		die("fork");
+	case 0:
+		break;
+	default:
+		return 0; /* listening: the caller may connect now */
+	}
+	signal(SIGPIPE, SIG_IGN);
+	alarm(30); /* a forgotten fake never outlives a test run for long */
+	fd = accept(lfd, NULL, NULL);
+	close(lfd);
+	if (fd < 0)
+		die("accept");
+	run(argv + optind, argc - optind, out);
+	unlink(path);
+	if (out)
+		fclose(out);
+	return 0;
+}
