@@ -54,7 +54,7 @@ check: swanctl $(TEST_BINS) $(FAKE)
 	@for t in $(TEST_BINS); do \
 		FAKEVICI=$(FAKE) $$t || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
-	@sh tests/e2e.sh ./swanctl
+	@sh tests/e2e.sh
 
 install: swanctl
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8

@@ -15,6 +15,7 @@
  *   depth:N       send a reply with sections nested N deep
  *   drain         wait until the client closes the connection
  *   close         close the connection now (also the end of the script)
+ * "fakevici SOCKET stale" leaves a socket nobody listens on, and exits.
  */
 #include <errno.h>
 #include <signal.h>
@@ -251,8 +252,11 @@ int main(int argc, char **argv)
 	strcpy(sun.sun_path, path);
 	unlink(path);
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sun, sizeof(sun)) ||
-	    listen(lfd, 1))
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sun, sizeof(sun)))
+		die(path);
+	if (optind < argc && !strcmp(argv[optind], "stale"))
+		return 0;
+	if (listen(lfd, 1))
 		die(path);
 	fflush(NULL);
 	switch (fork()) {

@@ -1,0 +1,235 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Black-box tests: the built binary against the fake daemon, one case per
+# row of the exit status table, comparing stdout, stderr and the status.
+# VALGRIND="valgrind ..." runs every client under it.
+set -u
+SWANCTL=${SWANCTL:-./swanctl}
+FAKEVICI=${FAKEVICI:-build/fakevici}
+VALGRIND=${VALGRIND:-}
+dir=$(mktemp -d /tmp/blackbox.XXXXXX)
+trap 'rm -rf "$dir"' EXIT INT TERM
+sock=$dir/s
+uri=unix://$sock
+count=0
+failed=0
+
+fail() {
+	echo "FAIL: $case_name: $*"
+	failed=$((failed + 1))
+}
+
+# expect NAME STATUS STDOUT STDERR ARGS...: run the client, compare all three.
+expect() {
+	case_name=$1 want_status=$2 want_out=$3 want_err=$4
+	shift 4
+	count=$((count + 1))
+	$VALGRIND "$SWANCTL" "$@" >"$dir/out" 2>"$dir/err"
+	status=$?
+	if [ -n "$want_out" ]; then printf '%s\n' "$want_out"; fi >"$dir/want_out"
+	if [ -n "$want_err" ]; then printf '%s\n' "$want_err"; fi >"$dir/want_err"
+	[ "$status" = "$want_status" ] ||
+		fail "exit status $status, expected $want_status"
+	cmp -s "$dir/out" "$dir/want_out" ||
+		fail "stdout differs: $(cat "$dir/out")"
+	cmp -s "$dir/err" "$dir/want_err" ||
+		fail "stderr differs: $(cat "$dir/err")"
+}
+
+fake() {
+	"$FAKEVICI" "$sock" "$@" || { echo "fakevici failed"; exit 1; }
+}
+
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+hex() {
+	od -An -tx1 -v "$1" | tr -d ' \n'
+}
+
+ok=hex:0000001b01030773756363657373000379657303076d617463686573000131
+nomatch=hex:000000420103077375636365737300026e6f03076d6174636865730001300306\
+6572726d7367001e6e6f206d61746368696e672053417320746f2072656b657920666f756e64
+noselector=hex:0000002e0103077375636365737300026e6f0306657272\
+6d736700166d697373696e672072656b65792073656c6563746f72
+nomatch_err="rekey failed: no matching SAs to rekey found"
+
+# 0: accepted
+fake read $ok close
+expect success 0 "rekey completed successfully" "" --rekey --ike home -u "$uri"
+fake read $ok close
+expect success-raw 0 "rekey reply {success=yes matches=1}" "" \
+	-u "$uri" --rekey --child-id 3 --raw
+fake read hex:000000040701650900000004070165ff $ok close
+expect events-skipped 0 "rekey completed successfully" "" \
+	--rekey --ike home -u "$uri"
+fake read chunk:3 $ok close
+expect reply-in-pieces 0 "rekey completed successfully" "" \
+	--rekey --ike home -u "$uri"
+
+# 1: refused, in every output mode
+fake read $nomatch close
+expect refused 1 "" "$nomatch_err" --rekey --ike nothing -u "$uri"
+fake read $nomatch close
+expect refused-raw 1 \
+	"rekey reply {success=no matches=0 errmsg=no matching SAs to rekey found}" \
+	"$nomatch_err" --rekey --ike nothing -u "$uri" --raw
+fake read $nomatch close
+expect refused-pretty 1 "rekey reply {
+  success = no
+  matches = 0
+  errmsg = no matching SAs to rekey found
+}" "$nomatch_err" --rekey --ike nothing -u "$uri" --pretty
+fake read $nomatch close
+expect refused-json 1 \
+	'{"success":"no","matches":"0","errmsg":"no matching SAs to rekey found"}' \
+	"$nomatch_err" --rekey --ike nothing -u "$uri" --json
+fake read $noselector close
+expect refused-no-selector 1 "" "rekey failed: missing rekey selector" \
+	--rekey --ike x -u "$uri"
+# an errmsg with ANSI escapes, NUL and invalid UTF-8 is shown escaped
+fake read hex:000000250103077375636365737300026e6f0306657272\
+6d7367000d1b5b326a1b5d303b7800ff0a78 close
+expect refused-hostile 1 "" 'rekey failed: \x1b[2j\x1b]0;x\x00\xff\x0ax' \
+	--rekey --ike x -u "$uri"
+
+# 2: usage errors, before any connection
+try="Try 'swanctl --rekey --help'."
+expect no-selector 2 "" "swanctl: --rekey needs a selector: --child, --ike, --child-id or --ike-id
+$try" --rekey
+expect two-selectors 2 "" "swanctl: --ike and --child given: give exactly one selector
+$try" --rekey --ike a --child b
+expect same-selector 2 "" "swanctl: --ike given twice: give exactly one selector
+$try" --rekey --ike a --ike b
+for id in 0 abc -3 4294967296; do
+	expect "ike-id-$id" 2 "" "swanctl: invalid --ike-id '$id': expected a unique id from 1 to 4294967295
+$try" --rekey --ike-id "$id"
+done
+expect child-reauth 2 "" "swanctl: --reauth applies to IKE_SAs: use it with --ike or --ike-id, not --child
+$try" --rekey --child x --reauth
+expect empty-name 2 "" "swanctl: --ike needs a non-empty name
+$try" --rekey --ike ''
+expect json-raw 2 "" "swanctl: --json cannot be combined with --raw
+$try" --rekey --ike x --json --raw
+expect bad-scheme 2 "" \
+	"swanctl: invalid URI 'foo://x': expected unix://PATH or tcp://HOST:PORT" \
+	--rekey --ike x -u foo://x
+long=unix:///$(printf '%0120d' 0)
+expect long-path 2 "" \
+	"swanctl: invalid URI '$long': socket path longer than 107 bytes" \
+	--rekey --ike x -u "$long"
+expect unknown-option 2 "" "swanctl: unrecognized option '--bogus'
+$try" --rekey --bogus
+expect other-command 2 "" "swanctl: --initiate is not implemented by this client, only --rekey
+Try 'swanctl --help'." --initiate --child x
+expect no-command 2 "" "swanctl: no command given
+Try 'swanctl --help'."
+expect options-missing 2 "" "swanctl: cannot read options file '$dir/none': No such file or directory
+$try" --rekey --options "$dir/none"
+
+# --help never connects; its synopsis is the man page's
+expect help 0 "$(cat tests/expected/rekey-help.txt)" "" --rekey --help
+head -n 2 "$dir/out" | tail -n 1 | grep -q -- '--rekey --child <name> | --ike <name>' ||
+	fail "rekey usage synopsis missing"
+expect version 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)" "" --version
+
+# 3: cannot connect
+expect no-socket 3 "" \
+	"swanctl: cannot connect to 'unix:///nonexistent': No such file or directory (is charon running?)" \
+	--rekey --ike x -u unix:///nonexistent
+"$FAKEVICI" "$sock" stale
+expect refused-socket 3 "" \
+	"swanctl: cannot connect to '$uri': Connection refused (is charon running?)" \
+	--rekey --ike x -u "$uri"
+rm -f "$sock"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$dir"
+	fake drain
+	chmod 700 "$sock"
+	count=$((count + 1))
+	case_name=permission
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		$VALGRIND "$SWANCTL" --rekey --ike x -u "$uri" >"$dir/out" 2>"$dir/err"
+	[ $? = 3 ] || fail "expected exit 3"
+	grep -qx "swanctl: cannot connect to '$uri': permission denied: run as root or use a group that can open the socket" "$dir/err" ||
+		fail "stderr: $(cat "$dir/err")"
+	# let the fake daemon go
+	"$SWANCTL" --rekey --ike x -u "$uri" --timeout 0.1 >/dev/null 2>&1
+fi
+
+# 4: exchange failed
+fake read close
+expect closed 4 "" \
+	"swanctl: rekey request failed: the daemon closed the connection without replying" \
+	--rekey --ike x -u "$uri"
+fake read hex:0000001b0103 close
+expect closed-in-frame 4 "" \
+	"swanctl: rekey request failed: the daemon closed the connection inside a frame (2 of 27 bytes)" \
+	--rekey --ike x -u "$uri"
+fake read hex:000000 close
+expect closed-in-length 4 "" \
+	"swanctl: rekey request failed: the daemon closed the connection inside a frame length" \
+	--rekey --ike x -u "$uri"
+start=$(now_ms)
+fake hex:ffffffff drain
+expect huge-length 4 "" \
+	"swanctl: rekey request failed: reply frame of 4294967295 bytes exceeds the limit of 524288" \
+	--rekey --ike x -u "$uri"
+[ -n "$VALGRIND" ] || [ $(($(now_ms) - start)) -lt 1000 ] ||
+	fail "a 4 GiB length must be refused at once"
+fake read hex:0000000102 close
+expect cmd-unknown 4 "" \
+	"swanctl: rekey request failed: the daemon does not know the rekey command" \
+	--rekey --ike x -u "$uri"
+fake read hex:0000000109 close
+expect bad-type 4 "" \
+	"swanctl: rekey request failed: unexpected packet type 9 from the daemon" \
+	--rekey --ike x -u "$uri"
+fake read hex:0000000a0103036b657900057661 close
+expect value-past-end 4 "" \
+	"swanctl: rekey request failed: malformed reply: value runs past the end of the frame" \
+	--rekey --ike x -u "$uri"
+fake read hex:00000000 close
+expect empty-frame 4 "" \
+	"swanctl: rekey request failed: malformed reply: empty frame" \
+	--rekey --ike x -u "$uri"
+fake close
+count=$((count + 1))
+case_name=close-before-read
+$VALGRIND "$SWANCTL" --rekey --ike x -u "$uri" >"$dir/out" 2>"$dir/err"
+[ $? = 4 ] || fail "expected exit 4, stderr: $(cat "$dir/err")"
+[ "$(wc -l <"$dir/err")" = 1 ] || fail "expected one line on stderr"
+
+# 5: timed out
+fake read drain
+start=$(now_ms)
+expect no-reply 5 "" "swanctl: rekey request failed: no reply within 1 s" \
+	--rekey --ike x -u "$uri" --timeout 1
+[ -n "$VALGRIND" ] || [ $(($(now_ms) - start)) -lt 1500 ] ||
+	fail "took $(($(now_ms) - start)) ms"
+
+# the bytes on the wire for each selector are the reference vectors
+for vec in "0000001100057265 6b657903036 96b650003666f6f --ike foo" \
+	"00000013000572656b6579030563 68696c640003 6e6574 --child net" \
+	"00000015000572656b65790308636869 6c642d6964000231 32 --child-id 12" \
+	"0000001f000572656b65790306696b652d6964000135030672656175746800 03796573 --ike-id 5 --reauth"; do
+	want=$(echo "${vec%%--*}" | tr -d ' ')
+	rm -f "$dir/req"
+	"$FAKEVICI" -o "$dir/req" "$sock" read $ok close
+	count=$((count + 1))
+	case_name="request ${vec#*--}"
+	# shellcheck disable=SC2086
+	$VALGRIND "$SWANCTL" --rekey --${vec#*--} -u "$uri" >/dev/null 2>&1
+	[ "$(hex "$dir/req")" = "$want" ] || fail "sent $(hex "$dir/req")"
+done
+
+# --debug 2 traces both packets
+fake read $ok close
+expect trace 0 "rekey completed successfully" \
+	"vici sent 17 bytes: 00 05 72 65 6b 65 79 03 03 69 6b 65 00 03 66 6f 6f
+vici received 27 bytes: 01 03 07 73 75 63 63 65 73 73 00 03 79 65 73 03 07 6d 61 74 63 68 65 73 00 01 31" \
+	--rekey --ike foo -u "$uri" --debug 2
+
+echo "blackbox: $count cases, $failed failed"
+[ "$failed" = 0 ]
