@@ -1,0 +1,214 @@
+# SPDX-License-Identifier: MIT
+# A two-host strongSwan lab: two charon daemons from Debian's packages in two
+# network namespaces joined by a veth pair, PSK auth, one IKE_SA "home" with
+# CHILD_SAs "net" and "net2".  Sourced by tests/e2e.sh and tests/demo.sh.
+#
+#   lab_up      bring everything up (sets LAB, NS_A, NS_B, SOCK_A, TCP_B)
+#   lab_down    tear everything down; safe to call twice and on any exit path
+#   lab_sas A|B list SAs of a side as lines "ike NAME ID STATE SPI_I SPI_R"
+#               and "child NAME ID STATE SPI_IN SPI_OUT" (strongSwan's swanctl)
+
+LAB_PACKAGES="strongswan-charon strongswan-swanctl libcharon-extra-plugins iproute2"
+CHARON=/usr/lib/ipsec/charon
+LAB_PLUGINS="random nonce aes gcm sha1 sha2 hmac kdf gmp x509 pubkey pem pkcs1 openssl kernel-libipsec kernel-netlink socket-default vici"
+
+# Prints what is missing to run the lab; nothing when all is there.
+lab_missing() {
+	[ "$(id -u)" = 0 ] || echo "root (network namespaces and charon need it)"
+	[ -x "$CHARON" ] || echo "package strongswan-charon"
+	command -v swanctl >/dev/null || echo "package strongswan-swanctl"
+	[ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] ||
+		echo "package libcharon-extra-plugins"
+	command -v ip >/dev/null || echo "package iproute2"
+	[ -c /dev/net/tun ] || echo "/dev/net/tun (kernel-libipsec needs it)"
+}
+
+lab_log() {
+	[ -n "${LAB_QUIET:-}" ] || echo "lab: $*"
+}
+
+# lab_conf SIDE ADDR PEER LOCAL_ID REMOTE_ID NET_LOCAL NET_REMOTE NET2_LOCAL
+#          NET2_REMOTE VICI_URI
+lab_conf() {
+	d=$LAB/$1
+	mkdir -p "$d"
+	cat >"$d/strongswan.conf" <<EOC
+charon {
+	load = $LAB_PLUGINS
+	install_virtual_ip = no
+	plugins {
+		vici {
+			socket = ${10}
+		}
+	}
+	filelog {
+		lab {
+			path = $d/charon.log
+			default = 1
+			ike = 2
+			time_format = %T
+		}
+	}
+	syslog {
+		daemon {
+			default = -1
+		}
+	}
+}
+swanctl {
+	socket = ${10}
+}
+EOC
+	cat >"$d/swanctl.conf" <<EOC
+connections {
+	home {
+		version = 2
+		local_addrs = $2
+		remote_addrs = $3
+		proposals = aes128-sha256-modp2048
+		rekey_time = 4h
+		local {
+			auth = psk
+			id = $4
+		}
+		remote {
+			auth = psk
+			id = $5
+		}
+		children {
+			net {
+				local_ts = $6
+				remote_ts = $7
+				esp_proposals = aes128gcm16
+			}
+			net2 {
+				local_ts = $8
+				remote_ts = $9
+				esp_proposals = aes128gcm16
+			}
+		}
+	}
+}
+secrets {
+	ike-lab {
+		id-a = a.lab.test
+		id-b = b.lab.test
+		secret = "lab secret, never used for anything real"
+	}
+}
+EOC
+}
+
+# Run strongSwan's swanctl against side A or B.
+lab_swanctl() {
+	side=$1
+	shift
+	if [ "$side" = A ]; then
+		STRONGSWAN_CONF=$LAB/a/strongswan.conf swanctl "$@"
+	else
+		STRONGSWAN_CONF=$LAB/b/strongswan.conf ip netns exec "$NS_B" swanctl "$@"
+	fi
+}
+
+lab_start() {
+	ns=$1 side=$2
+	STRONGSWAN_CONF=$LAB/$side/strongswan.conf \
+		ip netns exec "$ns" unshare --mount --propagation private sh -c \
+		'mount -t tmpfs tmpfs /run && exec "$0" 2>>"$1"' \
+		"$CHARON" "$LAB/$side/charon.stderr" \
+		</dev/null >/dev/null &
+	echo $! >"$LAB/$side/pid"
+}
+
+lab_wait_socket() {
+	i=0
+	until lab_swanctl "$1" --stats >/dev/null 2>&1; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then
+			echo "lab: charon $1 did not open its VICI socket" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+lab_up() {
+	LAB=$(mktemp -d /tmp/swanlab.XXXXXX)
+	chmod 755 "$LAB"
+	NS_A=swlab$$a
+	NS_B=swlab$$b
+	SOCK_A=unix://$LAB/a/charon.vici
+	TCP_B=tcp://127.0.0.1:4502
+	echo "$NS_A $NS_B" >"$LAB/netns"
+	lab_log "namespaces $NS_A and $NS_B, files in $LAB"
+	ip netns add "$NS_A" && ip netns add "$NS_B" || return 1
+	ip link add "sw$$a" type veth peer name "sw$$b" || return 1
+	ip link set "sw$$a" netns "$NS_A" && ip link set "sw$$b" netns "$NS_B" || return 1
+	ip -n "$NS_A" addr add 192.0.2.1/24 dev "sw$$a"
+	ip -n "$NS_B" addr add 192.0.2.2/24 dev "sw$$b"
+	# kernel-libipsec installs routes only to addresses the host owns
+	ip -n "$NS_A" addr add 10.1.0.1/32 dev lo
+	ip -n "$NS_B" addr add 10.2.0.1/32 dev lo
+	ip -n "$NS_B" addr add 10.3.0.1/32 dev lo
+	for ns in "$NS_A" "$NS_B"; do
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$NS_A" link set "sw$$a" up
+	ip -n "$NS_B" link set "sw$$b" up
+	lab_conf a 192.0.2.1 192.0.2.2 a.lab.test b.lab.test \
+		10.1.0.0/16 10.2.0.0/16 10.1.0.0/16 10.3.0.0/16 "$SOCK_A"
+	lab_conf b 192.0.2.2 192.0.2.1 b.lab.test a.lab.test \
+		10.2.0.0/16 10.1.0.0/16 10.3.0.0/16 10.1.0.0/16 "$TCP_B"
+	lab_start "$NS_A" a
+	lab_start "$NS_B" b
+	lab_wait_socket A && lab_wait_socket B || return 1
+	lab_swanctl A --load-all --file "$LAB/a/swanctl.conf" >"$LAB/a/load.log" 2>&1 &&
+		lab_swanctl B --load-all --file "$LAB/b/swanctl.conf" >"$LAB/b/load.log" 2>&1 ||
+		{ echo "lab: loading the configuration failed" >&2; return 1; }
+	lab_log "daemons up (pids $(cat "$LAB/a/pid") $(cat "$LAB/b/pid")), initiating"
+	lab_swanctl A --initiate --child net --timeout 10 >"$LAB/a/initiate.log" 2>&1 &&
+		lab_swanctl A --initiate --child net2 --timeout 10 >>"$LAB/a/initiate.log" 2>&1 ||
+		{ echo "lab: initiating failed, see $LAB/a/charon.log" >&2; return 1; }
+	lab_log "IKE_SA home with CHILD_SAs net and net2 established"
+}
+
+lab_down() {
+	[ -n "${LAB:-}" ] && [ -d "$LAB" ] || return 0
+	for side in a b; do
+		if [ -f "$LAB/$side/pid" ]; then
+			pid=$(cat "$LAB/$side/pid")
+			kill "$pid" 2>/dev/null
+			i=0
+			while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+				sleep 0.1
+				i=$((i + 1))
+			done
+			kill -9 "$pid" 2>/dev/null
+		fi
+	done
+	ip netns del "$NS_A" 2>/dev/null
+	ip netns del "$NS_B" 2>/dev/null
+	if [ -n "${LAB_KEEP:-}" ]; then
+		echo "lab: kept $LAB"
+	else
+		rm -rf "$LAB"
+	fi
+	LAB=
+}
+
+lab_sas() {
+	lab_swanctl "$1" --list-sas --pretty 2>/dev/null | awk '
+		/^  [^ ].* \{$/ { ike = $1; id = st = si = sr = "" }
+		/^    uniqueid = / { id = $3 }
+		/^    state = / { st = $3 }
+		/^    initiator-spi = / { si = $3 }
+		/^    responder-spi = / { sr = $3 }
+		/^      [^ ].* \{$/ { cn = ci = cs = cin = cout = "" }
+		/^        name = / { cn = $3 }
+		/^        uniqueid = / { ci = $3 }
+		/^        state = / { cs = $3 }
+		/^        spi-in = / { cin = $3 }
+		/^        spi-out = / { cout = $3 }
+		/^      }$/ { print "child", cn, ci, cs, cin, cout }
+		/^  }$/ { print "ike", ike, id, st, si, sr }'
+}
