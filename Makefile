@@ -54,7 +54,10 @@ check: swanctl $(TEST_BINS) $(FAKE)
 	@for t in $(TEST_BINS); do \
 		FAKEVICI=$(FAKE) $$t || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
-	@sh tests/e2e.sh
+	@bash tests/e2e.sh
+
+demo: swanctl
+	@bash tests/demo.sh
 
 install: swanctl
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
@@ -67,7 +70,7 @@ uninstall:
 clean:
 	rm -rf $(OBJDIR) swanctl
 
-.PHONY: all check install uninstall clean
+.PHONY: all check demo install uninstall clean
 .SECONDARY:
 
 -include $(OBJS:.o=.d) $(OBJDIR)/main.d

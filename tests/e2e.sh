@@ -1,0 +1,245 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# End-to-end: this client against two real charon daemons (Debian's
+# strongswan-charon), with strongSwan's own swanctl as the referee for
+# listings and for output comparisons.  Needs root and the lab packages;
+# skips loudly without them, fails instead when E2E_REQUIRED=1.
+#   SWANCTL=path   the client under test (default ./swanctl)
+#   SOAK=N         rekeys in the soak (default 200)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+SWANCTL=$(realpath "${SWANCTL:-./swanctl}")
+SOAK=${SOAK:-200}
+. "$here/lab.sh"
+
+missing=$(lab_missing)
+if [ -n "$missing" ]; then
+	echo "########################################################"
+	echo "e2e: SKIPPED, missing: $(echo $missing | sed 's/ package/,/g')"
+	echo "########################################################"
+	[ -z "${E2E_REQUIRED:-}" ]
+	exit
+fi
+
+started=$(date +%s%N)
+out=$(mktemp -d /tmp/e2e.XXXXXX)
+chmod 755 "$out"
+trap 'lab_down; rm -rf "$out"' EXIT
+trap 'exit 130' INT TERM
+count=0
+failed=0
+
+fail() {
+	echo "FAIL: $case_name: $*"
+	failed=$((failed + 1))
+	[ -z "${E2E_VERBOSE:-}" ] || lab_sas A
+}
+
+# ours ARGS...: run our client against A; stdout, stderr, status kept.
+ours() {
+	"$SWANCTL" -u "$SOCK_A" "$@" >"$out/out" 2>"$out/err"
+	status=$?
+}
+
+# expect_ours NAME STATUS STDOUT STDERR ARGS...
+expect_ours() {
+	case_name=$1 want_status=$2 want_out=$3 want_err=$4
+	shift 4
+	count=$((count + 1))
+	ours "$@"
+	[ "$status" = "$want_status" ] || fail "exit $status, expected $want_status"
+	[ "$(cat "$out/out")" = "$want_out" ] || fail "stdout: $(cat "$out/out")"
+	[ "$(cat "$out/err")" = "$want_err" ] || fail "stderr: $(cat "$out/err")"
+}
+
+# The referee: strongSwan's swanctl on side A, its plugin noise dropped.
+theirs() {
+	lab_swanctl A "$@" >"$out/ref_out" 2>"$out/ref_err_all"
+	ref_status=$?
+	grep -v "^plugin '" "$out/ref_err_all" >"$out/ref_err"
+}
+
+# "ID SPI_IN SPI_OUT" of the INSTALLED CHILD_SA NAME; "ID SPI_I SPI_R" of
+# the ESTABLISHED IKE_SA home.
+child_now() { lab_sas A | awk -v n="$1" '$1 == "child" && $2 == n && $4 == "INSTALLED" { print $3, $5, $6 }'; }
+ike_now() { lab_sas A | awk '$1 == "ike" && $4 == "ESTABLISHED" { print $3, $5, $6 }'; }
+
+# wait_until SECONDS COMMAND...: poll every 50 ms.
+wait_until() {
+	limit=$(($(date +%s%N) + $1 * 1000000000))
+	shift
+	until "$@"; do
+		[ "$(date +%s%N)" -lt "$limit" ] || return 1
+		sleep 0.05
+	done
+}
+
+# one INSTALLED CHILD_SA NAME whose id differs from OLD
+child_replaced() {
+	now=$(child_now "$1")
+	[ -n "$now" ] && [ "$(echo "$now" | wc -l)" = 1 ] && [ "${now%% *}" != "$2" ]
+}
+
+# one ESTABLISHED IKE_SA, its id not OLD, and no other IKE_SA left
+ike_replaced() {
+	now=$(ike_now)
+	[ -n "$now" ] && [ "${now%% *}" != "$1" ] &&
+		[ "$(lab_sas A | grep -c '^ike ')" = 1 ]
+}
+
+both_children_up() {
+	[ -n "$(child_now net)" ] && [ -n "$(child_now net2)" ]
+}
+
+differs() { # differs WHAT OLD NEW: every field of NEW differs from OLD's
+	set -- "$1" $2 $3
+	[ "$2" != "$5" ] && [ "$3" != "$6" ] && [ "$4" != "$7" ] ||
+		fail "$1: expected new id and SPIs, old '$2 $3 $4', new '$5 $6 $7'"
+}
+
+same() { # same WHAT OLD NEW
+	[ "$2" = "$3" ] || fail "$1 changed: '$2' became '$3'"
+}
+
+LAB_QUIET=1
+if ! lab_up; then
+	echo "e2e: FAILED: the lab did not come up"
+	for f in "$LAB"/*/charon.log "$LAB"/*/*.stderr "$LAB"/*/*.log; do
+		[ -f "$f" ] && tail -n 20 "$f"
+	done
+	exit 1
+fi
+wait_until 10 both_children_up || { echo "e2e: no CHILD_SAs"; exit 1; }
+ok="rekey completed successfully"
+none="rekey failed: no matching SAs to rekey found"
+
+# --child: the CHILD_SA gets a new id and new SPIs; the others stay
+net=$(child_now net) net2=$(child_now net2) ike=$(ike_now)
+expect_ours child 0 "$ok" "" --rekey --child net
+wait_until 10 child_replaced net "${net%% *}" || fail "net was not rekeyed"
+differs "CHILD_SA net" "$net" "$(child_now net)"
+same "CHILD_SA net2" "$net2" "$(child_now net2)"
+same "IKE_SA home" "$ike" "$(ike_now)"
+
+# --child-id
+net=$(child_now net)
+expect_ours child-id 0 "$ok" "" --rekey --child-id "${net2%% *}"
+wait_until 10 child_replaced net2 "${net2%% *}" || fail "net2 was not rekeyed"
+differs "CHILD_SA net2" "$net2" "$(child_now net2)"
+same "CHILD_SA net" "$net" "$(child_now net)"
+same "IKE_SA home" "$ike" "$(ike_now)"
+
+# --ike and --ike-id: a new IKE_SA id and SPIs; the CHILD_SAs stay
+net=$(child_now net) net2=$(child_now net2)
+expect_ours ike 0 "$ok" "" --rekey --ike home
+wait_until 10 ike_replaced "${ike%% *}" || fail "home was not rekeyed"
+differs "IKE_SA home" "$ike" "$(ike_now)"
+same "CHILD_SA net" "$net" "$(child_now net)"
+same "CHILD_SA net2" "$net2" "$(child_now net2)"
+ike=$(ike_now)
+expect_ours ike-id 0 "$ok" "" --rekey --ike-id "${ike%% *}"
+wait_until 10 ike_replaced "${ike%% *}" || fail "home was not rekeyed by id"
+differs "IKE_SA home" "$ike" "$(ike_now)"
+same "CHILD_SA net" "$net" "$(child_now net)"
+
+# --reauth: a new IKE_SA is established (may need a retransmit: 15 s)
+ike=$(ike_now)
+expect_ours ike-reauth 0 "$ok" "" --rekey --ike home --reauth
+wait_until 15 ike_replaced "${ike%% *}" || fail "home was not reauthenticated"
+differs "IKE_SA home" "$ike" "$(ike_now)"
+wait_until 15 both_children_up || fail "CHILD_SAs not back after reauth"
+ike=$(ike_now)
+expect_ours ike-id-reauth 0 "$ok" "" --rekey --ike-id "${ike%% *}" --reauth
+wait_until 15 ike_replaced "${ike%% *}" || fail "home was not reauthenticated by id"
+differs "IKE_SA home" "$ike" "$(ike_now)"
+wait_until 15 both_children_up || fail "CHILD_SAs not back after reauth"
+
+# a selector that matches nothing: exit 1 in every mode, same bytes as
+# strongSwan's swanctl on stdout, and the same default stderr
+for mode in "" --raw --pretty; do
+	case_name="no match ${mode:-default}"
+	count=$((count + 1))
+	ours --rekey --ike nothing $mode
+	theirs --rekey --ike nothing $mode
+	[ "$status" = 1 ] || fail "exit $status, expected 1"
+	cmp -s "$out/out" "$out/ref_out" ||
+		fail "stdout '$(cat "$out/out")' vs swanctl '$(cat "$out/ref_out")'"
+	[ "$(cat "$out/err")" = "$none" ] || fail "stderr: $(cat "$out/err")"
+	[ -n "$mode" ] || cmp -s "$out/err" "$out/ref_err" ||
+		fail "stderr differs from swanctl's: $(cat "$out/ref_err")"
+done
+expect_ours no-match-child-id 1 "" "$none" --rekey --child-id 4294967295
+
+# success: the same line as strongSwan's swanctl
+case_name="success like swanctl"
+count=$((count + 1))
+net=$(child_now net)
+ours --rekey --child net
+wait_until 10 child_replaced net "${net%% *}" || fail "net was not rekeyed"
+net=$(child_now net)
+theirs --rekey --child net
+wait_until 10 child_replaced net "${net%% *}" || fail "net was not rekeyed"
+[ "$status" = 0 ] && [ "$ref_status" = 0 ] || fail "exit $status / $ref_status"
+cmp -s "$out/out" "$out/ref_out" || fail "stdout differs from swanctl's"
+cmp -s "$out/err" "$out/ref_err" || fail "stderr differs from swanctl's"
+
+# TCP: side B's VICI listens on 127.0.0.1:4502 inside its namespace
+case_name=tcp
+count=$((count + 1))
+b_net=$(lab_sas B | awk '$1 == "child" && $2 == "net" && $4 == "INSTALLED" { print $3 }')
+tcp_out=$(ip netns exec "$NS_B" "$SWANCTL" --rekey --child-id "$b_net" -u "$TCP_B" 2>&1)
+[ $? = 0 ] && [ "$tcp_out" = "$ok" ] || fail "over TCP: $tcp_out"
+b_replaced() {
+	lab_sas B | awk -v o="$b_net" '$1 == "child" && $2 == "net" && $4 == "INSTALLED" && $3 != o { f = 1 } END { exit !f }'
+}
+wait_until 10 b_replaced || fail "B's net was not rekeyed over TCP"
+wait_until 10 both_children_up || fail "CHILD_SAs not up after the TCP rekey"
+
+# a socket the user may not open
+case_name=permission
+count=$((count + 1))
+perm_err=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$SWANCTL" --rekey --ike home -u "$SOCK_A" 2>&1)
+perm_status=$?
+[ "$perm_status" = 3 ] || fail "exit $perm_status, expected 3"
+[ "$perm_err" = "swanctl: cannot connect to '$SOCK_A': permission denied: run as root or use a group that can open the socket" ] ||
+	fail "stderr: $perm_err"
+
+# soak: rekey one CHILD_SA by id, again and again; our peak RSS stays put
+case_name=soak
+count=$((count + 1))
+soak_failed=0
+for i in $(seq "$SOAK"); do
+	net=$(child_now net)
+	/usr/bin/time -f %M -o "$out/rss" "$SWANCTL" -u "$SOCK_A" \
+		--rekey --child-id "${net%% *}" >"$out/out" 2>"$out/err"
+	st=$?
+	rss=$(tail -n 1 "$out/rss")
+	[ "$i" = 1 ] && min_rss=$rss max_rss=$rss
+	[ "$rss" -lt "$min_rss" ] && min_rss=$rss
+	[ "$rss" -gt "$max_rss" ] && max_rss=$rss
+	if [ $st != 0 ] || [ "$(cat "$out/out")" != "$ok" ] ||
+		! wait_until 10 child_replaced net "${net%% *}"; then
+		soak_failed=$((soak_failed + 1))
+		fail "rekey $i of ${net%% *}: exit $st, $(cat "$out/out" "$out/err")"
+		[ $soak_failed -lt 3 ] || break
+	fi
+done
+[ "$max_rss" -le 2048 ] || fail "peak RSS reached $max_rss KiB (budget 2048)"
+for side in a b; do
+	kill -0 "$(cat "$LAB/$side/pid")" 2>/dev/null || fail "charon $side died"
+done
+[ -n "$(ike_now)" ] && both_children_up || fail "SAs not healthy after the soak"
+if command -v valgrind >/dev/null; then
+	net=$(child_now net)
+	valgrind -q --track-fds=yes --log-file="$out/vg" "$SWANCTL" -u "$SOCK_A" \
+		--rekey --child-id "${net%% *}" >/dev/null 2>&1
+	# every descriptor open at exit must be one we inherited
+	leaked=$(grep -A1 'Open file descriptor' "$out/vg" |
+		grep -v -e 'Open file descriptor' -e 'inherited from parent' -e '^--')
+	[ -z "$leaked" ] || fail "file descriptors left open: $(cat "$out/vg")"
+fi
+
+took=$((($(date +%s%N) - started) / 1000000))
+echo "e2e: $count cases ($SOAK rekeys in the soak, peak RSS ${min_rss}-${max_rss} KiB), $failed failed, ${took} ms"
+[ "$failed" = 0 ]
