@@ -50,11 +50,25 @@ $(FAKE): tests/fakevici.c | $(OBJDIR)
 $(OBJDIR):
 	@mkdir -p $@
 
-check: swanctl $(TEST_BINS) $(FAKE)
+VALGRIND_CMD = valgrind -q --error-exitcode=99 --leak-check=full \
+	--show-leak-kinds=all --errors-for-leak-kinds=all
+
+check: check-unit check-e2e
+
+check-unit: swanctl $(TEST_BINS) $(FAKE)
 	@for t in $(TEST_BINS); do \
 		FAKEVICI=$(FAKE) $$t || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
-	@bash tests/e2e.sh
+
+check-e2e: swanctl
+	@SWANCTL=./swanctl bash tests/e2e.sh
+
+check-valgrind: swanctl $(FAKE)
+	@FAKEVICI=$(FAKE) SWANCTL=./swanctl VALGRIND="$(VALGRIND_CMD)" \
+		sh tests/blackbox.sh
+
+bench: swanctl $(FAKE)
+	@FAKEVICI=$(FAKE) sh bench/budget.sh ./swanctl
 
 demo: swanctl
 	@bash tests/demo.sh
@@ -70,7 +84,7 @@ uninstall:
 clean:
 	rm -rf $(OBJDIR) swanctl
 
-.PHONY: all check demo install uninstall clean
+.PHONY: all bench check check-unit check-e2e check-valgrind demo install uninstall clean
 .SECONDARY:
 
 -include $(OBJS:.o=.d) $(OBJDIR)/main.d

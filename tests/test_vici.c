@@ -62,7 +62,7 @@ static void test_rekey_vectors(void **state)
 
 static void test_rekey_largest_id_and_name(void **state)
 {
-	static char name[VICI_MAX_VALUE + 1];
+	static char name[VICI_MAX_VALUE + 2];
 
 	(void)state;
 	assert_int_equal(rekey_for(SELECTOR_IKE_ID, NULL, 4294967295u, 0),

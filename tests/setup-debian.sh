@@ -1,0 +1,13 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Everything the build, the tests and the demo need, from Debian's packages.
+set -e
+if [ "$(id -u)" != 0 ]; then
+	echo "setup-debian.sh: run as root (sudo sh tests/setup-debian.sh)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends \
+	make gcc clang libc6-dev libcmocka-dev valgrind time util-linux \
+	iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins
