@@ -29,23 +29,54 @@ OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
 TESTS = test_args test_vici test_transport test_print test_status
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)
 FAKE = $(OBJDIR)/fakevici
+HARNESSES = message frame
+REPLAYS = $(HARNESSES:%=$(OBJDIR)/replay_%)
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
 
 all: swanctl
 
 swanctl: $(OBJS) $(OBJDIR)/main.o
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
-$(OBJDIR)/%.o: src/%.c | $(OBJDIR)
+# Objects are rebuilt when the compiler or its flags change (SANITIZE=1...).
+STAMP = $(OBJDIR)/flags
+FLAGS_LINE = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS)
+$(STAMP): FORCE | $(OBJDIR)
+	@echo '$(FLAGS_LINE)' | cmp -s - $@ || echo '$(FLAGS_LINE)' >$@
+
+$(OBJDIR)/%.o: src/%.c $(STAMP)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(OBJDIR)/test_%.o: tests/test_%.c | $(OBJDIR)
+$(OBJDIR)/test_%.o: tests/test_%.c $(STAMP)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(OBJDIR)/test_%: $(OBJDIR)/test_%.o $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
-$(FAKE): tests/fakevici.c | $(OBJDIR)
+$(FAKE): tests/fakevici.c $(STAMP)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+
+$(OBJDIR)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(OBJS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^)
+
+$(OBJDIR)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SRCS) | $(OBJDIR)
+	@mkdir -p $(OBJDIR)/fuzz
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $^
+
+# libFuzzer: new inputs go to build/fuzz/corpus-*, the committed corpus is
+# read only; a crash leaves its input in build/fuzz/ (commit it under
+# tests/corpus/ as a regression input).
+fuzz: $(HARNESSES:%=$(OBJDIR)/fuzz/fuzz_%)
+	@for h in $(HARNESSES); do \
+		mkdir -p $(OBJDIR)/fuzz/corpus-$$h && \
+		$(OBJDIR)/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=70000 -timeout=5 -print_final_stats=1 \
+			-artifact_prefix=$(OBJDIR)/fuzz/ \
+			$(OBJDIR)/fuzz/corpus-$$h tests/corpus/$$h || exit 1; \
+	done
 
 $(OBJDIR):
 	@mkdir -p $@
@@ -55,9 +86,11 @@ VALGRIND_CMD = valgrind -q --error-exitcode=99 --leak-check=full \
 
 check: check-unit check-e2e
 
-check-unit: swanctl $(TEST_BINS) $(FAKE)
+check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS)
 	@for t in $(TEST_BINS); do \
 		FAKEVICI=$(FAKE) $$t || exit 1; done
+	@for h in $(HARNESSES); do \
+		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
 
 check-e2e: swanctl
@@ -84,7 +117,7 @@ uninstall:
 clean:
 	rm -rf $(OBJDIR) swanctl
 
-.PHONY: all bench check check-unit check-e2e check-valgrind demo install uninstall clean
+.PHONY: FORCE all bench fuzz check check-unit check-e2e check-valgrind demo install uninstall clean
 .SECONDARY:
 
 -include $(OBJS:.o=.d) $(OBJDIR)/main.d
