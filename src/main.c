@@ -61,6 +61,17 @@ static const char rekey_usage_text[] =
 static uint8_t request[VICI_MAX_VALUE + 64];
 static uint8_t reply_buf[VICI_MAX_FRAME];
 
+static const char *const packet_names[] = {
+	[VICI_CMD_REQUEST] = "CMD_REQUEST",
+	[VICI_CMD_RESPONSE] = "CMD_RESPONSE",
+	[VICI_CMD_UNKNOWN] = "CMD_UNKNOWN",
+	[VICI_EVENT_REGISTER] = "EVENT_REGISTER",
+	[VICI_EVENT_UNREGISTER] = "EVENT_UNREGISTER",
+	[VICI_EVENT_CONFIRM] = "EVENT_CONFIRM",
+	[VICI_EVENT_UNKNOWN] = "EVENT_UNKNOWN",
+	[VICI_EVENT] = "EVENT",
+};
+
 static int connect_failed(const char *uri, int err, int timeout_ms)
 {
 	const char *hint = "";
@@ -119,8 +130,12 @@ static int exchange_failed(const char *cmd, const struct client *c, int err,
 			c->why ? c->why : "unknown");
 		break;
 	case -EPROTO:
-		fprintf(stderr, "unexpected packet type %d from the daemon\n",
-			c->bad_type);
+		if (c->bad_type > VICI_EVENT)
+			fprintf(stderr, "unknown packet type %d from the daemon\n",
+				c->bad_type);
+		else
+			fprintf(stderr, "unexpected %s packet from the daemon\n",
+				packet_names[c->bad_type]);
 		break;
 	case -ENOSYS:
 		fprintf(stderr, "the daemon does not know the %s command\n",

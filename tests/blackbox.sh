@@ -184,7 +184,7 @@ expect cmd-unknown 4 "" \
 	--rekey --ike x -u "$uri"
 fake read hex:0000000109 close
 expect bad-type 4 "" \
-	"swanctl: rekey request failed: unexpected packet type 9 from the daemon" \
+	"swanctl: rekey request failed: unknown packet type 9 from the daemon" \
 	--rekey --ike x -u "$uri"
 fake read hex:0000000a0103036b657900057661 close
 expect value-past-end 4 "" \
@@ -208,6 +208,88 @@ expect no-reply 5 "" "swanctl: rekey request failed: no reply within 1 s" \
 	--rekey --ike x -u "$uri" --timeout 1
 [ -n "$VALGRIND" ] || [ $(($(now_ms) - start)) -lt 1500 ] ||
 	fail "took $(($(now_ms) - start)) ms"
+
+# a hostile or broken daemon: each fault has its status and one clear line
+fail4() { # fail4 NAME WHY ACTIONS...: exit 4 with "rekey request failed: WHY"
+	name=$1 why=$2
+	shift 2
+	fake read "$@" close
+	expect "$name" 4 "" "swanctl: rekey request failed: $why" \
+		--rekey --ike x -u "$uri"
+}
+for n in 1 2 7; do
+	fake read chunk:$n $ok close
+	expect "pieces-of-$n" 0 "rekey completed successfully" "" \
+		--rekey --ike home -u "$uri"
+done
+fake read sleep:300 $ok close
+expect delayed-reply 0 "rekey completed successfully" "" \
+	--rekey --ike home -u "$uri" --timeout 2
+fake read hex:0000001b0103 drain
+expect silent-after-partial 5 "" \
+	"swanctl: rekey request failed: no reply within 0.5 s" \
+	--rekey --ike x -u "$uri" --timeout 0.5
+fail4 length-524289 "reply frame of 524289 bytes exceeds the limit of 524288" \
+	hex:00080001
+fail4 named-event-confirm "unexpected EVENT_CONFIRM packet from the daemon" \
+	hex:000000050503616263
+fail4 event-register "unexpected EVENT_REGISTER packet from the daemon" \
+	hex:00000003030161
+fail4 name-past-frame "malformed reply: element name runs past the end of the frame" \
+	hex:000000050103056b65
+fail4 section-not-closed "malformed reply: section not closed" \
+	hex:0000000401010173
+fail4 section-end-alone "malformed reply: section end without a section" \
+	hex:000000020102
+fail4 item-outside-list "malformed reply: list item outside a list" \
+	hex:0000000401050000
+fail4 kv-in-list "malformed reply: key/value inside a list" \
+	hex:0000000a0104016c03016b000006
+fail4 list-in-list "malformed reply: list inside a list" \
+	hex:000000070104016c04016d
+fail4 list-not-closed "malformed reply: list not closed" \
+	hex:000000040104016c
+fail4 unknown-element "malformed reply: unknown element type" \
+	hex:00000003010900
+fail4 empty-key "malformed reply: empty element name" \
+	hex:000000050103000000
+fail4 duplicate-success "malformed reply: a key is given twice at the top level" \
+	hex:0000001c01030773756363657373000379657303077375636365737300026e6f
+fail4 too-deep "malformed reply: sections nested too deeply" depth:33
+fake read depth:32 close
+expect deep-but-allowed 1 "" "rekey failed: " --rekey --ike x -u "$uri"
+
+# hostile errmsg: escaped wherever a person reads it, hex in the dumps
+hostile=hex:000000250103077375636365737300026e6f0306657272\
+6d7367000d1b5b326a1b5d303b7800ff0a78
+hostile_err='rekey failed: \x1b[2j\x1b]0;x\x00\xff\x0ax'
+fake read $hostile close
+expect hostile-raw 1 "rekey reply {success=no errmsg=0x1b5b326a1b5d303b7800ff0a78}" \
+	"$hostile_err" --rekey --ike x -u "$uri" --raw
+fake read $hostile close
+expect hostile-pretty 1 "rekey reply {
+  success = no
+  errmsg = 0x1b5b326a1b5d303b7800ff0a78
+}" "$hostile_err" --rekey --ike x -u "$uri" --pretty
+fake read $hostile close
+expect hostile-json 1 '{"success":"no","errmsg":"0x1b5b326a1b5d303b7800ff0a78"}' \
+	"$hostile_err" --rekey --ike x -u "$uri" --json
+
+# the largest value and the largest frame are accepted and printed whole
+fake read value:65535 close
+expect value-65535 0 "rekey reply {success=yes v=$(head -c 65535 /dev/zero | tr '\0' x)}" "" \
+	--rekey --ike x -u "$uri" --raw
+fake read frame:524288 close
+expect frame-524288 0 "rekey completed successfully" "" --rekey --ike x -u "$uri"
+fake read frame:524288 close
+count=$((count + 1))
+case_name=frame-524288-json
+$VALGRIND "$SWANCTL" --rekey --ike x -u "$uri" --json >"$dir/out" 2>"$dir/err"
+[ $? = 0 ] || fail "exit status"
+# type and success=yes take 15 bytes, then keys k0..k7 of 60000 bytes
+# (6 bytes of framing each) and k8 with the rest
+[ "$(tr -cd x <"$dir/out" | wc -c)" = $((8 * 60000 + 524288 - 15 - 8 * 60006 - 6)) ] ||
+	fail "expected every value byte in the JSON"
 
 # the bytes on the wire for each selector are the reference vectors
 for vec in "0000001100057265 6b657903036 96b650003666f6f --ike foo" \

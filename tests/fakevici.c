@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -234,6 +235,7 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	FILE *out = NULL;
+	struct stat mine, now;
 	const char *path;
 	int lfd, opt;
 
@@ -256,7 +258,7 @@ int main(int argc, char **argv)
 		die(path);
 	if (optind < argc && !strcmp(argv[optind], "stale"))
 		return 0;
-	if (listen(lfd, 1))
+	if (listen(lfd, 1) || stat(path, &mine))
 		die(path);
 	fflush(NULL);
 	switch (fork()) {
@@ -274,7 +276,9 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		die("accept");
 	run(argv + optind, argc - optind, out);
-	unlink(path);
+	/* the next test may have bound a new socket at PATH meanwhile */
+	if (stat(path, &now) == 0 && now.st_ino == mine.st_ino)
+		unlink(path);
 	if (out)
 		fclose(out);
 	return 0;
