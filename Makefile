@@ -24,7 +24,7 @@ endif
 
 OBJDIR = build
 SRCS = src/args.c src/vici.c src/transport.c src/client.c src/print.c \
-	src/status.c src/rekey.c src/version.c
+	src/status.c src/rekey.c src/version.c src/conf.c
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
 TESTS = test_args test_vici test_transport test_print test_status
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)
@@ -92,16 +92,26 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS)
 	@for h in $(HARNESSES); do \
 		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
+	@SWANCTL=./swanctl sh tests/conf.sh
 
 check-e2e: swanctl
 	@SWANCTL=./swanctl bash tests/e2e.sh
+
+check-static: static $(FAKE)
+	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static sh tests/blackbox.sh
+	@SWANCTL=./swanctl.static bash tests/e2e.sh
 
 check-valgrind: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl VALGRIND="$(VALGRIND_CMD)" \
 		sh tests/blackbox.sh
 
-bench: swanctl $(FAKE)
-	@FAKEVICI=$(FAKE) sh bench/budget.sh ./swanctl
+# A self-contained binary (glibc static): swanctl.static; check-static runs
+# the black-box and end-to-end suites against it.
+static: $(OBJS) $(OBJDIR)/main.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static -o swanctl.static $^
+
+bench: swanctl static $(FAKE)
+	@FAKEVICI=$(FAKE) bash bench/bench.sh ./swanctl ./swanctl.static
 
 demo: swanctl
 	@bash tests/demo.sh
@@ -115,9 +125,9 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/swanctl $(DESTDIR)$(MANDIR)/man8/swanctl.8
 
 clean:
-	rm -rf $(OBJDIR) swanctl
+	rm -rf $(OBJDIR) swanctl swanctl.static
 
-.PHONY: FORCE all bench fuzz check check-unit check-e2e check-valgrind demo install uninstall clean
+.PHONY: FORCE all static bench fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall clean
 .SECONDARY:
 
 -include $(OBJS:.o=.d) $(OBJDIR)/main.d

@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
 
 #include "args.h"
 #include "client.h"
+#include "conf.h"
 #include "print.h"
 #include "rekey.h"
 #include "status.h"
@@ -151,10 +153,21 @@ static int exchange_failed(const char *cmd, const struct client *c, int err,
 static int call(const struct args *a, const char *cmd, const uint8_t *req,
 		long len, struct client *c, struct vici_packet_view *reply)
 {
-	const char *uri = a->uri ? a->uri : ARGS_DEFAULT_URI;
+	const char *uri = a->uri;
 	struct endpoint ep;
 	int rc;
 
+	if (!uri) {
+		const char *file = getenv("STRONGSWAN_CONF");
+		static struct conf conf;
+
+		rc = conf_socket(&conf, file ? file : CONF_DEFAULT_FILE);
+		if (rc) {
+			fprintf(stderr, "swanctl: %s\n", conf.error);
+			return status_of(STAGE_USAGE, rc);
+		}
+		uri = conf.uri ? conf.uri : ARGS_DEFAULT_URI;
+	}
 	rc = transport_parse_uri(uri, &ep);
 	if (rc == -ENAMETOOLONG) {
 		fprintf(stderr,
