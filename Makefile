@@ -4,6 +4,8 @@ VERSION = 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -93,6 +95,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS)
 		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
 	@SWANCTL=./swanctl sh tests/conf.sh
+	@sh tests/install.sh
 
 check-e2e: swanctl
 	@SWANCTL=./swanctl bash tests/e2e.sh
@@ -117,17 +120,38 @@ demo: swanctl
 	@bash tests/demo.sh
 
 install: swanctl
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 swanctl $(DESTDIR)$(BINDIR)/swanctl
 	install -m 644 man/swanctl.8 $(DESTDIR)$(MANDIR)/man8/swanctl.8
+	install -m 644 src/completion/swanctl.bash \
+		$(DESTDIR)$(BASHCOMPDIR)/swanctl
+	install -m 644 src/completion/_swanctl $(DESTDIR)$(ZSHCOMPDIR)/_swanctl
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/swanctl $(DESTDIR)$(MANDIR)/man8/swanctl.8
+	rm -f $(DESTDIR)$(BINDIR)/swanctl $(DESTDIR)$(MANDIR)/man8/swanctl.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/swanctl $(DESTDIR)$(ZSHCOMPDIR)/_swanctl
+
+# A versioned source tarball of the files git tracks (or, outside a git
+# checkout, of the distributed directories).
+DIST = swanctl-rekey-$(VERSION)
+DIST_FILES = Makefile README.md LICENSE BENCHMARKS.md .clang-format .ci \
+	bench include man src tests
+dist:
+	@rm -rf $(OBJDIR)/$(DIST) && mkdir -p $(OBJDIR)/$(DIST)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git ls-files -z | tar --null -T - -cf - | \
+			tar -xf - -C $(OBJDIR)/$(DIST); \
+	else \
+		tar -cf - $(wildcard $(DIST_FILES)) | tar -xf - -C $(OBJDIR)/$(DIST); \
+	fi
+	@tar -czf $(DIST).tar.gz -C $(OBJDIR) $(DIST)
+	@echo $(DIST).tar.gz
 
 clean:
-	rm -rf $(OBJDIR) swanctl swanctl.static
+	rm -rf $(OBJDIR) swanctl swanctl.static swanctl-rekey-*.tar.gz
 
-.PHONY: FORCE all static bench fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall clean
+.PHONY: FORCE all static bench fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist clean
 .SECONDARY:
 
 -include $(OBJS:.o=.d) $(OBJDIR)/main.d

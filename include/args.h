@@ -36,14 +36,14 @@ struct args {
 	int help; /* --help after a command: that command's usage */
 	enum selector selector;
 	const char *name; /* --child/--ike value */
-	uint32_t id; /* --child-id/--ike-id value */
+	uint32_t id;	  /* --child-id/--ike-id value */
 	int reauth;
 	int daemon; /* --version --daemon */
 	enum output output;
 	const char *uri;
 	int timeout_ms; /* 0: no limit */
 	int debug;
-	char *file_text; /* owned: --options file contents, words point here */
+	char *file_text;  /* owned: --options file contents, words point here */
 	char **file_argv; /* owned */
 };
 

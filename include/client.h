@@ -12,8 +12,8 @@ struct client {
 	struct transport t;
 	uint8_t *buf; /* receive buffer, caller-owned, VICI_MAX_FRAME bytes */
 	size_t cap;
-	FILE *trace; /* packets are traced here when not NULL */
-	int bad_type; /* after -EPROTO: the unexpected packet type */
+	FILE *trace;	 /* packets are traced here when not NULL */
+	int bad_type;	 /* after -EPROTO: the unexpected packet type */
 	const char *why; /* after -EBADMSG: what was malformed */
 };
 

@@ -7,7 +7,8 @@
 
 struct conf {
 	const char *uri; /* the socket to use, or NULL for the built-in one */
-	char value[2][512]; /* swanctl.socket, libstrongswan.plugins.vici.socket */
+	char value[2]
+		  [512]; /* swanctl.socket, libstrongswan.plugins.vici.socket */
 	int found[2];
 	char error[600]; /* "FILE:LINE: what" after a syntax error */
 };

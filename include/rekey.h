@@ -10,7 +10,7 @@
 #include "args.h"
 
 struct rekey_result {
-	int success; /* success=yes, exactly (case-sensitive) */
+	int success;	       /* success=yes, exactly (case-sensitive) */
 	const uint8_t *errmsg; /* NULL when absent; aliases the reply */
 	size_t errmsg_len;
 };

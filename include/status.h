@@ -14,10 +14,10 @@ enum {
 
 /* Where in the pipeline an error happened. */
 enum stage {
-	STAGE_USAGE, /* arguments, URI, options file */
-	STAGE_CONNECT, /* resolving and connecting */
+	STAGE_USAGE,	/* arguments, URI, options file */
+	STAGE_CONNECT,	/* resolving and connecting */
 	STAGE_EXCHANGE, /* sending the request and reading the reply */
-	STAGE_RESULT, /* the daemon's verdict: ERR nonzero means refused */
+	STAGE_RESULT,	/* the daemon's verdict: ERR nonzero means refused */
 };
 
 /* Exit status for ERR (0 or a negative errno) at STAGE. */

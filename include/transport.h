@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 
 struct endpoint {
-	int unix_path; /* 1: unix://PATH, 0: tcp://HOST:PORT */
+	int unix_path;	/* 1: unix://PATH, 0: tcp://HOST:PORT */
 	char host[256]; /* socket path, or host name/address without brackets */
 	char port[6];
 };
@@ -16,8 +16,8 @@ struct endpoint {
 struct transport {
 	int fd;
 	int64_t deadline_ms; /* CLOCK_MONOTONIC milliseconds, or -1: none */
-	size_t frame_len; /* announced length of the last frame read */
-	size_t frame_got; /* bytes of it received, for diagnostics */
+	size_t frame_len;    /* announced length of the last frame read */
+	size_t frame_got;    /* bytes of it received, for diagnostics */
 };
 
 /* Parse URI; 0, -EINVAL (bad syntax or scheme), -ENAMETOOLONG (path). */
@@ -32,8 +32,7 @@ int transport_send(struct transport *t, const uint8_t *buf, size_t len);
  * (closed at a frame boundary), -EPIPE (closed inside a frame), -EMSGSIZE
  * (length over the cap, nothing read), -EBADMSG (zero length),
  * -ETIMEDOUT, -errno. */
-int transport_recv(struct transport *t, uint8_t *buf, size_t cap,
-		   size_t *len);
+int transport_recv(struct transport *t, uint8_t *buf, size_t cap, size_t *len);
 void transport_close(struct transport *t);
 
 #endif

@@ -15,7 +15,7 @@ struct vici_buf {
 	uint8_t *data;
 	size_t len;
 	size_t cap;
-	int err; /* 0 or the first negative errno of a failed put */
+	int err;   /* 0 or the first negative errno of a failed put */
 	int depth; /* open sections, to refuse an unbalanced message */
 	int in_list;
 };
@@ -47,7 +47,7 @@ int vici_packet_parse(const uint8_t *frame, size_t len,
 		      struct vici_packet_view *p);
 
 struct vici_elem {
-	int type; /* enum vici_element */
+	int type;	     /* enum vici_element */
 	const uint8_t *name; /* section, key and list names */
 	size_t name_len;
 	const uint8_t *value; /* key values and list items */

@@ -40,6 +40,7 @@ struct opt {
 	enum opt_id id;
 };
 
+/* clang-format off */
 static const struct opt global_opts[] = {
 	{ "uri", 'u', 1, OPT_URI },
 	{ "timeout", 0, 1, OPT_TIMEOUT },
@@ -97,6 +98,7 @@ static const struct opt version_opts[] = {
 	{ "help", 'h', 0, OPT_HELP },
 	{ NULL, 0, 0, OPT_END },
 };
+/* clang-format on */
 
 struct parser {
 	struct args *a;
@@ -222,8 +224,10 @@ static int parse_debug(struct parser *p, const char *s)
 	long v = strtol(s, &end, 10);
 
 	if (end == s || *end || v < -1 || v > 4)
-		return error(p, "invalid --debug '%s': expected a level from -1 to 4",
-			     s);
+		return error(
+			p,
+			"invalid --debug '%s': expected a level from -1 to 4",
+			s);
 	p->a->debug = (int)v;
 	return 0;
 }
@@ -288,8 +292,9 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 			a->help = 1;
 		return 0;
 	case OPT_OTHER_COMMAND:
-		return error(p, "--%s is not implemented by this client, only "
-				"--rekey",
+		return error(p,
+			     "--%s is not implemented by this client, only "
+			     "--rekey",
 			     o->name);
 	case OPT_CHILD:
 	case OPT_IKE:
@@ -365,7 +370,8 @@ static int parse_short(struct parser *p, char *arg, int argc, char **argv,
 			return apply(p, o, spelled, c + 1);
 		} else {
 			if (*i + 1 >= argc)
-				return error(p, "option '%s' requires an argument",
+				return error(p,
+					     "option '%s' requires an argument",
 					     spelled);
 			return apply(p, o, spelled, argv[++*i]);
 		}
@@ -486,8 +492,9 @@ static int check(struct parser *p)
 				"--child-id or --ike-id");
 	if (a->reauth &&
 	    (a->selector == SELECTOR_CHILD || a->selector == SELECTOR_CHILD_ID))
-		return error(p, "--reauth applies to IKE_SAs: use it with --ike "
-				"or --ike-id, not --%s",
+		return error(p,
+			     "--reauth applies to IKE_SAs: use it with --ike "
+			     "or --ike-id, not --%s",
 			     p->selector_opt);
 	if (p->json && (p->raw || p->pretty))
 		return error(p, "--json cannot be combined with %s",
@@ -507,7 +514,8 @@ int args_parse(struct args *a, int argc, char **argv, char *msg,
 	struct parser p = { .a = a, .msg = msg, .msg_size = msg_size };
 	int rc;
 
-	*a = (struct args){ .uri = NULL, .timeout_ms = ARGS_DEFAULT_TIMEOUT_MS,
+	*a = (struct args){ .uri = NULL,
+			    .timeout_ms = ARGS_DEFAULT_TIMEOUT_MS,
 			    .debug = 1 };
 	msg[0] = '\0';
 	rc = parse_words(&p, argc - 1, argv + 1);

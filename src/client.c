@@ -46,7 +46,8 @@ int client_call(struct client *c, const uint8_t *req, size_t len,
 		case VICI_EVENT:
 			continue;
 		case VICI_CMD_RESPONSE:
-			rc = vici_validate(reply->body, reply->body_len, &c->why);
+			rc = vici_validate(reply->body, reply->body_len,
+					   &c->why);
 			return rc;
 		case VICI_CMD_UNKNOWN:
 			return -ENOSYS;

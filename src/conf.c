@@ -15,7 +15,7 @@
 
 #include "conf.h"
 
-#define CONF_MAX_DEPTH 16 /* nested sections */
+#define CONF_MAX_DEPTH 16   /* nested sections */
 #define CONF_MAX_INCLUDES 8 /* nested include levels */
 #define CONF_MAX_FILE (1 << 20)
 
@@ -177,8 +177,8 @@ static int parse(struct parser *p)
 		len = (size_t)(p->pos - name);
 		if (len == 0)
 			return syntax(p, "expected a name");
-		if (len == 7 && !memcmp(name, "include", 7) && p->pos < p->end &&
-		    (*p->pos == ' ' || *p->pos == '\t')) {
+		if (len == 7 && !memcmp(name, "include", 7) &&
+		    p->pos < p->end && (*p->pos == ' ' || *p->pos == '\t')) {
 			rc = value(p, buf, sizeof(buf), &vlen);
 			if (rc)
 				return rc;
@@ -192,8 +192,10 @@ static int parse(struct parser *p)
 		}
 		skip(p);
 		if (p->pos < p->end && *p->pos == ':') {
-			/* "name : template {": the templates do not matter here */
-			while (p->pos < p->end && *p->pos != '{' && *p->pos != '\n')
+			/* "name : template {": the templates do not matter here
+			 */
+			while (p->pos < p->end && *p->pos != '{' &&
+			       *p->pos != '\n')
 				p->pos++;
 		}
 		if (p->pos < p->end && *p->pos == '=') {
@@ -220,8 +222,9 @@ static int parse(struct parser *p)
 static int parse_file(struct conf *conf, const char *file, int includes,
 		      struct parser *outer)
 {
-	struct parser p = { .file = file, .line = 1, .includes = includes,
-			    .conf = conf };
+	struct parser p = {
+		.file = file, .line = 1, .includes = includes, .conf = conf
+	};
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	char *text;
@@ -229,7 +232,8 @@ static int parse_file(struct conf *conf, const char *file, int includes,
 	int rc;
 
 	if (fd < 0)
-		return outer ? 0 : -errno; /* strongSwan skips unreadable includes */
+		return outer ? 0 : -errno; /* strongSwan skips unreadable
+					      includes */
 	if (fstat(fd, &st) || st.st_size > CONF_MAX_FILE ||
 	    !(text = malloc((size_t)st.st_size + 1))) {
 		close(fd);

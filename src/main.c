@@ -32,7 +32,9 @@ static const char usage_text[] =
 	"charon's\n"
 	"  swanctl --help     (-h)  print this text\n"
 	"global options, before or after the command:\n"
-	"  --uri      (-u) URI      socket, default " ARGS_DEFAULT_URI "\n"
+	"  --uri      (-u) URI      VICI socket; default from "
+	"strongswan.conf,\n"
+	"                           else " ARGS_DEFAULT_URI "\n"
 	"  --timeout  SECONDS       limit for the whole command, default 30, "
 	"0: none\n"
 	"  --debug    (-v) LEVEL    2 or more traces every packet on stderr\n"
@@ -52,7 +54,9 @@ static const char rekey_usage_text[] =
 	"    --raw       (-r)       print the reply as a raw dump\n"
 	"    --pretty    (-P)       print the reply as an indented dump\n"
 	"    --json                 print the reply as one JSON object\n"
-	"    --uri       (-u) URI   socket, default " ARGS_DEFAULT_URI "\n"
+	"    --uri       (-u) URI   VICI socket; default from "
+	"strongswan.conf,\n"
+	"                           else " ARGS_DEFAULT_URI "\n"
 	"    --timeout   SECONDS    limit for the whole command, default 30, "
 	"0: none\n"
 	"    --debug     (-v) LEVEL 2 or more traces every packet on stderr\n"
@@ -86,8 +90,8 @@ static int connect_failed(const char *uri, int err, int timeout_ms)
 			"run as root or use a group that can open the socket\n",
 			uri);
 	else if (err == -EADDRNOTAVAIL)
-		fprintf(stderr, "swanctl: cannot connect to '%s': host unknown\n",
-			uri);
+		fprintf(stderr,
+			"swanctl: cannot connect to '%s': host unknown\n", uri);
 	else if (err == -ETIMEDOUT)
 		fprintf(stderr,
 			"swanctl: cannot connect to '%s': no answer within "
@@ -133,10 +137,12 @@ static int exchange_failed(const char *cmd, const struct client *c, int err,
 		break;
 	case -EPROTO:
 		if (c->bad_type > VICI_EVENT)
-			fprintf(stderr, "unknown packet type %d from the daemon\n",
+			fprintf(stderr,
+				"unknown packet type %d from the daemon\n",
 				c->bad_type);
 		else
-			fprintf(stderr, "unexpected %s packet from the daemon\n",
+			fprintf(stderr,
+				"unexpected %s packet from the daemon\n",
 				packet_names[c->bad_type]);
 		break;
 	case -ENOSYS:
@@ -188,7 +194,8 @@ static int call(const struct args *a, const char *cmd, const uint8_t *req,
 			cmd, strerror((int)-len));
 		return status_of(STAGE_USAGE, (int)len);
 	}
-	*c = (struct client){ .buf = reply_buf, .cap = sizeof(reply_buf),
+	*c = (struct client){ .buf = reply_buf,
+			      .cap = sizeof(reply_buf),
 			      .trace = a->debug >= 2 ? stderr : NULL };
 	rc = transport_connect(&c->t, &ep, a->timeout_ms);
 	if (rc) {
@@ -267,7 +274,8 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		status = STATUS_OK;
 	} else if (a.help) {
-		fputs(a.command == COMMAND_REKEY ? rekey_usage_text : usage_text,
+		fputs(a.command == COMMAND_REKEY ? rekey_usage_text
+						 : usage_text,
 		      stdout);
 		status = STATUS_OK;
 	} else if (a.command == COMMAND_VERSION) {

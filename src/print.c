@@ -82,8 +82,8 @@ void print_dump(FILE *f, const char *label, const uint8_t *body, size_t len,
 	fprintf(f, "%s {%s", label, pretty ? "\n" : "");
 	vici_reader_init(&r, body, len);
 	while (vici_next(&r, &e) > 0) {
-		int closing = e.type == VICI_SECTION_END ||
-			      e.type == VICI_LIST_END;
+		int closing =
+			e.type == VICI_SECTION_END || e.type == VICI_LIST_END;
 
 		if (closing)
 			level--;
@@ -100,8 +100,9 @@ void print_dump(FILE *f, const char *label, const uint8_t *body, size_t len,
 				(int)e.name_len, e.name);
 			break;
 		case VICI_KEY_VALUE:
-			fprintf(f, pretty ? "%.*s = " : "%.*s=",
-				(int)e.name_len, e.name);
+			fprintf(f,
+				pretty ? "%.*s = " : "%.*s=", (int)e.name_len,
+				e.name);
 			put_value(f, e.value, e.value_len);
 			break;
 		case VICI_LIST_ITEM:
@@ -114,7 +115,8 @@ void print_dump(FILE *f, const char *label, const uint8_t *body, size_t len,
 			fputc(']', f);
 			break;
 		}
-		fresh = e.type == VICI_SECTION_START || e.type == VICI_LIST_START;
+		fresh = e.type == VICI_SECTION_START ||
+			e.type == VICI_LIST_START;
 		if (fresh)
 			level++;
 		if (pretty)
@@ -157,8 +159,8 @@ void print_json(FILE *f, const uint8_t *body, size_t len)
 	fputc('{', f);
 	vici_reader_init(&r, body, len);
 	while (vici_next(&r, &e) > 0) {
-		int closing = e.type == VICI_SECTION_END ||
-			      e.type == VICI_LIST_END;
+		int closing =
+			e.type == VICI_SECTION_END || e.type == VICI_LIST_END;
 
 		if (!fresh && !closing)
 			fputc(',', f);
@@ -184,7 +186,8 @@ void print_json(FILE *f, const uint8_t *body, size_t len)
 			fputc(']', f);
 			break;
 		}
-		fresh = e.type == VICI_SECTION_START || e.type == VICI_LIST_START;
+		fresh = e.type == VICI_SECTION_START ||
+			e.type == VICI_LIST_START;
 	}
 	fputs("}\n", f);
 }
@@ -193,7 +196,8 @@ void print_escaped(FILE *f, const uint8_t *s, size_t len)
 {
 	for (size_t i = 0, n; i < len; i += n) {
 		n = utf8_len(s + i, len - i);
-		/* C1 controls (U+0080..U+009F) act as escapes on some terminals */
+		/* C1 controls (U+0080..U+009F) act as escapes on some terminals
+		 */
 		if (n == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)
 			n = 0;
 		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\'))

@@ -18,7 +18,8 @@ long rekey_request(const struct args *a, uint8_t *mem, size_t cap)
 	if (!key)
 		return -EINVAL;
 	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "rekey");
-	if (a->selector == SELECTOR_CHILD_ID || a->selector == SELECTOR_IKE_ID) {
+	if (a->selector == SELECTOR_CHILD_ID ||
+	    a->selector == SELECTOR_IKE_ID) {
 		int n = snprintf(id, sizeof(id), "%u", (unsigned)a->id);
 
 		vici_put_kv(&b, key, id, (size_t)n);
@@ -58,8 +59,8 @@ int rekey_result(const uint8_t *body, size_t len, struct rekey_result *res,
 		if (is_key(&e, "success")) {
 			if (seen_success++)
 				goto twice;
-			res->success = e.value_len == 3 &&
-				       !memcmp(e.value, "yes", 3);
+			res->success =
+				e.value_len == 3 && !memcmp(e.value, "yes", 3);
 		} else if (is_key(&e, "errmsg")) {
 			if (res->errmsg)
 				goto twice;

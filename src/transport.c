@@ -83,8 +83,8 @@ int transport_parse_uri(const char *uri, struct endpoint *ep)
 		return -EINVAL;
 	for (p = colon + 1; *p >= '0' && *p <= '9'; p++)
 		;
-	if (*p || p == colon + 1 || p - colon - 1 > 5 ||
-	    atoi(colon + 1) < 1 || atoi(colon + 1) > 65535)
+	if (*p || p == colon + 1 || p - colon - 1 > 5 || atoi(colon + 1) < 1 ||
+	    atoi(colon + 1) > 65535)
 		return -EINVAL;
 	memcpy(ep->host, rest, hlen);
 	strcpy(ep->port, colon + 1);
@@ -150,7 +150,8 @@ int transport_connect(struct transport *t, const struct endpoint *ep,
 		return -EADDRNOTAVAIL;
 	rc = -EADDRNOTAVAIL;
 	for (ai = res; ai; ai = ai->ai_next) {
-		rc = connect_addr(t, ai->ai_family, ai->ai_addr, ai->ai_addrlen);
+		rc = connect_addr(t, ai->ai_family, ai->ai_addr,
+				  ai->ai_addrlen);
 		if (rc == 0 || rc == -ETIMEDOUT)
 			break;
 		transport_close(t);
@@ -181,8 +182,7 @@ int transport_send(struct transport *t, const uint8_t *buf, size_t len)
 }
 
 /* Read exactly LEN bytes; *GOT counts what arrived.  0, -ECONNRESET at EOF. */
-static int read_full(struct transport *t, uint8_t *buf, size_t len,
-		     size_t *got)
+static int read_full(struct transport *t, uint8_t *buf, size_t len, size_t *got)
 {
 	*got = 0;
 	while (*got < len) {
@@ -205,8 +205,7 @@ static int read_full(struct transport *t, uint8_t *buf, size_t len,
 	return 0;
 }
 
-int transport_recv(struct transport *t, uint8_t *buf, size_t cap,
-		   size_t *len)
+int transport_recv(struct transport *t, uint8_t *buf, size_t cap, size_t *len)
 {
 	uint8_t hdr[4];
 	size_t got;

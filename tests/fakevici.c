@@ -83,7 +83,8 @@ static void read_frame(FILE *out)
 
 	if (read_all(hdr, 4))
 		exit(0);
-	len = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | hdr[2] << 8 | hdr[3];
+	len = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | hdr[2] << 8 |
+	      hdr[3];
 	if (len > 600000)
 		exit(1);
 	body = malloc(len + 1);

@@ -96,9 +96,9 @@ static void test_selector_count(void **state)
 
 static void test_ids(void **state)
 {
-	const char *bad[] = { "0",	    "abc", "-3", "4294967296", "",
-			      "0x10",	    " 1",  "1 ", "12abc",      "+1",
-			      "99999999999" };
+	const char *bad[] = { "0",     "abc",  "-3",	     "4294967296",
+			      "",      "0x10", " 1",	     "1 ",
+			      "12abc", "+1",   "99999999999" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -142,9 +142,9 @@ static void test_flag_rules(void **state)
 	expect_error("--reauth applies to IKE_SAs: use it with --ike or "
 		     "--ike-id, not --child");
 	assert_int_equal(parse("--rekey", "-a", "-C", "3", NULL), -EINVAL);
-	assert_int_equal(parse("--rekey", "--ike", "x", "--json", "--raw",
-			       NULL),
-			 -EINVAL);
+	assert_int_equal(
+		parse("--rekey", "--ike", "x", "--json", "--raw", NULL),
+		-EINVAL);
 	expect_error("--json cannot be combined with --raw");
 	assert_int_equal(parse("--rekey", "--ike", "x", "-P", "--json", NULL),
 			 -EINVAL);
@@ -186,8 +186,8 @@ static void test_syntax_errors(void **state)
 static void test_globals(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("-u", "unix:///x", "--timeout", "2.5",
-			       "--rekey", "--ike", "a", "-v", "2", NULL),
+	assert_int_equal(parse("-u", "unix:///x", "--timeout", "2.5", "--rekey",
+			       "--ike", "a", "-v", "2", NULL),
 			 0);
 	assert_string_equal(a.uri, "unix:///x");
 	assert_int_equal(a.timeout_ms, 2500);
@@ -195,28 +195,26 @@ static void test_globals(void **state)
 	assert_int_equal(parse("--rekey", "--ike", "a", "--timeout=0", NULL),
 			 0);
 	assert_int_equal(a.timeout_ms, 0);
-	assert_int_equal(parse("--rekey", "--ike", "a", "--timeout", "0.0001",
-			       NULL),
-			 0);
+	assert_int_equal(
+		parse("--rekey", "--ike", "a", "--timeout", "0.0001", NULL), 0);
 	assert_int_equal(a.timeout_ms, 1);
-	assert_int_equal(parse("--rekey", "--ike", "a", "--timeout", ".5",
-			       NULL),
-			 0);
+	assert_int_equal(
+		parse("--rekey", "--ike", "a", "--timeout", ".5", NULL), 0);
 	assert_int_equal(a.timeout_ms, 500);
-	assert_int_equal(parse("--rekey", "--ike", "a", "--timeout", "1.",
-			       NULL),
-			 -EINVAL);
+	assert_int_equal(
+		parse("--rekey", "--ike", "a", "--timeout", "1.", NULL),
+		-EINVAL);
 	expect_error("invalid --timeout '1.': expected seconds, for example "
 		     "2.5, or 0 for no limit");
-	assert_int_equal(parse("--rekey", "--ike", "a", "--timeout", "-1",
-			       NULL),
-			 -EINVAL);
-	assert_int_equal(parse("--rekey", "--ike", "a", "--timeout", "1e3",
-			       NULL),
-			 -EINVAL);
-	assert_int_equal(parse("--rekey", "--ike", "a", "--timeout",
-			       "99999999", NULL),
-			 -EINVAL);
+	assert_int_equal(
+		parse("--rekey", "--ike", "a", "--timeout", "-1", NULL),
+		-EINVAL);
+	assert_int_equal(
+		parse("--rekey", "--ike", "a", "--timeout", "1e3", NULL),
+		-EINVAL);
+	assert_int_equal(
+		parse("--rekey", "--ike", "a", "--timeout", "99999999", NULL),
+		-EINVAL);
 	assert_int_equal(parse("--rekey", "--ike", "a", "-v", "x", NULL),
 			 -EINVAL);
 	expect_error("invalid --debug 'x': expected a level from -1 to 4");

@@ -85,9 +85,8 @@ static void test_parse_uri(void **state)
 	char longpath[140] = "unix:///";
 
 	(void)state;
-	assert_int_equal(transport_parse_uri("unix:///var/run/charon.vici",
-					     &ep),
-			 0);
+	assert_int_equal(
+		transport_parse_uri("unix:///var/run/charon.vici", &ep), 0);
 	assert_true(ep.unix_path);
 	assert_string_equal(ep.host, "/var/run/charon.vici");
 	assert_int_equal(transport_parse_uri("tcp://127.0.0.1:4502", &ep), 0);
@@ -100,10 +99,18 @@ static void test_parse_uri(void **state)
 	assert_int_equal(transport_parse_uri("tcp://gw.example:1", &ep), 0);
 	assert_string_equal(ep.host, "gw.example");
 
-	const char *bad[] = { "foo://x",	 "unix://",	  "tcp://host",
-			      "tcp://host:",	 "tcp://host:0",  "tcp://:80",
-			      "tcp://h:65536",	 "tcp://h:80x",	  "tcp://::1:80",
-			      "tcp://[::1]",	 "tcp://[::1]80", "tcp://h:123456",
+	const char *bad[] = { "foo://x",
+			      "unix://",
+			      "tcp://host",
+			      "tcp://host:",
+			      "tcp://host:0",
+			      "tcp://:80",
+			      "tcp://h:65536",
+			      "tcp://h:80x",
+			      "tcp://::1:80",
+			      "tcp://[::1]",
+			      "tcp://[::1]80",
+			      "tcp://h:123456",
 			      "/var/run/charon.vici" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(transport_parse_uri(bad[i], &ep), -EINVAL);
@@ -128,9 +135,8 @@ static void test_connect_errors(void **state)
 	assert_int_equal(transport_parse_uri("unix:///dev/null", &ep), 0);
 	assert_int_equal(transport_connect(&t, &ep, 1000), -ECONNREFUSED);
 	transport_close(&t);
-	assert_int_equal(transport_parse_uri("tcp://no-such-host.invalid:1",
-					     &ep),
-			 0);
+	assert_int_equal(
+		transport_parse_uri("tcp://no-such-host.invalid:1", &ep), 0);
 	assert_int_equal(transport_connect(&t, &ep, 1000), -EADDRNOTAVAIL);
 	transport_close(&t);
 }
@@ -160,8 +166,9 @@ static void test_reassembly(void **state)
 		assert_memory_equal(buf, "\x11\x12\x13\x14\x15", 5);
 		assert_int_equal(transport_recv(&t, buf, sizeof(buf), &len), 0);
 		assert_int_equal(len, 10);
-		assert_memory_equal(buf, "\x21\x22\x23\x24\x25\x26\x27\x28\x29"
-					 "\x2a",
+		assert_memory_equal(buf,
+				    "\x21\x22\x23\x24\x25\x26\x27\x28\x29"
+				    "\x2a",
 				    10);
 		assert_int_equal(transport_recv(&t, buf, sizeof(buf), &len),
 				 -ECONNRESET);
@@ -244,9 +251,9 @@ static void test_oversized(void **state)
 	transport_close(&t);
 }
 
-static const uint8_t request[] = { 0, 0, 0, 0x11, 0x00, 0x05, 'r', 'e',
-				   'k', 'e', 'y', 0x03, 0x03, 'i', 'k', 'e',
-				   0x00, 0x03, 'f', 'o', 'o' };
+static const uint8_t request[] = { 0,	0,   0,	   0x11, 0x00, 0x05, 'r',
+				   'e', 'k', 'e',  'y',	 0x03, 0x03, 'i',
+				   'k', 'e', 0x00, 0x03, 'f',  'o',  'o' };
 
 static int call(const char *first, ...)
 {
@@ -291,9 +298,9 @@ static void test_client(void **state)
 	assert_int_equal(call("hex:0000000100", "close", NULL), -EBADMSG);
 	assert_int_equal(call("hex:00000003 07 05 61", "close", NULL),
 			 -EBADMSG);
-	assert_int_equal(call("hex:00000009 01 03 03 6b6579 0005 7661",
-			      "close", NULL),
-			 -EBADMSG);
+	assert_int_equal(
+		call("hex:00000009 01 03 03 6b6579 0005 7661", "close", NULL),
+		-EBADMSG);
 	assert_int_equal(call("close", NULL), -ECONNRESET);
 }
 

@@ -27,8 +27,11 @@ static void expect_frame(long got, const uint8_t *want, size_t want_len)
 static long rekey_for(enum selector s, const char *name, uint32_t id,
 		      int reauth)
 {
-	struct args a = { .command = COMMAND_REKEY, .selector = s,
-			  .name = name, .id = id, .reauth = reauth };
+	struct args a = { .command = COMMAND_REKEY,
+			  .selector = s,
+			  .name = name,
+			  .id = id,
+			  .reauth = reauth };
 
 	return rekey_request(&a, mem, sizeof(mem));
 }
@@ -229,8 +232,7 @@ static void test_packet_parse(void **state)
 	assert_int_equal(vici_packet_parse(V(0x00), 0, &p), -EBADMSG);
 	assert_int_equal(vici_packet_parse(V(0x08), 1, &p), -EPROTO);
 	assert_int_equal(vici_packet_parse(V(0xff), 1, &p), -EPROTO);
-	assert_int_equal(vici_packet_parse(V(0x07, 0x01, 'e', 0x02), 4, &p),
-			 0);
+	assert_int_equal(vici_packet_parse(V(0x07, 0x01, 'e', 0x02), 4, &p), 0);
 	assert_int_equal(p.type, VICI_EVENT);
 	assert_int_equal(p.name_len, 1);
 	assert_int_equal(p.name[0], 'e');
@@ -246,7 +248,10 @@ struct bad {
 	const char *why;
 };
 
-#define BAD(why, ...) { V(__VA_ARGS__), VLEN(__VA_ARGS__), why }
+#define BAD(why, ...)                                                          \
+	{                                                                      \
+		V(__VA_ARGS__), VLEN(__VA_ARGS__), why                         \
+	}
 
 static void test_rejects(void **state)
 {
@@ -377,18 +382,18 @@ static void test_rekey_result(void **state)
 			 0);
 	assert_false(res.success);
 	/* a nested success key is not the verdict */
-	assert_int_equal(rekey_result(V(0x01, 0x01, 'x', 0x03, 0x07, 's', 'u',
-					'c', 'c', 'e', 's', 's', 0x00, 0x03,
-					'y', 'e', 's', 0x02),
-				      18, &res, &why),
-			 0);
+	assert_int_equal(
+		rekey_result(V(0x01, 0x01, 'x', 0x03, 0x07, 's', 'u', 'c', 'c',
+			       'e', 's', 's', 0x00, 0x03, 'y', 'e', 's', 0x02),
+			     18, &res, &why),
+		0);
 	assert_false(res.success);
-	assert_int_equal(rekey_result(V(0x03, 0x07, 's', 'u', 'c', 'c', 'e',
-					's', 's', 0x00, 0x03, 'y', 'e', 's',
-					0x03, 0x07, 's', 'u', 'c', 'c', 'e',
-					's', 's', 0x00, 0x02, 'n', 'o'),
-				      27, &res, &why),
-			 -EBADMSG);
+	assert_int_equal(
+		rekey_result(V(0x03, 0x07, 's', 'u', 'c', 'c', 'e', 's', 's',
+			       0x00, 0x03, 'y', 'e', 's', 0x03, 0x07, 's', 'u',
+			       'c', 'c', 'e', 's', 's', 0x00, 0x02, 'n', 'o'),
+			     27, &res, &why),
+		-EBADMSG);
 	assert_string_equal(why, "a key is given twice at the top level");
 	assert_int_equal(rekey_result(V(0x03, 0x06, 'e', 'r', 'r', 'm', 's',
 					'g', 0x00, 0x01, 'a', 0x03, 0x06, 'e',

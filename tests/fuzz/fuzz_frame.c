@@ -16,9 +16,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static uint8_t buf[VICI_MAX_FRAME];
-static const uint8_t request[] = { 0, 0, 0, 0x11, 0x00, 0x05, 'r', 'e',
-				   'k', 'e', 'y', 0x03, 0x03, 'i', 'k', 'e',
-				   0x00, 0x03, 'f', 'o', 'o' };
+static const uint8_t request[] = { 0,	0,   0,	   0x11, 0x00, 0x05, 'r',
+				   'e', 'k', 'e',  'y',	 0x03, 0x03, 'i',
+				   'k', 'e', 0x00, 0x03, 'f',  'o',  'o' };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
