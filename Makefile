@@ -26,7 +26,8 @@ endif
 
 OBJDIR = build
 SRCS = src/args.c src/vici.c src/transport.c src/client.c src/print.c \
-	src/status.c src/rekey.c src/version.c src/conf.c
+	src/status.c src/rekey.c src/version.c src/conf.c \
+	src/wait.c
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
 TESTS = test_args test_vici test_transport test_print test_status
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)
@@ -154,4 +155,4 @@ clean:
 .PHONY: FORCE all static bench fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist clean
 .SECONDARY:
 
--include $(OBJS:.o=.d) $(OBJDIR)/main.d
+-include $(wildcard $(OBJDIR)/*.d)

@@ -38,6 +38,7 @@ struct args {
 	const char *name; /* --child/--ike value */
 	uint32_t id;	  /* --child-id/--ike-id value */
 	int reauth;
+	int wait;   /* --wait: until every matched SA has rekeyed */
 	int daemon; /* --version --daemon */
 	enum output output;
 	const char *uri;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* One VICI command exchange over a connected transport. */
+/* VICI exchanges over a connected transport: commands and events. */
 #ifndef CLIENT_H
 #define CLIENT_H
 
@@ -17,13 +17,24 @@ struct client {
 	const char *why; /* after -EBADMSG: what was malformed */
 };
 
+/* Called for each EVENT while waiting for a reply; a negative return
+ * ends the exchange with that error. */
+typedef int (*client_event_fn)(void *ctx, const struct vici_packet_view *ev);
+
+/* Receive one packet into c->buf; 0 and *P, or as transport_recv, or
+ * -EBADMSG (malformed frame; c->why), -EPROTO (unknown type). */
+int client_recv(struct client *c, struct vici_packet_view *p);
 /*
- * Send the request frame REQ and wait for its reply, skipping EVENTs.
- * 0 with the reply (aliasing c->buf) in *REPLY; -ENOSYS for CMD_UNKNOWN,
- * -EPROTO for any other packet, -EBADMSG for a malformed frame or body,
- * or a transport error.
+ * Send the request frame REQ and wait for its reply.  EVENTs before it go
+ * to ON_EVENT, or are skipped when it is NULL.  0 with the validated reply
+ * (aliasing c->buf) in *REPLY; -ENOSYS for CMD_UNKNOWN, -EPROTO for any
+ * other packet, -EBADMSG for a malformed reply, or a transport error.
  */
 int client_call(struct client *c, const uint8_t *req, size_t len,
-		struct vici_packet_view *reply);
+		struct vici_packet_view *reply, client_event_fn on_event,
+		void *ctx);
+/* (Un)register for event NAME (TYPE VICI_EVENT_REGISTER or _UNREGISTER);
+ * 0 on EVENT_CONFIRM, -ENOTSUP on EVENT_UNKNOWN, else as client_call. */
+int client_register(struct client *c, int type, const char *name);
 
 #endif

@@ -12,6 +12,8 @@ void print_dump(FILE *f, const char *label, const uint8_t *body, size_t len,
 		int pretty);
 /* One JSON object on one line: sections objects, lists arrays. */
 void print_json(FILE *f, const uint8_t *body, size_t len);
+/* S as a JSON string; invalid UTF-8 as "0x" and hex, as the dumps do. */
+void print_json_string(FILE *f, const uint8_t *s, size_t len);
 /* Daemon text for a person: control bytes, backslash and invalid UTF-8
  * escaped as \xNN, so it cannot drive a terminal. */
 void print_escaped(FILE *f, const uint8_t *s, size_t len);

@@ -314,7 +314,8 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 		p->json = 1;
 		return 0;
 	case OPT_WAIT:
-		return error(p, "--wait is not implemented yet");
+		a->wait = 1;
+		return 0;
 	case OPT_DAEMON:
 		a->daemon = 1;
 		return 0;

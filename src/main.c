@@ -18,6 +18,7 @@
 #include "rekey.h"
 #include "status.h"
 #include "version.h"
+#include "wait.h"
 #include "vici_wire.h"
 
 #ifndef SWANCTL_VERSION
@@ -155,17 +156,17 @@ static int exchange_failed(const char *cmd, const struct client *c, int err,
 	return status_of(STAGE_EXCHANGE, err);
 }
 
-/* Connect to the URI of A and run one request; 0 or an exit status. */
-static int call(const struct args *a, const char *cmd, const uint8_t *req,
-		long len, struct client *c, struct vici_packet_view *reply)
+/* Find the socket (A's --uri, else strongswan.conf) and connect C to it;
+ * 0 or an exit status. */
+static int open_client(const struct args *a, struct client *c)
 {
+	static struct conf conf;
 	const char *uri = a->uri;
 	struct endpoint ep;
 	int rc;
 
 	if (!uri) {
 		const char *file = getenv("STRONGSWAN_CONF");
-		static struct conf conf;
 
 		rc = conf_socket(&conf, file ? file : CONF_DEFAULT_FILE);
 		if (rc) {
@@ -189,11 +190,6 @@ static int call(const struct args *a, const char *cmd, const uint8_t *req,
 			uri);
 		return status_of(STAGE_USAGE, rc);
 	}
-	if (len < 0) {
-		fprintf(stderr, "swanctl: cannot encode the %s request: %s\n",
-			cmd, strerror((int)-len));
-		return status_of(STAGE_USAGE, (int)len);
-	}
 	*c = (struct client){ .buf = reply_buf,
 			      .cap = sizeof(reply_buf),
 			      .trace = a->debug >= 2 ? stderr : NULL };
@@ -202,42 +198,191 @@ static int call(const struct args *a, const char *cmd, const uint8_t *req,
 		transport_close(&c->t);
 		return connect_failed(uri, rc, a->timeout_ms);
 	}
-	rc = client_call(c, req, (size_t)len, reply);
-	transport_close(&c->t);
-	if (rc)
-		return exchange_failed(cmd, c, rc, a->timeout_ms);
 	return 0;
+}
+
+/* Send the request of LEN bytes in `request` and take its validated reply;
+ * 0 or an exit status. */
+static int call(const struct args *a, const char *cmd, long len,
+		struct client *c, struct vici_packet_view *reply,
+		client_event_fn on_event, void *ctx)
+{
+	int rc;
+
+	if (len < 0) {
+		fprintf(stderr, "swanctl: cannot encode the %s request: %s\n",
+			cmd, strerror((int)-len));
+		return status_of(STAGE_USAGE, (int)len);
+	}
+	rc = client_call(c, request, (size_t)len, reply, on_event, ctx);
+	return rc ? exchange_failed(cmd, c, rc, a->timeout_ms) : 0;
+}
+
+static int subscribe(const struct args *a, struct client *c, int type,
+		     const char *event)
+{
+	int rc = client_register(c, type, event);
+
+	if (rc == -ENOTSUP) {
+		fprintf(stderr,
+			"swanctl: the daemon does not know the %s "
+			"event\n",
+			event);
+		return status_of(STAGE_EXCHANGE, rc);
+	}
+	return rc ? exchange_failed("event registration", c, rc, a->timeout_ms)
+		  : 0;
+}
+
+/* Print the reply as asked; 0 if the daemon accepted, else the status. */
+static int rekey_verdict(const struct args *a, struct client *c,
+			 const struct vici_packet_view *reply)
+{
+	struct rekey_result res;
+	int rc;
+
+	rc = rekey_result(reply->body, reply->body_len, &res, &c->why);
+	if (rc)
+		return exchange_failed("rekey", c, rc, a->timeout_ms);
+	if (a->output == OUTPUT_RAW || a->output == OUTPUT_PRETTY)
+		print_dump(stdout, "rekey reply", reply->body, reply->body_len,
+			   a->output == OUTPUT_PRETTY);
+	if (a->output == OUTPUT_JSON && !a->wait)
+		print_json(stdout, reply->body, reply->body_len);
+	if ((a->output == OUTPUT_HUMAN && !a->wait) || !res.success)
+		rekey_print(&res, stdout, stderr);
+	return status_of(STAGE_RESULT, res.success ? 0 : -1);
+}
+
+struct waiting {
+	const struct args *a;
+	struct wait w;
+	int learn_err;
+	int down;
+};
+
+static int learn(void *ctx, const struct vici_packet_view *ev)
+{
+	struct waiting *wt = ctx;
+	const char *why;
+
+	if (!ev->name || ev->name_len != 7 || memcmp(ev->name, "list-sa", 7))
+		return 0;
+	if (vici_validate(ev->body, ev->body_len, &why))
+		return 0; /* a broken listing teaches nothing */
+	return wt->learn_err = wait_learn(&wt->w, ev->body, ev->body_len);
+}
+
+static void report(void *ctx, const struct wait_sa *sa)
+{
+	struct waiting *wt = ctx;
+
+	if (sa->state == WAIT_DONE) {
+		wait_print(stdout, sa, wt->a->reauth,
+			   wt->a->output == OUTPUT_JSON);
+		fflush(stdout);
+		return;
+	}
+	wt->down = 1;
+	fputs("swanctl: ", stderr);
+	wait_print_sa(stderr, sa);
+	fputs(" went down instead of rekeying\n", stderr);
+}
+
+/* --wait: learn the matched SAs, subscribe, rekey, follow the events. */
+static int rekey_wait(const struct args *a, struct client *c,
+		      struct waiting *wt)
+{
+	static const char *const events[] = { "ike-rekey", "child-rekey",
+					      "ike-updown", "child-updown" };
+	struct vici_packet_view p;
+	int rc;
+
+	rc = subscribe(a, c, VICI_EVENT_REGISTER, "list-sa");
+	if (!rc)
+		rc = call(a, "list-sas",
+			  wait_list_request(&wt->w, request, sizeof(request)),
+			  c, &p, learn, wt);
+	if (!rc && wt->learn_err)
+		rc = exchange_failed("list-sas", c, wt->learn_err,
+				     a->timeout_ms);
+	if (!rc)
+		rc = subscribe(a, c, VICI_EVENT_UNREGISTER, "list-sa");
+	for (size_t i = 0; i < 4 && !rc; i++)
+		rc = subscribe(a, c, VICI_EVENT_REGISTER, events[i]);
+	/* events before the reply belong to earlier work: never counted */
+	if (!rc)
+		rc = call(a, "rekey",
+			  rekey_request(a, request, sizeof(request)), c, &p,
+			  NULL, NULL);
+	if (!rc)
+		rc = rekey_verdict(a, c, &p);
+	if (rc)
+		return rc;
+	if (wt->w.count == 0) {
+		fputs("swanctl: no matching SA was up before the rekey: "
+		      "nothing to wait for\n",
+		      stderr);
+		return STATUS_REFUSED;
+	}
+	while (wait_pending(&wt->w)) {
+		const char *why;
+
+		rc = client_recv(c, &p);
+		if (rc == -ETIMEDOUT)
+			break;
+		if (rc)
+			return exchange_failed("rekey", c, rc, a->timeout_ms);
+		if (p.type != VICI_EVENT) {
+			c->bad_type = p.type;
+			return exchange_failed("rekey", c, -EPROTO,
+					       a->timeout_ms);
+		}
+		rc = vici_validate(p.body, p.body_len, &why);
+		if (rc) {
+			c->why = why;
+			return exchange_failed("rekey", c, rc, a->timeout_ms);
+		}
+		wait_event(&wt->w, p.name, p.name_len, p.body, p.body_len,
+			   report, wt);
+	}
+	for (size_t i = 0; i < wt->w.count; i++) {
+		if (wt->w.sa[i].state != WAIT_PENDING)
+			continue;
+		fputs("swanctl: ", stderr);
+		wait_print_sa(stderr, &wt->w.sa[i]);
+		fprintf(stderr, " did not finish rekeying within %g s\n",
+			a->timeout_ms / 1000.0);
+	}
+	if (wait_pending(&wt->w))
+		return STATUS_TIMEOUT;
+	return wt->down ? STATUS_REFUSED : STATUS_OK;
 }
 
 static int rekey(const struct args *a)
 {
 	struct vici_packet_view reply;
-	struct rekey_result res;
 	struct client c;
 	int rc;
 
-	rc = call(a, "rekey", request,
-		  rekey_request(a, request, sizeof(request)), &c, &reply);
+	rc = open_client(a, &c);
 	if (rc)
 		return rc;
-	rc = rekey_result(reply.body, reply.body_len, &res, &c.why);
-	if (rc)
-		return exchange_failed("rekey", &c, rc, a->timeout_ms);
-	switch (a->output) {
-	case OUTPUT_RAW:
-	case OUTPUT_PRETTY:
-		print_dump(stdout, "rekey reply", reply.body, reply.body_len,
-			   a->output == OUTPUT_PRETTY);
-		break;
-	case OUTPUT_JSON:
-		print_json(stdout, reply.body, reply.body_len);
-		break;
-	case OUTPUT_HUMAN:
-		break;
+	if (a->wait) {
+		struct waiting wt = { .a = a };
+
+		wait_init(&wt.w, a);
+		rc = rekey_wait(a, &c, &wt);
+		wait_free(&wt.w);
+	} else {
+		rc = call(a, "rekey",
+			  rekey_request(a, request, sizeof(request)), &c,
+			  &reply, NULL, NULL);
+		if (!rc)
+			rc = rekey_verdict(a, &c, &reply);
 	}
-	if (a->output == OUTPUT_HUMAN || !res.success)
-		rekey_print(&res, stdout, stderr);
-	return status_of(STAGE_RESULT, res.success ? 0 : -1);
+	transport_close(&c.t);
+	return rc;
 }
 
 static int version(const struct args *a)
@@ -250,12 +395,15 @@ static int version(const struct args *a)
 	if (!a->daemon)
 		return STATUS_OK;
 	fflush(stdout);
-	rc = call(a, "version", request,
-		  version_request(request, sizeof(request)), &c, &reply);
+	rc = open_client(a, &c);
 	if (rc)
 		return rc;
-	version_print_daemon(stdout, reply.body, reply.body_len);
-	return STATUS_OK;
+	rc = call(a, "version", version_request(request, sizeof(request)), &c,
+		  &reply, NULL, NULL);
+	if (!rc)
+		version_print_daemon(stdout, reply.body, reply.body_len);
+	transport_close(&c.t);
+	return rc;
 }
 
 int main(int argc, char **argv)

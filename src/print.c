@@ -125,7 +125,7 @@ void print_dump(FILE *f, const char *label, const uint8_t *body, size_t len,
 	fputs("}\n", f);
 }
 
-static void json_string(FILE *f, const uint8_t *s, size_t len)
+void print_json_string(FILE *f, const uint8_t *s, size_t len)
 {
 	fputc('"', f);
 	if (!valid_utf8(s, len)) {
@@ -165,7 +165,7 @@ void print_json(FILE *f, const uint8_t *body, size_t len)
 		if (!fresh && !closing)
 			fputc(',', f);
 		if (e.name) {
-			json_string(f, e.name, e.name_len);
+			print_json_string(f, e.name, e.name_len);
 			fputc(':', f);
 		}
 		switch (e.type) {
@@ -177,7 +177,7 @@ void print_json(FILE *f, const uint8_t *body, size_t len)
 			break;
 		case VICI_KEY_VALUE:
 		case VICI_LIST_ITEM:
-			json_string(f, e.value, e.value_len);
+			print_json_string(f, e.value, e.value_len);
 			break;
 		case VICI_SECTION_END:
 			fputc('}', f);

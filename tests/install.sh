@@ -43,10 +43,12 @@ if command -v zsh >/dev/null; then
 fi
 
 if [ -n "${DIST:-}" ]; then
-	tarball=$(make -s dist | tail -n 1)
+	tarball=$(make -s --no-print-directory dist | tail -n 1)
 	mkdir "$dir/unpacked"
 	tar -xzf "$tarball" -C "$dir/unpacked" || fail "unpacking $tarball"
-	(cd "$dir/unpacked/${tarball%.tar.gz}" && make -s >/dev/null && make check) ||
+	# the unpacked tree's own make check runs this script too, without DIST
+	(cd "$dir/unpacked/${tarball%.tar.gz}" && unset DIST MAKEFLAGS MAKELEVEL &&
+		make -s >/dev/null && make check) ||
 		fail "the tarball does not build and pass make check"
 	rm -f "$tarball"
 fi

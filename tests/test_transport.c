@@ -271,7 +271,7 @@ static int call(const char *first, ...)
 	fake("read", n > 0 ? argv[0] : "close", n > 1 ? argv[1] : NULL,
 	     n > 2 ? argv[2] : NULL, NULL);
 	open_fake(&c.t, 5000);
-	rc = client_call(&c, request, sizeof(request), &reply);
+	rc = client_call(&c, request, sizeof(request), &reply, NULL, NULL);
 	if (rc == 0) {
 		assert_int_equal(reply.type, VICI_CMD_RESPONSE);
 		assert_int_equal(reply.body_len, 14);

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	shutdown(sv[1], SHUT_WR);
 	c.t.fd = sv[0];
 	c.t.deadline_ms = -1;
-	rc = client_call(&c, request, sizeof(request), &reply);
+	rc = client_call(&c, request, sizeof(request), &reply, NULL, NULL);
 	if (rc == 0 && (reply.type != VICI_CMD_RESPONSE ||
 			reply.body + reply.body_len > buf + sizeof(buf)))
 		abort();
