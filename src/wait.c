@@ -144,7 +144,9 @@ static int child_end(struct wait *w, struct walk *k, enum event ev,
 	case EVENT_CHILD_REKEY:
 		sa = n->has_old && n->has_new ? find(w, 1, n->old.uniqueid)
 					      : NULL;
-		if (!sa || sa->state != WAIT_PENDING)
+		/* ids are unique in one daemon; the names guard the rest */
+		if (!sa || sa->state != WAIT_PENDING ||
+		    strcmp(sa->ike, k->st[1].sec) || strcmp(sa->name, n->sec))
 			return 0;
 		sa->new_id = n->new.uniqueid;
 		memcpy(sa->spi, n->old.spi, sizeof(sa->spi));
@@ -207,7 +209,8 @@ static int ike_end(struct wait *w, struct walk *k, enum event ev,
 	case EVENT_IKE_REKEY:
 		sa = n->has_old && n->has_new ? find(w, 0, n->old.uniqueid)
 					      : NULL;
-		if (w->reauth || !sa || sa->state != WAIT_PENDING)
+		if (w->reauth || !sa || sa->state != WAIT_PENDING ||
+		    strcmp(sa->ike, n->sec))
 			return 0;
 		sa->new_id = n->new.uniqueid;
 		memcpy(sa->spi, n->old.spi, sizeof(sa->spi));

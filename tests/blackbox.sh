@@ -291,6 +291,100 @@ $VALGRIND "$SWANCTL" --rekey --ike x -u "$uri" --json >"$dir/out" 2>"$dir/err"
 [ "$(tr -cd x <"$dir/out" | wc -c)" = $((8 * 60000 + 524288 - 15 - 8 * 60006 - 6)) ] ||
 	fail "expected every value byte in the JSON"
 
+# --wait against a scripted daemon: what the client learns, what it counts.
+# Messages are written with commas, as $(learn) splits on blanks.
+learn() { # learn LIST_SA_EVENT...: the daemon's side up to the rekey request
+	echo read confirm read
+	for ev in "$@"; do echo "event:list-sa:$ev"; done
+	echo reply: read confirm read confirm read confirm read confirm read confirm read
+}
+child1='home{uniqueid=1,state=ESTABLISHED,child-sas{net-1{name=net,uniqueid=1,state=INSTALLED,spi-in=c1,spi-out=c2},net2-2{name=net2,uniqueid=2,state=INSTALLED}}}'
+child5='home{uniqueid=4,state=ESTABLISHED,child-sas{net-5{name=net,uniqueid=5,state=INSTALLED},net-6{name=net,uniqueid=6,state=DELETED}}}'
+rekeyed() { # rekeyed IKE CHILD OLD NEW: a child-rekey event
+	echo "event:child-rekey:$1{uniqueid=1,child-sas{$2{old{uniqueid=$3,spi-in=c1,spi-out=c2},new{uniqueid=$4,spi-in=d1,spi-out=d2}}}}"
+}
+yes=reply:success=yes,matches=1
+
+# shellcheck disable=SC2046
+fake $(learn "$child1") "$(rekeyed home net 1 77)" $yes \
+	"$(rekeyed other net 1 88)" "$(rekeyed home net 9 99)" \
+	"$(rekeyed home net 1 3)" drain
+expect wait-child 0 "CHILD_SA net #1 rekeyed, new CHILD_SA #3" "" \
+	--rekey --child net --wait -u "$uri"
+# shellcheck disable=SC2046
+fake $(learn "$child1" "$child5") reply:success=yes,matches=3 \
+	"$(rekeyed home net 1 3)" "$(rekeyed home net 1 3)" \
+	"$(rekeyed home net 5 7)" drain
+expect wait-two-children-duplicates 0 "CHILD_SA net #1 rekeyed, new CHILD_SA #3
+CHILD_SA net #5 rekeyed, new CHILD_SA #7" "" \
+	--rekey --child net --wait -u "$uri"
+# shellcheck disable=SC2046
+fake $(learn "$child1") $yes "$(rekeyed home net2 2 8)" drain
+expect wait-child-id 0 "CHILD_SA net2 #2 rekeyed, new CHILD_SA #8" "" \
+	--rekey --child-id 2 --wait -u "$uri"
+# shellcheck disable=SC2046
+fake $(learn "$child1") $yes "$(rekeyed home net 1 3)" drain
+expect wait-json 0 '{"sa":"CHILD_SA","name":"net","ike":"home","rekeyed":true,"old":{"uniqueid":"1","spi-in":"c1","spi-out":"c2"},"new":{"uniqueid":"3","spi-in":"d1","spi-out":"d2"}}' "" \
+	--rekey --child net --wait --json -u "$uri"
+# shellcheck disable=SC2046
+fake $(learn "$child1") $yes "$(rekeyed home net 1 3)" drain
+expect wait-raw 0 "rekey reply {success=yes matches=1}
+CHILD_SA net #1 rekeyed, new CHILD_SA #3" "" \
+	--rekey --child net --wait --raw -u "$uri"
+# shellcheck disable=SC2046
+fake $(learn "$child1") $yes \
+	'event:child-updown:home{uniqueid=1,child-sas{net-1{name=net,uniqueid=1}}}' drain
+expect wait-child-down 1 "" "swanctl: CHILD_SA net #1 went down instead of rekeying" \
+	--rekey --child net --wait -u "$uri"
+# shellcheck disable=SC2046
+fake $(learn "$child1") $yes drain
+expect wait-timeout 5 "" "swanctl: CHILD_SA net #1 did not finish rekeying within 1 s" \
+	--rekey --child net --wait -u "$uri" --timeout 1
+# shellcheck disable=SC2046
+fake $(learn "$child1") reply:success=no,matches=0,errmsg=no drain
+expect wait-refused 1 "" "rekey failed: no" --rekey --child net --wait -u "$uri"
+# shellcheck disable=SC2046
+fake $(learn) $yes drain
+expect wait-nothing-known 1 "" \
+	"swanctl: no matching SA was up before the rekey: nothing to wait for" \
+	--rekey --child net --wait -u "$uri"
+fake read hex:0000000106 drain
+expect wait-event-unknown 4 "" "swanctl: the daemon does not know the list-sa event" \
+	--rekey --child net --wait -u "$uri"
+
+ike1='home{uniqueid=1,state=ESTABLISHED,initiator-spi=i1,responder-spi=r1}'
+ike2='home{uniqueid=2,state=ESTABLISHED,initiator-spi=i2,responder-spi=r2}'
+ikerekeyed() { # ikerekeyed OLD NEW
+	echo "event:ike-rekey:home{old{uniqueid=$1},new{uniqueid=$2}}"
+}
+# shellcheck disable=SC2046
+fake $(learn "$ike1" "$ike2") "$(ikerekeyed 7 8)" reply:success=yes,matches=2 \
+	"$(ikerekeyed 1 3)" 'event:ike-updown:home{uniqueid=1}' \
+	"$(ikerekeyed 2 4)" drain
+expect wait-two-ike 0 "IKE_SA home #1 rekeyed, new IKE_SA #3
+IKE_SA home #2 rekeyed, new IKE_SA #4" "" --rekey --ike home --wait -u "$uri"
+# shellcheck disable=SC2046
+fake $(learn "$ike1") $yes 'event:ike-updown:home{uniqueid=1}' drain
+expect wait-ike-down 1 "" "swanctl: IKE_SA home #1 went down instead of rekeying" \
+	--rekey --ike-id 1 --wait -u "$uri"
+# reauthentication: the old IKE_SA goes down, a new one of its config comes up
+# shellcheck disable=SC2046
+fake $(learn "$ike1") $yes 'event:ike-updown:home{uniqueid=1}' \
+	'event:child-updown:home{uniqueid=1,child-sas{net-1{uniqueid=1}}}' \
+	'event:ike-updown:up=yes,other{uniqueid=5}' \
+	'event:ike-updown:up=yes,home{uniqueid=6,initiator-spi=i6,responder-spi=r6}' drain
+expect wait-reauth 0 "IKE_SA home #1 reauthenticated, new IKE_SA #6" "" \
+	--rekey --ike home --reauth --wait -u "$uri"
+# shellcheck disable=SC2046
+fake $(learn "$ike1") $yes 'event:ike-updown:up=yes,home{uniqueid=6}' \
+	'event:ike-updown:home{uniqueid=1}' drain
+expect wait-reauth-up-first 0 '{"sa":"IKE_SA","name":"home","ike":"home","reauthenticated":true,"old":{"uniqueid":"1","initiator-spi":"i1","responder-spi":"r1"},"new":{"uniqueid":"6","initiator-spi":"","responder-spi":""}}' "" \
+	--rekey --ike-id 1 --reauth --wait --json -u "$uri"
+# shellcheck disable=SC2046
+fake $(learn "$ike1") $yes 'event:ike-updown:home{uniqueid=1}' drain
+expect wait-reauth-no-new 5 "" "swanctl: IKE_SA home #1 did not finish rekeying within 0.5 s" \
+	--rekey --ike home --reauth --wait -u "$uri" --timeout 0.5
+
 # the bytes on the wire for each selector are the reference vectors
 for vec in "0000001100057265 6b657903036 96b650003666f6f --ike foo" \
 	"00000013000572656b6579030563 68696c640003 6e6574 --child net" \

@@ -207,6 +207,60 @@ perm_status=$?
 [ "$perm_err" = "swanctl: cannot connect to '$SOCK_A': permission denied: run as root or use a group that can open the socket" ] ||
 	fail "stderr: $perm_err"
 
+# --wait: returns when the new SA is there; an immediate listing shows it
+wait_line() { # wait_line TYPE NAME OLD: checks our line, prints the new id
+	new=$(sed -n "s/^$1 $2 #$3 \(rekeyed\|reauthenticated\), new $1 #\([0-9]*\)$/\2/p" "$out/out")
+	[ -n "$new" ] || fail "line: $(cat "$out/out" "$out/err")"
+	echo "$new"
+}
+case_name="wait child x50"
+count=$((count + 1))
+for i in $(seq 50); do
+	net=$(child_now net)
+	ours --rekey --child net --wait
+	[ "$status" = 0 ] || fail "run $i: exit $status: $(cat "$out/err")"
+	new=$(wait_line CHILD_SA net "${net%% *}")
+	now=$(child_now net)
+	[ "${now%% *}" = "$new" ] ||
+		{ fail "run $i: listed '$now' right after, expected #$new"; break; }
+done
+for sel in child-id ike ike-id; do
+	case_name="wait $sel"
+	count=$((count + 1))
+	net2=$(child_now net2) ike=$(ike_now)
+	case $sel in
+	child-id) ours --rekey --child-id "${net2%% *}" --wait ;;
+	ike) ours --rekey --ike home --wait ;;
+	ike-id) ours --rekey --ike-id "${ike%% *}" --wait ;;
+	esac
+	[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
+	if [ $sel = child-id ]; then
+		new=$(wait_line CHILD_SA net2 "${net2%% *}")
+		now=$(child_now net2)
+	else
+		new=$(wait_line IKE_SA home "${ike%% *}")
+		now=$(ike_now)
+	fi
+	[ "${now%% *}" = "$new" ] || fail "listed '$now' right after, expected #$new"
+done
+for sel in ike ike-id; do
+	case_name="wait $sel --reauth"
+	count=$((count + 1))
+	ike=$(ike_now)
+	if [ $sel = ike ]; then
+		ours --rekey --ike home --reauth --wait
+	else
+		ours --rekey --ike-id "${ike%% *}" --reauth --wait
+	fi
+	[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
+	new=$(wait_line IKE_SA home "${ike%% *}")
+	[ "$(cat "$out/out")" = "IKE_SA home #${ike%% *} reauthenticated, new IKE_SA #$new" ] ||
+		fail "stdout: $(cat "$out/out")"
+	now=$(ike_now)
+	[ "${now%% *}" = "$new" ] || fail "listed '$now' right after, expected #$new"
+	wait_until 15 both_children_up || fail "CHILD_SAs not back after reauth"
+done
+
 # soak: rekey one CHILD_SA by id, again and again; our peak RSS stays put
 case_name=soak
 count=$((count + 1))
@@ -242,6 +296,36 @@ if command -v valgrind >/dev/null; then
 		grep -v -e 'Open file descriptor' -e 'inherited from parent' -e '^--')
 	[ -z "$leaked" ] || fail "file descriptors left open: $(cat "$out/vg")"
 fi
+
+# two IKE_SAs of one config: B starts a second one; rekey by name waits
+# for both
+case_name="wait two IKE_SAs"
+count=$((count + 1))
+lab_swanctl B --initiate --child net --timeout 10 >/dev/null 2>&1 ||
+	fail "B could not start a second IKE_SA"
+ids=$(lab_sas A | awk '$1 == "ike" && $4 == "ESTABLISHED" { print $3 }' | sort -n | tr '\n' ' ')
+set -- $ids
+[ $# = 2 ] || fail "expected two IKE_SAs, got '$ids'"
+ours --rekey --ike home --wait
+[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
+for id in "$@"; do
+	grep -q "^IKE_SA home #$id rekeyed, new IKE_SA #[0-9]*$" "$out/out" ||
+		fail "no line for #$id: $(cat "$out/out")"
+done
+[ "$(wc -l <"$out/out")" = 2 ] || fail "stdout: $(cat "$out/out")"
+
+# a peer that has stopped: the rekey never completes
+case_name="wait dead peer"
+count=$((count + 1))
+kill -9 "$(cat "$LAB/b/pid")"
+net=$(lab_sas A | awk '$1 == "child" && $2 == "net2" && $4 == "INSTALLED" { print $3; exit }')
+begin=$(date +%s%N)
+ours --rekey --child-id "$net" --wait --timeout 3
+took_ms=$((($(date +%s%N) - begin) / 1000000))
+[ "$status" = 5 ] || fail "exit $status, expected 5"
+[ "$(cat "$out/err")" = "swanctl: CHILD_SA net2 #$net did not finish rekeying within 3 s" ] ||
+	fail "stderr: $(cat "$out/err")"
+[ "$took_ms" -lt 3500 ] || fail "took $took_ms ms"
 
 took=$((($(date +%s%N) - started) / 1000000))
 echo "e2e: $count cases ($SOAK rekeys in the soak, peak RSS ${min_rss}-${max_rss} KiB), $failed failed, ${took} ms"

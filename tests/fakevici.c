@@ -13,9 +13,15 @@
  *   value:N       send a reply success=yes with a key "v" of N bytes 'x'
  *   frame:N       send a well-formed reply whose frame body is N bytes
  *   depth:N       send a reply with sections nested N deep
+ *   confirm       send an EVENT_CONFIRM
+ *   reply:MSG     send a CMD_RESPONSE with body MSG
+ *   event:NAME:MSG  send an EVENT named NAME with body MSG
  *   drain         wait until the client closes the connection
  *   close         close the connection now (also the end of the script)
  * "fakevici SOCKET stale" leaves a socket nobody listens on, and exits.
+ * MSG is written like a raw dump without the label and outer braces:
+ * "success=yes sec {k=v} up=", blanks or commas between elements (values
+ * hold none of them, nor braces).
  */
 #include <errno.h>
 #include <signal.h>
@@ -197,6 +203,59 @@ static void send_depth(int depth)
 	free(buf);
 }
 
+/* Frame a packet of TYPE (with NAME when not NULL) and body MSG. */
+static void send_msg(int type, const char *name, size_t name_len,
+		     const char *msg)
+{
+	uint8_t buf[8192], *p = buf + 4;
+	size_t body;
+
+	*p++ = (uint8_t)type;
+	if (name) {
+		*p++ = (uint8_t)name_len;
+		memcpy(p, name, name_len);
+		p += name_len;
+	}
+	while (*msg) {
+		size_t n = strcspn(msg, " ,{}=");
+
+		if (*msg == ' ' || *msg == ',') {
+			msg++;
+		} else if (*msg == '}') {
+			*p++ = 2;
+			msg++;
+		} else if (msg[n] == '{') {
+			*p++ = 1;
+			*p++ = (uint8_t)n;
+			memcpy(p, msg, n);
+			p += n;
+			msg += n + 1;
+		} else if (msg[n] == '=') {
+			size_t v = strcspn(msg + n + 1, " ,{}");
+
+			*p++ = 3;
+			*p++ = (uint8_t)n;
+			memcpy(p, msg, n);
+			p += n;
+			*p++ = (uint8_t)(v >> 8);
+			*p++ = (uint8_t)v;
+			memcpy(p, msg + n + 1, v);
+			p += v;
+			msg += n + 1 + v;
+		} else {
+			exit(1);
+		}
+		if (p > buf + sizeof(buf) - 600)
+			exit(1);
+	}
+	body = (size_t)(p - buf - 4);
+	buf[0] = (uint8_t)(body >> 24);
+	buf[1] = (uint8_t)(body >> 16);
+	buf[2] = (uint8_t)(body >> 8);
+	buf[3] = (uint8_t)body;
+	send_all(buf, (size_t)(p - buf));
+}
+
 static void run(char **actions, int count, FILE *out)
 {
 	for (int i = 0; i < count; i++) {
@@ -217,6 +276,13 @@ static void run(char **actions, int count, FILE *out)
 			send_sized((size_t)atol(arg), 0);
 		else if (!strncmp(a, "depth:", 6))
 			send_depth(atoi(arg));
+		else if (!strcmp(a, "confirm"))
+			send_hex("0000000105");
+		else if (!strncmp(a, "reply:", 6))
+			send_msg(1, NULL, 0, arg);
+		else if (!strncmp(a, "event:", 6) && strchr(arg, ':'))
+			send_msg(7, arg, (size_t)(strchr(arg, ':') - arg),
+				 strchr(arg, ':') + 1);
 		else if (!strcmp(a, "drain")) {
 			uint8_t b;
 

@@ -36,6 +36,9 @@ lab_conf() {
 charon {
 	load = $LAB_PLUGINS
 	install_virtual_ip = no
+	# every initiate gets an IKE_SA of its own (B uses it to give A a
+	# second IKE_SA of the same config)
+	reuse_ikesa = $([ "$1" = b ] && echo no || echo yes)
 	plugins {
 		vici {
 			socket = ${10}
@@ -118,6 +121,8 @@ lab_start() {
 		"$CHARON" "$LAB/$side/charon.stderr" \
 		</dev/null >/dev/null &
 	echo $! >"$LAB/$side/pid"
+	# no "Killed" notice from the shell when a test kills it
+	disown $! 2>/dev/null || true
 }
 
 lab_wait_socket() {
