@@ -9,6 +9,7 @@
 enum command {
 	COMMAND_NONE,
 	COMMAND_REKEY,
+	COMMAND_LIST_SAS,
 	COMMAND_VERSION,
 	COMMAND_HELP,
 };
@@ -38,6 +39,10 @@ struct args {
 	const char *name; /* --child/--ike value */
 	uint32_t id;	  /* --child-id/--ike-id value */
 	int reauth;
+	/* --list-sas filters, any combination */
+	const char *list_ike, *list_child;
+	uint32_t list_ike_id, list_child_id;
+	int noblock;
 	int wait;   /* --wait: until every matched SA has rekeyed */
 	int daemon; /* --version --daemon */
 	enum output output;

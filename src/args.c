@@ -17,6 +17,7 @@ enum opt_id {
 	OPT_DEBUG,
 	OPT_OPTIONS,
 	OPT_REKEY,
+	OPT_LIST_SAS,
 	OPT_VERSION,
 	OPT_HELP,
 	OPT_OTHER_COMMAND,
@@ -30,6 +31,7 @@ enum opt_id {
 	OPT_JSON,
 	OPT_WAIT,
 	OPT_DAEMON,
+	OPT_NOBLOCK,
 	OPT_END,
 };
 
@@ -54,7 +56,7 @@ static const struct opt command_opts[] = {
 	{ "rekey", 'R', 0, OPT_REKEY },
 	{ "version", 'V', 0, OPT_VERSION },
 	{ "help", 'h', 0, OPT_HELP },
-	{ "list-sas", 'l', 0, OPT_OTHER_COMMAND },
+	{ "list-sas", 'l', 0, OPT_LIST_SAS },
 	{ "counters", 'C', 0, OPT_OTHER_COMMAND },
 	{ "initiate", 'i', 0, OPT_OTHER_COMMAND },
 	{ "terminate", 't', 0, OPT_OTHER_COMMAND },
@@ -93,6 +95,19 @@ static const struct opt rekey_opts[] = {
 	{ NULL, 0, 0, OPT_END },
 };
 
+static const struct opt list_opts[] = {
+	{ "ike", 'i', 1, OPT_IKE },
+	{ "ike-id", 'I', 1, OPT_IKE_ID },
+	{ "child", 'c', 1, OPT_CHILD },
+	{ "child-id", 'C', 1, OPT_CHILD_ID },
+	{ "noblock", 'n', 0, OPT_NOBLOCK },
+	{ "raw", 'r', 0, OPT_RAW },
+	{ "pretty", 'P', 0, OPT_PRETTY },
+	{ "json", 0, 0, OPT_JSON },
+	{ "help", 'h', 0, OPT_HELP },
+	{ NULL, 0, 0, OPT_END },
+};
+
 static const struct opt version_opts[] = {
 	{ "daemon", 'd', 0, OPT_DAEMON },
 	{ "help", 'h', 0, OPT_HELP },
@@ -105,6 +120,7 @@ struct parser {
 	char *msg;
 	size_t msg_size;
 	const char *selector_opt; /* long name of the selector given */
+	int filters[4]; /* --list-sas filters seen, by OPT_CHILD.. */
 	int raw, pretty, json;
 };
 
@@ -124,6 +140,8 @@ static const struct opt *local_opts(const struct args *a)
 	switch (a->command) {
 	case COMMAND_REKEY:
 		return rekey_opts;
+	case COMMAND_LIST_SAS:
+		return list_opts;
 	case COMMAND_VERSION:
 		return version_opts;
 	case COMMAND_NONE:
@@ -165,7 +183,8 @@ static const struct opt *find_long(const struct args *a, const char *name,
 	return *ambiguous ? NULL : hit;
 }
 
-static int parse_id(struct parser *p, const char *opt, const char *s)
+static int parse_id(struct parser *p, const char *opt, const char *s,
+		    uint32_t *id)
 {
 	uint64_t v = 0;
 	size_t i;
@@ -177,7 +196,19 @@ static int parse_id(struct parser *p, const char *opt, const char *s)
 			     "invalid %s '%s': expected a unique id from 1 "
 			     "to 4294967295",
 			     opt, s);
-	p->a->id = (uint32_t)v;
+	*id = (uint32_t)v;
+	return 0;
+}
+
+static int parse_name(struct parser *p, const char *opt, const char *s,
+		      const char **name)
+{
+	if (s[0] == '\0')
+		return error(p, "%s needs a non-empty name", opt);
+	if (strlen(s) > VICI_MAX_VALUE)
+		return error(p, "%s name is longer than %u bytes", opt,
+			     VICI_MAX_VALUE);
+	*name = s;
 	return 0;
 }
 
@@ -252,14 +283,29 @@ static int set_selector(struct parser *p, const struct opt *o,
 	a->selector = map[o->id];
 	p->selector_opt = o->name;
 	if (o->id == OPT_CHILD_ID || o->id == OPT_IKE_ID)
-		return parse_id(p, spelled, val);
-	if (val[0] == '\0')
-		return error(p, "%s needs a non-empty name", spelled);
-	if (strlen(val) > VICI_MAX_VALUE)
-		return error(p, "%s name is longer than %u bytes", spelled,
-			     VICI_MAX_VALUE);
-	a->name = val;
-	return 0;
+		return parse_id(p, spelled, val, &a->id);
+	return parse_name(p, spelled, val, &a->name);
+}
+
+/* --list-sas takes any combination of filters, each once. */
+static int set_filter(struct parser *p, const struct opt *o,
+		      const char *spelled, const char *val)
+{
+	struct args *a = p->a;
+	int *seen = &p->filters[o->id - OPT_CHILD];
+
+	if ((*seen)++)
+		return error(p, "%s given twice", spelled);
+	switch (o->id) {
+	case OPT_IKE:
+		return parse_name(p, spelled, val, &a->list_ike);
+	case OPT_CHILD:
+		return parse_name(p, spelled, val, &a->list_child);
+	case OPT_IKE_ID:
+		return parse_id(p, spelled, val, &a->list_ike_id);
+	default:
+		return parse_id(p, spelled, val, &a->list_child_id);
+	}
 }
 
 static int read_options(struct parser *p, const char *path);
@@ -282,6 +328,9 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 	case OPT_REKEY:
 		a->command = COMMAND_REKEY;
 		return 0;
+	case OPT_LIST_SAS:
+		a->command = COMMAND_LIST_SAS;
+		return 0;
 	case OPT_VERSION:
 		a->command = COMMAND_VERSION;
 		return 0;
@@ -300,6 +349,8 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 	case OPT_IKE:
 	case OPT_CHILD_ID:
 	case OPT_IKE_ID:
+		if (a->command == COMMAND_LIST_SAS)
+			return set_filter(p, o, spelled, val);
 		return set_selector(p, o, spelled, val);
 	case OPT_REAUTH:
 		a->reauth = 1;
@@ -318,6 +369,9 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 		return 0;
 	case OPT_DAEMON:
 		a->daemon = 1;
+		return 0;
+	case OPT_NOBLOCK:
+		a->noblock = 1;
 		return 0;
 	case OPT_END:
 		break;
@@ -480,23 +534,10 @@ static int read_options(struct parser *p, const char *path)
 	return parse_words(p, count, a->file_argv);
 }
 
-static int check(struct parser *p)
+static int output(struct parser *p)
 {
 	struct args *a = p->a;
 
-	if (a->command == COMMAND_NONE)
-		return error(p, "no command given");
-	if (a->help || a->command != COMMAND_REKEY)
-		return 0;
-	if (a->selector == SELECTOR_NONE)
-		return error(p, "--rekey needs a selector: --child, --ike, "
-				"--child-id or --ike-id");
-	if (a->reauth &&
-	    (a->selector == SELECTOR_CHILD || a->selector == SELECTOR_CHILD_ID))
-		return error(p,
-			     "--reauth applies to IKE_SAs: use it with --ike "
-			     "or --ike-id, not --%s",
-			     p->selector_opt);
 	if (p->json && (p->raw || p->pretty))
 		return error(p, "--json cannot be combined with %s",
 			     p->raw ? "--raw" : "--pretty");
@@ -507,6 +548,29 @@ static int check(struct parser *p)
 	else if (p->raw)
 		a->output = OUTPUT_RAW;
 	return 0;
+}
+
+static int check(struct parser *p)
+{
+	struct args *a = p->a;
+
+	if (a->command == COMMAND_NONE)
+		return error(p, "no command given");
+	if (a->help || (a->command != COMMAND_REKEY &&
+			a->command != COMMAND_LIST_SAS))
+		return 0;
+	if (a->command == COMMAND_LIST_SAS)
+		return output(p);
+	if (a->selector == SELECTOR_NONE)
+		return error(p, "--rekey needs a selector: --child, --ike, "
+				"--child-id or --ike-id");
+	if (a->reauth &&
+	    (a->selector == SELECTOR_CHILD || a->selector == SELECTOR_CHILD_ID))
+		return error(p,
+			     "--reauth applies to IKE_SAs: use it with --ike "
+			     "or --ike-id, not --%s",
+			     p->selector_opt);
+	return output(p);
 }
 
 int args_parse(struct args *a, int argc, char **argv, char *msg,

@@ -14,6 +14,7 @@
 #include "args.h"
 #include "client.h"
 #include "conf.h"
+#include "list.h"
 #include "print.h"
 #include "rekey.h"
 #include "status.h"
@@ -29,6 +30,8 @@ static const char usage_text[] =
 	"usage:\n"
 	"  swanctl --rekey    (-R)  rekey or reauthenticate IKE_SAs or "
 	"CHILD_SAs\n"
+	"  swanctl --list-sas (-l)  list IKE_SAs and CHILD_SAs with their "
+	"ids\n"
 	"  swanctl --version  (-V)  print the version; --daemon adds "
 	"charon's\n"
 	"  swanctl --help     (-h)  print this text\n"
@@ -40,6 +43,27 @@ static const char usage_text[] =
 	"0: none\n"
 	"  --debug    (-v) LEVEL    2 or more traces every packet on stderr\n"
 	"  --options  (-+) FILE     read more options from FILE\n";
+
+static const char list_usage_text[] =
+	"usage:\n"
+	"  swanctl --list-sas [--ike <name>] [--ike-id <id>] [--child <name>]\n"
+	"                     [--child-id <id>] [--noblock] "
+	"[--raw|--pretty|--json]\n"
+	"    --ike       (-i) NAME  only IKE_SAs of config NAME\n"
+	"    --ike-id    (-I) ID    only the IKE_SA with unique id ID\n"
+	"    --child     (-c) NAME  only CHILD_SAs of config NAME\n"
+	"    --child-id  (-C) ID    only the CHILD_SA with unique id ID\n"
+	"    --noblock   (-n)       do not wait for SAs that are busy\n"
+	"    --raw       (-r)       print each event as a raw dump\n"
+	"    --pretty    (-P)       print each event as an indented dump\n"
+	"    --json                 print one JSON object per IKE_SA\n"
+	"    --uri       (-u) URI   VICI socket; default from strongswan.conf,\n"
+	"                           else " ARGS_DEFAULT_URI "\n"
+	"    --timeout   SECONDS    limit for the whole command, default 30, "
+	"0: none\n"
+	"    --debug     (-v) LEVEL 2 or more traces every packet on stderr\n"
+	"    --options   (-+) FILE  read more options from FILE\n"
+	"    --help      (-h)       print this text\n";
 
 static const char rekey_usage_text[] =
 	"usage:\n"
@@ -386,6 +410,60 @@ static int rekey(const struct args *a)
 	return rc;
 }
 
+struct listing {
+	const struct args *a;
+	struct client *c;
+};
+
+static int list_event(void *ctx, const struct vici_packet_view *ev)
+{
+	const struct listing *l = ctx;
+	const struct args *a = l->a;
+
+	if (!ev->name || ev->name_len != 7 || memcmp(ev->name, "list-sa", 7))
+		return 0;
+	if (vici_validate(ev->body, ev->body_len, &l->c->why))
+		return -EBADMSG;
+	switch (a->output) {
+	case OUTPUT_RAW:
+	case OUTPUT_PRETTY:
+		print_dump(stdout, "list-sa event", ev->body, ev->body_len,
+			   a->output == OUTPUT_PRETTY);
+		break;
+	case OUTPUT_JSON:
+		print_json(stdout, ev->body, ev->body_len);
+		break;
+	case OUTPUT_HUMAN:
+		list_print_event(stdout, ev->body, ev->body_len);
+		break;
+	}
+	return 0;
+}
+
+/* --list-sas: each list-sa event printed as it arrives, then the reply. */
+static int list_sas(const struct args *a)
+{
+	struct vici_packet_view reply;
+	struct client c;
+	struct listing l = { a, &c };
+	int rc;
+
+	rc = open_client(a, &c);
+	if (rc)
+		return rc;
+	rc = subscribe(a, &c, VICI_EVENT_REGISTER, "list-sa");
+	if (!rc)
+		rc = call(a, "list-sas", list_request(a, request, sizeof(request)),
+			  &c, &reply, list_event, &l);
+	if (!rc && (a->output == OUTPUT_RAW || a->output == OUTPUT_PRETTY))
+		print_dump(stdout, "list-sas reply", reply.body, reply.body_len,
+			   a->output == OUTPUT_PRETTY);
+	if (!rc)
+		rc = subscribe(a, &c, VICI_EVENT_UNREGISTER, "list-sa");
+	transport_close(&c.t);
+	return rc;
+}
+
 static int version(const struct args *a)
 {
 	struct vici_packet_view reply;
@@ -417,16 +495,21 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (args_parse(&a, argc, argv, msg, sizeof(msg))) {
 		fprintf(stderr, "swanctl: %s\nTry 'swanctl%s --help'.\n", msg,
-			a.command == COMMAND_REKEY ? " --rekey" : "");
+			a.command == COMMAND_REKEY      ? " --rekey"
+			: a.command == COMMAND_LIST_SAS ? " --list-sas"
+							: "");
 		status = STATUS_USAGE;
 	} else if (a.command == COMMAND_HELP) {
 		fputs(usage_text, stdout);
 		status = STATUS_OK;
 	} else if (a.help) {
-		fputs(a.command == COMMAND_REKEY ? rekey_usage_text
-						 : usage_text,
+		fputs(a.command == COMMAND_REKEY      ? rekey_usage_text
+		      : a.command == COMMAND_LIST_SAS ? list_usage_text
+						      : usage_text,
 		      stdout);
 		status = STATUS_OK;
+	} else if (a.command == COMMAND_LIST_SAS) {
+		status = list_sas(&a);
 	} else if (a.command == COMMAND_VERSION) {
 		status = version(&a);
 	} else {

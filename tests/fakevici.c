@@ -20,8 +20,8 @@
  *   close         close the connection now (also the end of the script)
  * "fakevici SOCKET stale" leaves a socket nobody listens on, and exits.
  * MSG is written like a raw dump without the label and outer braces:
- * "success=yes sec {k=v} up=", blanks or commas between elements (values
- * hold none of them, nor braces).
+ * "success=yes sec {k=v} l=[a;b] up=", blanks or commas between elements
+ * (values hold none of them, nor braces).
  */
 #include <errno.h>
 #include <signal.h>
@@ -230,6 +230,31 @@ static void send_msg(int type, const char *name, size_t name_len,
 			memcpy(p, msg, n);
 			p += n;
 			msg += n + 1;
+		} else if (msg[n] == '=' && msg[n + 1] == '[') {
+			/* a list: name=[a;b;c] */
+			*p++ = 4;
+			*p++ = (uint8_t)n;
+			memcpy(p, msg, n);
+			p += n;
+			msg += n + 2;
+			while (*msg && *msg != ']') {
+				size_t v = 0;
+				int inner = 0; /* "10.0.0.0/8[tcp/http]" */
+
+				for (; msg[v] && msg[v] != ';' &&
+				       (msg[v] != ']' || inner);
+				     v++)
+					inner += (msg[v] == '[') - (msg[v] == ']');
+
+				*p++ = 5;
+				*p++ = (uint8_t)(v >> 8);
+				*p++ = (uint8_t)v;
+				memcpy(p, msg, v);
+				p += v;
+				msg += v + (msg[v] == ';');
+			}
+			*p++ = 6;
+			msg += *msg == ']';
 		} else if (msg[n] == '=') {
 			size_t v = strcspn(msg + n + 1, " ,{}");
 

@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: MIT
+/*
+ * --list-sas: the request, and the human view of one list-sa event in the
+ * layout of strongSwan's swanctl 5.9.8, learnt by feeding it events:
+ * the IKE_SA's lines are printed where its child-sas section starts, each
+ * CHILD_SA's lines where its section ends; absent values read "(null)".
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "list.h"
+#include "print.h"
+#include "vici.h"
+#include "vici_wire.h"
+
+/* A value of the event, aliasing its frame; NULL when absent. */
+struct val {
+	const uint8_t *p;
+	size_t len;
+};
+
+/* A list of the event: the bytes of its items, to walk again. */
+struct items {
+	const uint8_t *p;
+	size_t len;
+	int present;
+};
+
+enum {
+	IKE_UNIQUEID,
+	IKE_VERSION,
+	IKE_STATE,
+	IKE_LOCAL_HOST,
+	IKE_LOCAL_PORT,
+	IKE_LOCAL_ID,
+	IKE_REMOTE_HOST,
+	IKE_REMOTE_PORT,
+	IKE_REMOTE_ID,
+	IKE_REMOTE_EAP_ID,
+	IKE_REMOTE_XAUTH_ID,
+	IKE_INITIATOR,
+	IKE_INITIATOR_SPI,
+	IKE_RESPONDER_SPI,
+	IKE_ENCR_ALG,
+	IKE_ENCR_KEYSIZE,
+	IKE_INTEG_ALG,
+	IKE_INTEG_KEYSIZE,
+	IKE_PRF_ALG,
+	IKE_DH_GROUP,
+	IKE_ESTABLISHED,
+	IKE_REKEY_TIME,
+	IKE_REAUTH_TIME,
+	IKE_KEYS,
+};
+
+static const char *const ike_keys[IKE_KEYS] = {
+	"uniqueid",	   "version",	      "state",
+	"local-host",	   "local-port",      "local-id",
+	"remote-host",	   "remote-port",     "remote-id",
+	"remote-eap-id",   "remote-xauth-id", "initiator",
+	"initiator-spi",   "responder-spi",   "encr-alg",
+	"encr-keysize",	   "integ-alg",	      "integ-keysize",
+	"prf-alg",	   "dh-group",	      "established",
+	"rekey-time",	   "reauth-time",
+};
+
+enum {
+	IKE_LOCAL_VIPS,
+	IKE_REMOTE_VIPS,
+	IKE_TASKS_QUEUED,
+	IKE_TASKS_ACTIVE,
+	IKE_TASKS_PASSIVE,
+	IKE_LISTS,
+};
+
+static const char *const ike_lists[IKE_LISTS] = {
+	"local-vips", "remote-vips", "tasks-queued", "tasks-active",
+	"tasks-passive",
+};
+
+enum {
+	CHILD_NAME,
+	CHILD_UNIQUEID,
+	CHILD_REQID,
+	CHILD_STATE,
+	CHILD_MODE,
+	CHILD_PROTOCOL,
+	CHILD_ENCAP,
+	CHILD_SPI_IN,
+	CHILD_SPI_OUT,
+	CHILD_CPI_IN,
+	CHILD_CPI_OUT,
+	CHILD_MARK_IN,
+	CHILD_MARK_MASK_IN,
+	CHILD_MARK_OUT,
+	CHILD_MARK_MASK_OUT,
+	CHILD_IF_ID_IN,
+	CHILD_IF_ID_OUT,
+	CHILD_ENCR_ALG,
+	CHILD_ENCR_KEYSIZE,
+	CHILD_INTEG_ALG,
+	CHILD_INTEG_KEYSIZE,
+	CHILD_PRF_ALG,
+	CHILD_DH_GROUP,
+	CHILD_ESN,
+	CHILD_BYTES_IN,
+	CHILD_PACKETS_IN,
+	CHILD_USE_IN,
+	CHILD_BYTES_OUT,
+	CHILD_PACKETS_OUT,
+	CHILD_USE_OUT,
+	CHILD_REKEY_TIME,
+	CHILD_LIFE_TIME,
+	CHILD_INSTALL_TIME,
+	CHILD_KEYS,
+};
+
+static const char *const child_keys[CHILD_KEYS] = {
+	"name",		"uniqueid",	 "reqid",	  "state",
+	"mode",		"protocol",	 "encap",	  "spi-in",
+	"spi-out",	"cpi-in",	 "cpi-out",	  "mark-in",
+	"mark-mask-in", "mark-out",	 "mark-mask-out", "if-id-in",
+	"if-id-out",	"encr-alg",	 "encr-keysize",  "integ-alg",
+	"integ-keysize", "prf-alg",	 "dh-group",	  "esn",
+	"bytes-in",	"packets-in",	 "use-in",	  "bytes-out",
+	"packets-out",	"use-out",	 "rekey-time",	  "life-time",
+	"install-time",
+};
+
+enum {
+	CHILD_LOCAL_TS,
+	CHILD_REMOTE_TS,
+	CHILD_LISTS,
+};
+
+static const char *const child_lists[CHILD_LISTS] = { "local-ts",
+						      "remote-ts" };
+
+_Static_assert((int)CHILD_KEYS >= (int)IKE_KEYS, "room for every key");
+_Static_assert((int)IKE_LISTS >= (int)CHILD_LISTS, "room for every list");
+
+/* The keys and lists of an IKE_SA or a CHILD_SA section. */
+struct section {
+	struct val v[CHILD_KEYS];
+	struct items l[IKE_LISTS];
+};
+
+static int lookup(const char *const *names, int count, const uint8_t *name,
+		  size_t len)
+{
+	for (int i = 0; i < count; i++)
+		if (strlen(names[i]) == len && !memcmp(names[i], name, len))
+			return i;
+	return -1;
+}
+
+/* A value as swanctl shows it: escaped for the terminal, or "(null)". */
+static void put(FILE *f, const struct val *v)
+{
+	if (!v->p)
+		fputs("(null)", f);
+	else
+		print_escaped(f, v->p, v->len);
+}
+
+/* A number right-aligned in WIDTH columns, as printf's "%*s" does. */
+static void put_padded(FILE *f, const struct val *v, int width)
+{
+	int len = v->p ? (int)v->len : 6;
+
+	for (; width > len; width--)
+		fputc(' ', f);
+	put(f, v);
+}
+
+/* The items of a list separated by blanks; 0 if it had none. */
+static int put_items(FILE *f, const struct items *l)
+{
+	struct vici_reader r;
+	struct vici_elem e;
+	int n = 0;
+
+	if (!l->present)
+		return 0;
+	vici_reader_init(&r, l->p, l->len);
+	r.in_list = 1;
+	while (vici_next(&r, &e) > 0 && e.type == VICI_LIST_ITEM) {
+		if (n++)
+			fputc(' ', f);
+		print_escaped(f, e.value, e.value_len);
+	}
+	return n;
+}
+
+static int has_items(const struct items *l)
+{
+	return l->present && l->len > 0;
+}
+
+static void ike_header(FILE *f, const uint8_t *name, size_t name_len,
+		       const struct section *s)
+{
+	const struct val *v = s->v;
+	int init = v[IKE_INITIATOR].p && v[IKE_INITIATOR].len == 3 &&
+		   !memcmp(v[IKE_INITIATOR].p, "yes", 3);
+
+	print_escaped(f, name, name_len);
+	fputs(": #", f);
+	put(f, &v[IKE_UNIQUEID]);
+	fputs(", ", f);
+	put(f, &v[IKE_STATE]);
+	fputs(", IKEv", f);
+	put(f, &v[IKE_VERSION]);
+	fputs(", ", f);
+	put(f, &v[IKE_INITIATOR_SPI]);
+	fputs(init ? "_i* " : "_i ", f);
+	put(f, &v[IKE_RESPONDER_SPI]);
+	fputs(init ? "_r\n" : "_r*\n", f);
+
+	fputs("  local  '", f);
+	put(f, &v[IKE_LOCAL_ID]);
+	fputs("' @ ", f);
+	put(f, &v[IKE_LOCAL_HOST]);
+	fputc('[', f);
+	put(f, &v[IKE_LOCAL_PORT]);
+	fputc(']', f);
+	if (has_items(&s->l[IKE_LOCAL_VIPS])) {
+		fputs(" [", f);
+		put_items(f, &s->l[IKE_LOCAL_VIPS]);
+		fputc(']', f);
+	}
+	fputs("\n  remote '", f);
+	put(f, &v[IKE_REMOTE_ID]);
+	fputs("' @ ", f);
+	put(f, &v[IKE_REMOTE_HOST]);
+	fputc('[', f);
+	put(f, &v[IKE_REMOTE_PORT]);
+	fputc(']', f);
+	if (v[IKE_REMOTE_EAP_ID].p) {
+		fputs(" EAP: '", f);
+		put(f, &v[IKE_REMOTE_EAP_ID]);
+		fputc('\'', f);
+	}
+	if (v[IKE_REMOTE_XAUTH_ID].p) {
+		fputs(" XAuth: '", f);
+		put(f, &v[IKE_REMOTE_XAUTH_ID]);
+		fputc('\'', f);
+	}
+	if (has_items(&s->l[IKE_REMOTE_VIPS])) {
+		fputs(" [", f);
+		put_items(f, &s->l[IKE_REMOTE_VIPS]);
+		fputc(']', f);
+	}
+	fputc('\n', f);
+
+	if (v[IKE_ENCR_ALG].p) {
+		fputs("  ", f);
+		put(f, &v[IKE_ENCR_ALG]);
+		if (v[IKE_ENCR_KEYSIZE].p) {
+			fputc('-', f);
+			put(f, &v[IKE_ENCR_KEYSIZE]);
+		}
+		if (v[IKE_INTEG_ALG].p) {
+			fputc('/', f);
+			put(f, &v[IKE_INTEG_ALG]);
+			if (v[IKE_INTEG_KEYSIZE].p) {
+				fputc('-', f);
+				put(f, &v[IKE_INTEG_KEYSIZE]);
+			}
+		}
+		fputc('/', f);
+		put(f, &v[IKE_PRF_ALG]);
+		fputc('/', f);
+		put(f, &v[IKE_DH_GROUP]);
+		fputc('\n', f);
+	}
+	if (v[IKE_ESTABLISHED].p) {
+		fputs("  established ", f);
+		put(f, &v[IKE_ESTABLISHED]);
+		fputs("s ago", f);
+		if (v[IKE_REKEY_TIME].p) {
+			fputs(", rekeying in ", f);
+			put(f, &v[IKE_REKEY_TIME]);
+			fputc('s', f);
+		}
+		if (v[IKE_REAUTH_TIME].p) {
+			fputs(", reauth in ", f);
+			put(f, &v[IKE_REAUTH_TIME]);
+			fputc('s', f);
+		}
+		fputc('\n', f);
+	}
+	static const char *const tasks[] = { "  queued:  ", "  active:  ",
+					     "  passive: " };
+	for (int i = 0; i < 3; i++) {
+		if (!has_items(&s->l[IKE_TASKS_QUEUED + i]))
+			continue;
+		fputs(tasks[i], f);
+		put_items(f, &s->l[IKE_TASKS_QUEUED + i]);
+		fputc('\n', f);
+	}
+}
+
+/* "in  SPI[/CPI][ (MARK[/MASK][|IF-ID])], BYTES bytes, PACKETS packets" */
+static void traffic(FILE *f, const struct val *v, int out)
+{
+	const struct val *spi = &v[out ? CHILD_SPI_OUT : CHILD_SPI_IN];
+	const struct val *cpi = &v[out ? CHILD_CPI_OUT : CHILD_CPI_IN];
+	const struct val *mark = &v[out ? CHILD_MARK_OUT : CHILD_MARK_IN];
+	const struct val *mask =
+		&v[out ? CHILD_MARK_MASK_OUT : CHILD_MARK_MASK_IN];
+	const struct val *ifid = &v[out ? CHILD_IF_ID_OUT : CHILD_IF_ID_IN];
+	const struct val *use = &v[out ? CHILD_USE_OUT : CHILD_USE_IN];
+
+	fputs(out ? "    out " : "    in  ", f);
+	put(f, spi);
+	if (cpi->p) {
+		fputc('/', f);
+		put(f, cpi);
+	}
+	if (mark->p || ifid->p) {
+		fputs(" (", f);
+		if (mark->p) {
+			fputs("0x", f);
+			put(f, mark);
+			if (mask->p) {
+				fputs("/0x", f);
+				put(f, mask);
+			}
+		} else {
+			fputc('-', f);
+		}
+		if (ifid->p) {
+			fputs("|0x", f);
+			put(f, ifid);
+		}
+		fputc(')', f);
+	}
+	fputs(", ", f);
+	put_padded(f, &v[out ? CHILD_BYTES_OUT : CHILD_BYTES_IN], 6);
+	fputs(" bytes, ", f);
+	put_padded(f, &v[out ? CHILD_PACKETS_OUT : CHILD_PACKETS_IN], 5);
+	fputs(" packets", f);
+	if (use->p) {
+		fputs(", ", f);
+		put_padded(f, use, 5);
+		fputs("s ago", f);
+	}
+	fputc('\n', f);
+}
+
+static void child_block(FILE *f, const struct section *s)
+{
+	const struct val *v = s->v;
+
+	fputs("  ", f);
+	put(f, &v[CHILD_NAME]);
+	fputs(": #", f);
+	put(f, &v[CHILD_UNIQUEID]);
+	fputs(", reqid ", f);
+	put(f, &v[CHILD_REQID]);
+	fputs(", ", f);
+	put(f, &v[CHILD_STATE]);
+	fputs(", ", f);
+	put(f, &v[CHILD_MODE]);
+	if (v[CHILD_ENCAP].p)
+		fputs("-in-UDP", f);
+	fputs(", ", f);
+	put(f, &v[CHILD_PROTOCOL]);
+	fputc(':', f);
+	if (v[CHILD_ENCR_ALG].p) {
+		put(f, &v[CHILD_ENCR_ALG]);
+		if (v[CHILD_ENCR_KEYSIZE].p) {
+			fputc('-', f);
+			put(f, &v[CHILD_ENCR_KEYSIZE]);
+		}
+	}
+	if (v[CHILD_INTEG_ALG].p) {
+		if (v[CHILD_ENCR_ALG].p)
+			fputc('/', f);
+		put(f, &v[CHILD_INTEG_ALG]);
+		if (v[CHILD_INTEG_KEYSIZE].p) {
+			fputc('-', f);
+			put(f, &v[CHILD_INTEG_KEYSIZE]);
+		}
+	}
+	if (v[CHILD_PRF_ALG].p) {
+		fputc('/', f);
+		put(f, &v[CHILD_PRF_ALG]);
+	}
+	if (v[CHILD_DH_GROUP].p) {
+		fputc('/', f);
+		put(f, &v[CHILD_DH_GROUP]);
+	}
+	if (v[CHILD_ESN].p)
+		fputs("/ESN", f);
+	fputs("\n    installed ", f);
+	put(f, &v[CHILD_INSTALL_TIME]);
+	fputs("s ago", f);
+	if (v[CHILD_REKEY_TIME].p) {
+		fputs(", rekeying in ", f);
+		put(f, &v[CHILD_REKEY_TIME]);
+		fputc('s', f);
+	}
+	if (v[CHILD_LIFE_TIME].p) {
+		fputs(", expires in ", f);
+		put(f, &v[CHILD_LIFE_TIME]);
+		fputc('s', f);
+	}
+	fputc('\n', f);
+	traffic(f, v, 0);
+	traffic(f, v, 1);
+	fputs("    local  ", f);
+	if (!put_items(f, &s->l[CHILD_LOCAL_TS]))
+		fputs("(null)", f);
+	fputs("\n    remote ", f);
+	if (!put_items(f, &s->l[CHILD_REMOTE_TS]))
+		fputs("(null)", f);
+	fputc('\n', f);
+}
+
+void list_print_event(FILE *f, const uint8_t *body, size_t len)
+{
+	struct section ike = { 0 }, child = { 0 };
+	const uint8_t *ike_name = NULL, *list_start = NULL;
+	size_t ike_name_len = 0;
+	struct items *list = NULL;
+	struct vici_reader r;
+	struct vici_elem e;
+	int depth = 0, in_children = 0;
+
+	vici_reader_init(&r, body, len);
+	while (vici_next(&r, &e) > 0) {
+		/* depth 1: the IKE_SA; 2: child-sas; 3: a CHILD_SA */
+		struct section *s = depth == 1 ? &ike
+				    : depth == 3 && in_children ? &child
+								: NULL;
+		int k;
+
+		switch (e.type) {
+		case VICI_SECTION_START:
+			depth++;
+			if (depth == 1) {
+				memset(&ike, 0, sizeof(ike));
+				ike_name = e.name;
+				ike_name_len = e.name_len;
+			} else if (depth == 2 && e.name_len == 9 &&
+				   !memcmp(e.name, "child-sas", 9)) {
+				in_children = 1;
+				ike_header(f, ike_name, ike_name_len, &ike);
+			} else if (depth == 3 && in_children) {
+				memset(&child, 0, sizeof(child));
+			}
+			break;
+		case VICI_SECTION_END:
+			if (depth == 3 && in_children)
+				child_block(f, &child);
+			if (depth == 2)
+				in_children = 0;
+			depth--;
+			break;
+		case VICI_KEY_VALUE:
+			if (!s)
+				break;
+			k = s == &ike ? lookup(ike_keys, IKE_KEYS, e.name,
+					       e.name_len)
+				      : lookup(child_keys, CHILD_KEYS, e.name,
+					       e.name_len);
+			if (k >= 0)
+				s->v[k] = (struct val){ e.value, e.value_len };
+			break;
+		case VICI_LIST_START:
+			list = NULL;
+			if (!s)
+				break;
+			k = s == &ike ? lookup(ike_lists, IKE_LISTS, e.name,
+					       e.name_len)
+				      : lookup(child_lists, CHILD_LISTS, e.name,
+					       e.name_len);
+			if (k >= 0) {
+				list = &s->l[k];
+				list_start = r.pos;
+			}
+			break;
+		case VICI_LIST_END:
+			if (list)
+				*list = (struct items){
+					list_start,
+					(size_t)(r.pos - 1 - list_start), 1
+				};
+			list = NULL;
+			break;
+		}
+	}
+}
+
+long list_request(const struct args *a, uint8_t *mem, size_t cap)
+{
+	struct vici_buf b;
+	char id[11];
+
+	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "list-sas");
+	if (a->noblock)
+		vici_put_kv(&b, "noblock", "yes", 3);
+	if (a->list_ike)
+		vici_put_kv(&b, "ike", a->list_ike, strlen(a->list_ike));
+	if (a->list_ike_id)
+		vici_put_kv(&b, "ike-id", id,
+			    (size_t)snprintf(id, sizeof(id), "%u",
+					     (unsigned)a->list_ike_id));
+	if (a->list_child)
+		vici_put_kv(&b, "child", a->list_child, strlen(a->list_child));
+	if (a->list_child_id)
+		vici_put_kv(&b, "child-id", id,
+			    (size_t)snprintf(id, sizeof(id), "%u",
+					     (unsigned)a->list_child_id));
+	return vici_end(&b);
+}
