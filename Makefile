@@ -96,6 +96,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS)
 		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
 	@SWANCTL=./swanctl sh tests/conf.sh
+	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@sh tests/install.sh
 
 check-e2e: swanctl

@@ -75,6 +75,43 @@ check "static instructions" "$i_static" "$max_static"
 check "dynamic peak RSS KiB" "$r_dyn" "$max_rss"
 check "static peak RSS KiB" "$r_static" "$max_rss"
 
+# --list-sas of a stream of 10,000 IKE_SAs with two CHILD_SAs each, from
+# the fake daemon: wall time (median of RUNS) and peak RSS, both clients.
+sas=${SAS:-10000}
+awk -v n="$sas" 'BEGIN {
+	for (i = 1; i <= n; i++)
+		printf "event:list-sa:gw%d{uniqueid=%d,version=2,state=ESTABLISHED,local-host=192.0.2.1,local-port=4500,local-id=moon.example.org,remote-host=198.51.100.%d,remote-port=4500,remote-id=peer%d.example.org,initiator=yes,initiator-spi=%016x,responder-spi=%016x,encr-alg=AES_CBC,encr-keysize=128,integ-alg=HMAC_SHA2_256_128,prf-alg=PRF_HMAC_SHA2_256,dh-group=MODP_2048,established=%d,rekey-time=13000,child-sas{net-%d{name=net,uniqueid=%d,reqid=%d,state=INSTALLED,mode=TUNNEL,protocol=ESP,encap=yes,spi-in=%08x,spi-out=%08x,encr-alg=AES_GCM_16,encr-keysize=128,bytes-in=%d,packets-in=%d,bytes-out=0,packets-out=0,rekey-time=3000,life-time=3960,install-time=5,local-ts=[10.1.0.0/16],remote-ts=[10.%d.0.0/16]},web-%d{name=web,uniqueid=%d,reqid=%d,state=INSTALLED,mode=TUNNEL,protocol=ESP,spi-in=%08x,spi-out=%08x,encr-alg=AES_CBC,encr-keysize=256,integ-alg=HMAC_SHA2_256_128,bytes-in=0,packets-in=0,bytes-out=0,packets-out=0,rekey-time=3000,life-time=3960,install-time=5,local-ts=[10.1.0.0/16],remote-ts=[10.%d.1.0/24]}}}\n", i, i, i % 250, i, i * 7919, i * 104729, i % 3600, 2 * i, 2 * i, 2 * i, i, i + 1, i * 1000, i, i % 250, 2 * i + 1, 2 * i + 1, 2 * i + 1, i + 2, i + 3, i % 250
+	print "reply:"
+}' >"$dir/stream"
+# encoded once, so the fake daemon sends at full speed
+"$fake" -e "$dir/stream.bin" "file:$dir/stream"
+list_once() { # list_once CLIENT: "ms kib" for one listing of the stream
+	"$fake" "$dir/ls" read confirm read "raw:$dir/stream.bin" read confirm drain
+	start=$(date +%s%N)
+	clean_env /usr/bin/time -f %M -o "$dir/lrss" "$1" --list-sas \
+		-u "unix://$dir/ls" >"$dir/listing" 2>/dev/null
+	echo "$((($(date +%s%N) - start) / 1000000)) $(tail -n 1 "$dir/lrss")"
+}
+: >"$dir/l_dyn"
+: >"$dir/l_theirs"
+for _ in $(seq "$runs"); do
+	list_once "$dyn" >>"$dir/l_dyn"
+	[ -z "$theirs" ] || list_once "$theirs" >>"$dir/l_theirs"
+done
+lines=$(wc -l <"$dir/listing")
+l_dyn=$(cut -d' ' -f1 "$dir/l_dyn" | sort -n | sed -n "$(((runs + 1) / 2))p")
+m_dyn=$(cut -d' ' -f2 "$dir/l_dyn" | sort -n | tail -n 1)
+if [ -n "$theirs" ]; then
+	l_theirs=$(cut -d' ' -f1 "$dir/l_theirs" | sort -n | sed -n "$(((runs + 1) / 2))p")
+	m_theirs=$(cut -d' ' -f2 "$dir/l_theirs" | sort -n | tail -n 1)
+fi
+row "ms to list $sas IKE_SAs (median/$runs)" "$l_dyn" "" "${l_theirs:--}"
+[ -z "$theirs" ] || row "  times faster than strongSwan's swanctl" \
+	"$(ratio "$l_theirs" "$l_dyn")" "" "1.0x"
+row "  peak RSS KiB while listing" "$m_dyn" "" "${m_theirs:--}"
+[ "$lines" -gt "$sas" ] || { echo "the listing has only $lines lines"; status=1; }
+check "peak RSS KiB while listing" "$m_dyn" "${MAX_LIST_RSS_KIB:-4096}"
+
 # Wall time of CALLS sequential calls against a real charon, each client
 # in turn, RUNS times.  The id matches nothing, so every call is the same
 # full round trip and the daemon is not flooded with thousands of rekeys.

@@ -120,7 +120,7 @@ struct parser {
 	char *msg;
 	size_t msg_size;
 	const char *selector_opt; /* long name of the selector given */
-	int filters[4]; /* --list-sas filters seen, by OPT_CHILD.. */
+	int filters[4];		  /* --list-sas filters seen, by OPT_CHILD.. */
 	int raw, pretty, json;
 };
 
@@ -343,7 +343,7 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 	case OPT_OTHER_COMMAND:
 		return error(p,
 			     "--%s is not implemented by this client, only "
-			     "--rekey",
+			     "--rekey and --list-sas",
 			     o->name);
 	case OPT_CHILD:
 	case OPT_IKE:
@@ -556,8 +556,8 @@ static int check(struct parser *p)
 
 	if (a->command == COMMAND_NONE)
 		return error(p, "no command given");
-	if (a->help || (a->command != COMMAND_REKEY &&
-			a->command != COMMAND_LIST_SAS))
+	if (a->help ||
+	    (a->command != COMMAND_REKEY && a->command != COMMAND_LIST_SAS))
 		return 0;
 	if (a->command == COMMAND_LIST_SAS)
 		return output(p);

@@ -26,6 +26,17 @@ struct items {
 	int present;
 };
 
+/* A key name with its length, for lookups without strlen. */
+struct key {
+	const char *name;
+	size_t len;
+};
+
+#define KEY(s)                                                                 \
+	{                                                                      \
+		s, sizeof(s) - 1                                               \
+	}
+
 enum {
 	IKE_UNIQUEID,
 	IKE_VERSION,
@@ -53,15 +64,15 @@ enum {
 	IKE_KEYS,
 };
 
-static const char *const ike_keys[IKE_KEYS] = {
-	"uniqueid",	   "version",	      "state",
-	"local-host",	   "local-port",      "local-id",
-	"remote-host",	   "remote-port",     "remote-id",
-	"remote-eap-id",   "remote-xauth-id", "initiator",
-	"initiator-spi",   "responder-spi",   "encr-alg",
-	"encr-keysize",	   "integ-alg",	      "integ-keysize",
-	"prf-alg",	   "dh-group",	      "established",
-	"rekey-time",	   "reauth-time",
+static const struct key ike_keys[IKE_KEYS] = {
+	KEY("uniqueid"),      KEY("version"),	      KEY("state"),
+	KEY("local-host"),    KEY("local-port"),      KEY("local-id"),
+	KEY("remote-host"),   KEY("remote-port"),     KEY("remote-id"),
+	KEY("remote-eap-id"), KEY("remote-xauth-id"), KEY("initiator"),
+	KEY("initiator-spi"), KEY("responder-spi"),   KEY("encr-alg"),
+	KEY("encr-keysize"),  KEY("integ-alg"),	      KEY("integ-keysize"),
+	KEY("prf-alg"),	      KEY("dh-group"),	      KEY("established"),
+	KEY("rekey-time"),    KEY("reauth-time"),
 };
 
 enum {
@@ -73,9 +84,9 @@ enum {
 	IKE_LISTS,
 };
 
-static const char *const ike_lists[IKE_LISTS] = {
-	"local-vips", "remote-vips", "tasks-queued", "tasks-active",
-	"tasks-passive",
+static const struct key ike_lists[IKE_LISTS] = {
+	KEY("local-vips"),   KEY("remote-vips"),   KEY("tasks-queued"),
+	KEY("tasks-active"), KEY("tasks-passive"),
 };
 
 enum {
@@ -115,16 +126,18 @@ enum {
 	CHILD_KEYS,
 };
 
-static const char *const child_keys[CHILD_KEYS] = {
-	"name",		"uniqueid",	 "reqid",	  "state",
-	"mode",		"protocol",	 "encap",	  "spi-in",
-	"spi-out",	"cpi-in",	 "cpi-out",	  "mark-in",
-	"mark-mask-in", "mark-out",	 "mark-mask-out", "if-id-in",
-	"if-id-out",	"encr-alg",	 "encr-keysize",  "integ-alg",
-	"integ-keysize", "prf-alg",	 "dh-group",	  "esn",
-	"bytes-in",	"packets-in",	 "use-in",	  "bytes-out",
-	"packets-out",	"use-out",	 "rekey-time",	  "life-time",
-	"install-time",
+static const struct key child_keys[CHILD_KEYS] = {
+	KEY("name"),	     KEY("uniqueid"),	 KEY("reqid"),
+	KEY("state"),	     KEY("mode"),	 KEY("protocol"),
+	KEY("encap"),	     KEY("spi-in"),	 KEY("spi-out"),
+	KEY("cpi-in"),	     KEY("cpi-out"),	 KEY("mark-in"),
+	KEY("mark-mask-in"), KEY("mark-out"),	 KEY("mark-mask-out"),
+	KEY("if-id-in"),     KEY("if-id-out"),	 KEY("encr-alg"),
+	KEY("encr-keysize"), KEY("integ-alg"),	 KEY("integ-keysize"),
+	KEY("prf-alg"),	     KEY("dh-group"),	 KEY("esn"),
+	KEY("bytes-in"),     KEY("packets-in"),	 KEY("use-in"),
+	KEY("bytes-out"),    KEY("packets-out"), KEY("use-out"),
+	KEY("rekey-time"),   KEY("life-time"),	 KEY("install-time"),
 };
 
 enum {
@@ -133,8 +146,10 @@ enum {
 	CHILD_LISTS,
 };
 
-static const char *const child_lists[CHILD_LISTS] = { "local-ts",
-						      "remote-ts" };
+static const struct key child_lists[CHILD_LISTS] = {
+	KEY("local-ts"),
+	KEY("remote-ts"),
+};
 
 _Static_assert((int)CHILD_KEYS >= (int)IKE_KEYS, "room for every key");
 _Static_assert((int)IKE_LISTS >= (int)CHILD_LISTS, "room for every list");
@@ -145,11 +160,11 @@ struct section {
 	struct items l[IKE_LISTS];
 };
 
-static int lookup(const char *const *names, int count, const uint8_t *name,
+static int lookup(const struct key *keys, int count, const uint8_t *name,
 		  size_t len)
 {
 	for (int i = 0; i < count; i++)
-		if (strlen(names[i]) == len && !memcmp(names[i], name, len))
+		if (keys[i].len == len && !memcmp(keys[i].name, name, len))
 			return i;
 	return -1;
 }
@@ -419,7 +434,7 @@ static void child_block(FILE *f, const struct section *s)
 	fputc('\n', f);
 }
 
-void list_print_event(FILE *f, const uint8_t *body, size_t len)
+const char *list_print_event(FILE *f, const uint8_t *body, size_t len)
 {
 	struct section ike = { 0 }, child = { 0 };
 	const uint8_t *ike_name = NULL, *list_start = NULL;
@@ -432,7 +447,7 @@ void list_print_event(FILE *f, const uint8_t *body, size_t len)
 	vici_reader_init(&r, body, len);
 	while (vici_next(&r, &e) > 0) {
 		/* depth 1: the IKE_SA; 2: child-sas; 3: a CHILD_SA */
-		struct section *s = depth == 1 ? &ike
+		struct section *s = depth == 1			? &ike
 				    : depth == 3 && in_children ? &child
 								: NULL;
 		int k;
@@ -492,6 +507,7 @@ void list_print_event(FILE *f, const uint8_t *body, size_t len)
 			break;
 		}
 	}
+	return r.why;
 }
 
 long list_request(const struct args *a, uint8_t *mem, size_t cap)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
@@ -57,7 +58,8 @@ static const char list_usage_text[] =
 	"    --raw       (-r)       print each event as a raw dump\n"
 	"    --pretty    (-P)       print each event as an indented dump\n"
 	"    --json                 print one JSON object per IKE_SA\n"
-	"    --uri       (-u) URI   VICI socket; default from strongswan.conf,\n"
+	"    --uri       (-u) URI   VICI socket; default from "
+	"strongswan.conf,\n"
 	"                           else " ARGS_DEFAULT_URI "\n"
 	"    --timeout   SECONDS    limit for the whole command, default 30, "
 	"0: none\n"
@@ -419,25 +421,26 @@ static int list_event(void *ctx, const struct vici_packet_view *ev)
 {
 	const struct listing *l = ctx;
 	const struct args *a = l->a;
+	const char *why = NULL;
 
 	if (!ev->name || ev->name_len != 7 || memcmp(ev->name, "list-sa", 7))
 		return 0;
-	if (vici_validate(ev->body, ev->body_len, &l->c->why))
-		return -EBADMSG;
+	/* one pass: a malformed event ends the listing where it breaks */
 	switch (a->output) {
 	case OUTPUT_RAW:
 	case OUTPUT_PRETTY:
-		print_dump(stdout, "list-sa event", ev->body, ev->body_len,
-			   a->output == OUTPUT_PRETTY);
+		why = print_dump(stdout, "list-sa event", ev->body,
+				 ev->body_len, a->output == OUTPUT_PRETTY);
 		break;
 	case OUTPUT_JSON:
-		print_json(stdout, ev->body, ev->body_len);
+		why = print_json(stdout, ev->body, ev->body_len);
 		break;
 	case OUTPUT_HUMAN:
-		list_print_event(stdout, ev->body, ev->body_len);
+		why = list_print_event(stdout, ev->body, ev->body_len);
 		break;
 	}
-	return 0;
+	l->c->why = why;
+	return why ? -EBADMSG : 0;
 }
 
 /* --list-sas: each list-sa event printed as it arrives, then the reply. */
@@ -451,10 +454,13 @@ static int list_sas(const struct args *a)
 	rc = open_client(a, &c);
 	if (rc)
 		return rc;
+	/* only this thread writes: skip stdio's lock on every call */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	rc = subscribe(a, &c, VICI_EVENT_REGISTER, "list-sa");
 	if (!rc)
-		rc = call(a, "list-sas", list_request(a, request, sizeof(request)),
-			  &c, &reply, list_event, &l);
+		rc = call(a, "list-sas",
+			  list_request(a, request, sizeof(request)), &c, &reply,
+			  list_event, &l);
 	if (!rc && (a->output == OUTPUT_RAW || a->output == OUTPUT_PRETTY))
 		print_dump(stdout, "list-sas reply", reply.body, reply.body_len,
 			   a->output == OUTPUT_PRETTY);
@@ -495,7 +501,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (args_parse(&a, argc, argv, msg, sizeof(msg))) {
 		fprintf(stderr, "swanctl: %s\nTry 'swanctl%s --help'.\n", msg,
-			a.command == COMMAND_REKEY      ? " --rekey"
+			a.command == COMMAND_REKEY	? " --rekey"
 			: a.command == COMMAND_LIST_SAS ? " --list-sas"
 							: "");
 		status = STATUS_USAGE;

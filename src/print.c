@@ -72,8 +72,8 @@ static void indent(FILE *f, int level)
 		fputs("  ", f);
 }
 
-void print_dump(FILE *f, const char *label, const uint8_t *body, size_t len,
-		int pretty)
+const char *print_dump(FILE *f, const char *label, const uint8_t *body,
+		       size_t len, int pretty)
 {
 	struct vici_reader r;
 	struct vici_elem e;
@@ -123,6 +123,7 @@ void print_dump(FILE *f, const char *label, const uint8_t *body, size_t len,
 			fputc('\n', f);
 	}
 	fputs("}\n", f);
+	return r.why;
 }
 
 void print_json_string(FILE *f, const uint8_t *s, size_t len)
@@ -150,7 +151,7 @@ void print_json_string(FILE *f, const uint8_t *s, size_t len)
 	fputc('"', f);
 }
 
-void print_json(FILE *f, const uint8_t *body, size_t len)
+const char *print_json(FILE *f, const uint8_t *body, size_t len)
 {
 	struct vici_reader r;
 	struct vici_elem e;
@@ -190,11 +191,19 @@ void print_json(FILE *f, const uint8_t *body, size_t len)
 			e.type == VICI_LIST_START;
 	}
 	fputs("}\n", f);
+	return r.why;
 }
 
 void print_escaped(FILE *f, const uint8_t *s, size_t len)
 {
+	size_t run = 0; /* safe bytes not yet written, ending at s + i */
+
 	for (size_t i = 0, n; i < len; i += n) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
+			n = 1; /* the common case: printable ASCII */
+			run++;
+			continue;
+		}
 		n = utf8_len(s + i, len - i);
 		/* C1 controls (U+0080..U+009F) act as escapes on some terminals
 		 */
@@ -203,13 +212,16 @@ void print_escaped(FILE *f, const uint8_t *s, size_t len)
 		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\'))
 			n = 0;
 		if (n) {
-			fwrite(s + i, 1, n, f);
+			run += n;
 			continue;
 		}
+		fwrite(s + i - run, 1, run, f);
+		run = 0;
 		if (s[i] == '\\')
 			fputs("\\\\", f);
 		else
 			fprintf(f, "\\x%02x", s[i]);
 		n = 1;
 	}
+	fwrite(s + len - run, 1, run, f);
 }

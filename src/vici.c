@@ -11,7 +11,7 @@ static int name_ok(const uint8_t *s, size_t len)
 	if (len < 1 || len > VICI_MAX_NAME)
 		return 0;
 	for (size_t i = 0; i < len; i++)
-		if (s[i] < 0x20 || s[i] > 0x7e)
+		if ((uint8_t)(s[i] - 0x20) > 0x5e) /* outside 0x20..0x7e */
 			return 0;
 	return 1;
 }

@@ -121,7 +121,7 @@ expect long-path 2 "" \
 	--rekey --ike x -u "$long"
 expect unknown-option 2 "" "swanctl: unrecognized option '--bogus'
 $try" --rekey --bogus
-expect other-command 2 "" "swanctl: --initiate is not implemented by this client, only --rekey
+expect other-command 2 "" "swanctl: --initiate is not implemented by this client, only --rekey and --list-sas
 Try 'swanctl --help'." --initiate --child x
 expect no-command 2 "" "swanctl: no command given
 Try 'swanctl --help'."

@@ -3,9 +3,10 @@
  * fakevici: a scripted VICI daemon for tests, on a real Unix socket.
  *
  *   fakevici [-o FILE] SOCKET ACTION...
+ *   fakevici -e FILE ACTION...   (writes the bytes the actions send)
  *
- * Returns once SOCKET listens; a child serves one connection, runs the
- * actions in order, then removes SOCKET.  Actions:
+ * Returns once SOCKET listens; a child accepts one connection, removes
+ * SOCKET, and runs the actions in order.  Actions:
  *   read          read one frame; with -o, append it (prefix too) to FILE
  *   hex:HEX       send these bytes (hex digits, other characters ignored)
  *   chunk:N       send later bytes in N-byte pieces, 2 ms apart
@@ -16,6 +17,9 @@
  *   confirm       send an EVENT_CONFIRM
  *   reply:MSG     send a CMD_RESPONSE with body MSG
  *   event:NAME:MSG  send an EVENT named NAME with body MSG
+ *   raw:PATH      send the bytes of PATH
+ *   file:PATH     run the actions in PATH, one per line ("close" there
+ *                 ends only that file)
  *   drain         wait until the client closes the connection
  *   close         close the connection now (also the end of the script)
  * "fakevici SOCKET stale" leaves a socket nobody listens on, and exits.
@@ -30,13 +34,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 static int fd = -1;
 static size_t chunk;
+static FILE *encode_to; /* -e: write what would be sent to a file */
 
 static void die(const char *what)
 {
@@ -53,6 +57,10 @@ static void sleep_ms(long ms)
 
 static void send_all(const uint8_t *p, size_t len)
 {
+	if (encode_to) {
+		fwrite(p, 1, len, encode_to);
+		return;
+	}
 	while (len) {
 		size_t n = chunk && chunk < len ? chunk : len;
 		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
@@ -244,7 +252,8 @@ static void send_msg(int type, const char *name, size_t name_len,
 				for (; msg[v] && msg[v] != ';' &&
 				       (msg[v] != ']' || inner);
 				     v++)
-					inner += (msg[v] == '[') - (msg[v] == ']');
+					inner += (msg[v] == '[') -
+						 (msg[v] == ']');
 
 				*p++ = 5;
 				*p++ = (uint8_t)(v >> 8);
@@ -281,6 +290,41 @@ static void send_msg(int type, const char *name, size_t name_len,
 	send_all(buf, (size_t)(p - buf));
 }
 
+static void run(char **actions, int count, FILE *out);
+
+/* Send the bytes of PATH as they are. */
+static void send_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t buf[65536];
+	size_t n;
+
+	if (!f)
+		die(path);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		send_all(buf, n);
+	fclose(f);
+}
+
+/* Run the actions of PATH, one per line. */
+static void run_file(const char *path, FILE *out)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t n;
+
+	if (!f)
+		die(path);
+	while ((n = getline(&line, &size, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		run(&line, 1, out);
+	}
+	free(line);
+	fclose(f);
+}
+
 static void run(char **actions, int count, FILE *out)
 {
 	for (int i = 0; i < count; i++) {
@@ -301,6 +345,10 @@ static void run(char **actions, int count, FILE *out)
 			send_sized((size_t)atol(arg), 0);
 		else if (!strncmp(a, "depth:", 6))
 			send_depth(atoi(arg));
+		else if (!strncmp(a, "file:", 5))
+			run_file(arg, out);
+		else if (!strncmp(a, "raw:", 4))
+			send_file(arg);
 		else if (!strcmp(a, "confirm"))
 			send_hex("0000000105");
 		else if (!strncmp(a, "reply:", 6))
@@ -313,25 +361,31 @@ static void run(char **actions, int count, FILE *out)
 
 			while (read(fd, &b, 1) > 0)
 				;
-		} else if (!strcmp(a, "close"))
+		} else if (!strcmp(a, "close")) {
 			break;
-		else {
+		} else {
 			fprintf(stderr, "fakevici: unknown action '%s'\n", a);
 			exit(1);
 		}
 	}
-	close(fd);
 }
 
 int main(int argc, char **argv)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	FILE *out = NULL;
-	struct stat mine, now;
 	const char *path;
 	int lfd, opt;
 
-	while ((opt = getopt(argc, argv, "o:")) != -1) {
+	while ((opt = getopt(argc, argv, "o:e:")) != -1) {
+		if (opt == 'e') {
+			/* encode the send actions into a file, serve nothing */
+			encode_to = fopen(optarg, "wb");
+			if (!encode_to)
+				die(optarg);
+			run(argv + optind, argc - optind, NULL);
+			return fclose(encode_to) ? 1 : 0;
+		}
 		if (opt != 'o')
 			return 2;
 		out = fopen(optarg, "ab");
@@ -350,7 +404,7 @@ int main(int argc, char **argv)
 		die(path);
 	if (optind < argc && !strcmp(argv[optind], "stale"))
 		return 0;
-	if (listen(lfd, 1) || stat(path, &mine))
+	if (listen(lfd, 1))
 		die(path);
 	fflush(NULL);
 	switch (fork()) {
@@ -367,10 +421,10 @@ int main(int argc, char **argv)
 	close(lfd);
 	if (fd < 0)
 		die("accept");
+	/* one connection only: free the path for the next test at once */
+	unlink(path);
 	run(argv + optind, argc - optind, out);
-	/* the next test may have bound a new socket at PATH meanwhile */
-	if (stat(path, &now) == 0 && now.st_ino == mine.st_ino)
-		unlink(path);
+	close(fd);
 	if (out)
 		fclose(out);
 	return 0;

@@ -177,10 +177,10 @@ static void test_syntax_errors(void **state)
 	expect_error("no command given");
 	assert_int_equal(parse("--load-all", NULL), -EINVAL);
 	expect_error("--load-all is not implemented by this client, only "
-		     "--rekey");
+		     "--rekey and --list-sas");
 	assert_int_equal(parse("-i", NULL), -EINVAL);
 	expect_error("--initiate is not implemented by this client, only "
-		     "--rekey");
+		     "--rekey and --list-sas");
 }
 
 static void test_globals(void **state)
@@ -237,6 +237,38 @@ static void test_help_and_version(void **state)
 	assert_true(a.daemon);
 }
 
+static void test_list_sas(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--list-sas", NULL), 0);
+	assert_int_equal(a.command, COMMAND_LIST_SAS);
+	assert_null(a.list_ike);
+	assert_int_equal(a.output, OUTPUT_HUMAN);
+	/* filters combine, as swanctl's do */
+	assert_int_equal(parse("-l", "-i", "home", "-C", "7", "-n", "-P", NULL),
+			 0);
+	assert_string_equal(a.list_ike, "home");
+	assert_int_equal(a.list_child_id, 7);
+	assert_true(a.noblock);
+	assert_int_equal(a.output, OUTPUT_PRETTY);
+	assert_int_equal(parse("--list-sas", "--child", "a", "--ike-id", "3",
+			       "--json", NULL),
+			 0);
+	assert_string_equal(a.list_child, "a");
+	assert_int_equal(a.list_ike_id, 3);
+	assert_int_equal(a.output, OUTPUT_JSON);
+	assert_int_equal(parse("-l", "--ike", "a", "--ike", "b", NULL),
+			 -EINVAL);
+	expect_error("--ike given twice");
+	assert_int_equal(parse("-l", "--child-id", "0", NULL), -EINVAL);
+	assert_int_equal(parse("-l", "--child", "", NULL), -EINVAL);
+	assert_int_equal(parse("-l", "--raw", "--json", NULL), -EINVAL);
+	assert_int_equal(parse("-l", "--reauth", NULL), -EINVAL);
+	expect_error("unrecognized option '--reauth'");
+	assert_int_equal(parse("-l", "-h", NULL), 0);
+	assert_true(a.help);
+}
+
 static void test_options_file(void **state)
 {
 	char path[] = "/tmp/test_args_XXXXXX";
@@ -274,6 +306,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_syntax_errors, teardown),
 		cmocka_unit_test_teardown(test_globals, teardown),
 		cmocka_unit_test_teardown(test_help_and_version, teardown),
+		cmocka_unit_test_teardown(test_list_sas, teardown),
 		cmocka_unit_test_teardown(test_options_file, teardown),
 	};
 
