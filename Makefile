@@ -99,12 +99,12 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@sh tests/install.sh
 
-check-e2e: swanctl
-	@SWANCTL=./swanctl bash tests/e2e.sh
+check-e2e: swanctl $(FAKE)
+	@FAKEVICI=$(FAKE) SWANCTL=./swanctl bash tests/e2e.sh
 
 check-static: static $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static sh tests/blackbox.sh
-	@SWANCTL=./swanctl.static bash tests/e2e.sh
+	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static bash tests/e2e.sh
 
 check-valgrind: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl VALGRIND="$(VALGRIND_CMD)" \

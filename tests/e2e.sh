@@ -10,6 +10,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SWANCTL=$(realpath "${SWANCTL:-./swanctl}")
+FAKEVICI=$(realpath "${FAKEVICI:-build/fakevici}")
 SOAK=${SOAK:-200}
 RSS_BUDGET_KIB=${RSS_BUDGET_KIB:-2048} # sanitizer builds need more
 . "$here/lab.sh"
@@ -260,6 +261,46 @@ for sel in ike ike-id; do
 	[ "${now%% *}" = "$new" ] || fail "listed '$now' right after, expected #$new"
 	wait_until 15 both_children_up || fail "CHILD_SAs not back after reauth"
 done
+
+# --list-sas: a real daemon's listing, recorded and replayed to both clients
+case_name="list-sas replayed"
+count=$((count + 1))
+lab_swanctl A --list-sas --raw 2>/dev/null | sh "$here/raw2events.sh" >"$out/events"
+[ -s "$out/events" ] || fail "nothing recorded"
+for mode in "" --raw --pretty; do
+	for who in ours theirs; do
+		client=$SWANCTL
+		[ $who = ours ] || client=$(command -v swanctl)
+		# shellcheck disable=SC2046
+		"$FAKEVICI" "$out/fake" read confirm read \
+			$(sed 's/^/event:list-sa:/' "$out/events") reply: read confirm drain
+		# shellcheck disable=SC2086
+		"$client" --list-sas -u "unix://$out/fake" $mode 2>&1 |
+			grep -v "^plugin '" >"$out/list.$who"
+	done
+	[ -s "$out/list.ours" ] || fail "${mode:-human}: no output"
+	cmp -s "$out/list.theirs" "$out/list.ours" ||
+		fail "${mode:-human} differs: $(diff "$out/list.theirs" "$out/list.ours" | head -5)"
+done
+# live, and the ids it shows drive a rekey
+case_name="list-sas live"
+count=$((count + 1))
+ours --list-sas
+[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
+id=$(sed -n 's/^  net: #\([0-9]*\), reqid [0-9]*, INSTALLED,.*/\1/p' "$out/out" | head -n 1)
+[ -n "$id" ] || fail "no INSTALLED net in: $(cat "$out/out")"
+[ "$(child_now net | cut -d' ' -f1)" = "$id" ] || fail "listed #$id, swanctl lists $(child_now net)"
+expect_ours list-then-rekey 0 "$ok" "" --rekey --child-id "$id"
+wait_until 10 child_replaced net "$id" || fail "net was not rekeyed"
+# listing while a rekey is under way
+case_name="list-sas during a rekey"
+count=$((count + 1))
+ours --rekey --ike home
+ours --list-sas --raw
+[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
+head -n 1 "$out/out" | grep -q '^list-sa event {home {uniqueid=' || fail "$(head -c 200 "$out/out")"
+[ "$(tail -n 1 "$out/out")" = "list-sas reply {}" ] || fail "no reply line"
+wait_until 10 both_children_up || fail "SAs not up after the rekey"
 
 # soak: rekey one CHILD_SA by id, again and again; our peak RSS stays put
 case_name=soak
