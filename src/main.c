@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * swanctl --rekey over VICI: parse -> connect -> send -> receive -> print
- * -> exit status.  The only file that prints diagnostics, shows usage and
- * picks the exit status.
+ * swanctl --rekey and --list-sas over VICI: parse -> connect -> send ->
+ * receive -> print -> exit status.  The only file that prints diagnostics,
+ * shows usage and picks the exit status.
  */
 #include <errno.h>
 #include <signal.h>
@@ -45,6 +45,17 @@ static const char usage_text[] =
 	"  --debug    (-v) LEVEL    2 or more traces every packet on stderr\n"
 	"  --options  (-+) FILE     read more options from FILE\n";
 
+/* The global options and --help, as every command's usage lists them. */
+#define COMMON_OPTIONS                                                         \
+	"    --uri       (-u) URI   VICI socket; default from "                \
+	"strongswan.conf,\n"                                                   \
+	"                           else " ARGS_DEFAULT_URI "\n"               \
+	"    --timeout   SECONDS    limit for the whole command, default 30, " \
+	"0: none\n"                                                            \
+	"    --debug     (-v) LEVEL 2 or more traces every packet on stderr\n" \
+	"    --options   (-+) FILE  read more options from FILE\n"             \
+	"    --help      (-h)       print this text\n"
+
 static const char list_usage_text[] =
 	"usage:\n"
 	"  swanctl --list-sas [--ike <name>] [--ike-id <id>] [--child <name>]\n"
@@ -57,15 +68,8 @@ static const char list_usage_text[] =
 	"    --noblock   (-n)       do not wait for SAs that are busy\n"
 	"    --raw       (-r)       print each event as a raw dump\n"
 	"    --pretty    (-P)       print each event as an indented dump\n"
-	"    --json                 print one JSON object per IKE_SA\n"
-	"    --uri       (-u) URI   VICI socket; default from "
-	"strongswan.conf,\n"
-	"                           else " ARGS_DEFAULT_URI "\n"
-	"    --timeout   SECONDS    limit for the whole command, default 30, "
-	"0: none\n"
-	"    --debug     (-v) LEVEL 2 or more traces every packet on stderr\n"
-	"    --options   (-+) FILE  read more options from FILE\n"
-	"    --help      (-h)       print this text\n";
+	"    --json                 print one JSON object per "
+	"IKE_SA\n" COMMON_OPTIONS;
 
 static const char rekey_usage_text[] =
 	"usage:\n"
@@ -81,15 +85,8 @@ static const char rekey_usage_text[] =
 	"    --raw       (-r)       print the reply as a raw dump\n"
 	"    --pretty    (-P)       print the reply as an indented dump\n"
 	"    --json                 print the reply as one JSON object\n"
-	"    --wait                 return when every matched SA has rekeyed\n"
-	"    --uri       (-u) URI   VICI socket; default from "
-	"strongswan.conf,\n"
-	"                           else " ARGS_DEFAULT_URI "\n"
-	"    --timeout   SECONDS    limit for the whole command, default 30, "
-	"0: none\n"
-	"    --debug     (-v) LEVEL 2 or more traces every packet on stderr\n"
-	"    --options   (-+) FILE  read more options from FILE\n"
-	"    --help      (-h)       print this text\n";
+	"    --wait                 return when every matched SA has "
+	"rekeyed\n" COMMON_OPTIONS;
 
 /* Room for the largest request: a 65535-byte name plus framing. */
 static uint8_t request[VICI_MAX_VALUE + 64];
@@ -284,20 +281,22 @@ static int rekey_verdict(const struct args *a, struct client *c,
 struct waiting {
 	const struct args *a;
 	struct wait w;
-	int learn_err;
 	int down;
 };
+
+static int is_list_sa(const struct vici_packet_view *ev)
+{
+	return ev->name && ev->name_len == 7 && !memcmp(ev->name, "list-sa", 7);
+}
 
 static int learn(void *ctx, const struct vici_packet_view *ev)
 {
 	struct waiting *wt = ctx;
 	const char *why;
 
-	if (!ev->name || ev->name_len != 7 || memcmp(ev->name, "list-sa", 7))
-		return 0;
-	if (vici_validate(ev->body, ev->body_len, &why))
+	if (!is_list_sa(ev) || vici_validate(ev->body, ev->body_len, &why))
 		return 0; /* a broken listing teaches nothing */
-	return wt->learn_err = wait_learn(&wt->w, ev->body, ev->body_len);
+	return wait_learn(&wt->w, ev->body, ev->body_len);
 }
 
 static void report(void *ctx, const struct wait_sa *sa)
@@ -330,9 +329,6 @@ static int rekey_wait(const struct args *a, struct client *c,
 		rc = call(a, "list-sas",
 			  wait_list_request(&wt->w, request, sizeof(request)),
 			  c, &p, learn, wt);
-	if (!rc && wt->learn_err)
-		rc = exchange_failed("list-sas", c, wt->learn_err,
-				     a->timeout_ms);
 	if (!rc)
 		rc = subscribe(a, c, VICI_EVENT_UNREGISTER, "list-sa");
 	for (size_t i = 0; i < 4 && !rc; i++)
@@ -423,7 +419,7 @@ static int list_event(void *ctx, const struct vici_packet_view *ev)
 	const struct args *a = l->a;
 	const char *why = NULL;
 
-	if (!ev->name || ev->name_len != 7 || memcmp(ev->name, "list-sa", 7))
+	if (!is_list_sa(ev))
 		return 0;
 	/* one pass: a malformed event ends the listing where it breaks */
 	switch (a->output) {

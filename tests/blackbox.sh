@@ -134,6 +134,10 @@ head -n 2 "$dir/out" | tail -n 1 | grep -q -- '--rekey --child <name> | --ike <n
 	fail "rekey usage synopsis missing"
 expect version 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)" "" --version
 
+fake read reply:daemon=charon,version=5.9.8,sysname=Linux,release=6.1.0-13-amd64,machine=x86_64 close
+expect version-daemon 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)
+strongSwan 5.9.8 charon (Linux, 6.1.0-13-amd64, x86_64)" "" --version --daemon -u "$uri"
+
 # 3: cannot connect
 expect no-socket 3 "" \
 	"swanctl: cannot connect to 'unix:///nonexistent': No such file or directory (is charon running?)" \

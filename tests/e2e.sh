@@ -302,6 +302,31 @@ head -n 1 "$out/out" | grep -q '^list-sa event {home {uniqueid=' || fail "$(head
 [ "$(tail -n 1 "$out/out")" = "list-sas reply {}" ] || fail "no reply line"
 wait_until 10 both_children_up || fail "SAs not up after the rekey"
 
+# --version --daemon: charon's line as strongSwan's swanctl prints it
+case_name="version --daemon"
+count=$((count + 1))
+ours --version --daemon
+theirs --version --daemon
+[ "$status" = 0 ] || fail "exit $status"
+[ "$(tail -n 1 "$out/out")" = "$(tail -n 1 "$out/ref_out")" ] ||
+	fail "'$(tail -n 1 "$out/out")' vs '$(tail -n 1 "$out/ref_out")'"
+
+# bash completion offers the live CHILD_SA names and ids
+case_name="completion of live SAs"
+count=$((count + 1))
+got=$(STRONGSWAN_CONF=$LAB/a/strongswan.conf bash -c '. "$0"
+	COMP_WORDS=(swanctl --rekey --child "") COMP_CWORD=3; _swanctl
+	echo "${COMPREPLY[*]}"' "$here/../src/completion/swanctl.bash")
+[ "$got" = "net net2" ] || fail "--child completes to '$got'"
+net=$(child_now net)
+got=$(STRONGSWAN_CONF=$LAB/a/strongswan.conf bash -c '. "$0"
+	COMP_WORDS=(swanctl -R -C "") COMP_CWORD=3; _swanctl
+	echo "${COMPREPLY[*]}"' "$here/../src/completion/swanctl.bash")
+case " $got " in
+*" ${net%% *} "*) ;;
+*) fail "--child-id completes to '$got', without ${net%% *}" ;;
+esac
+
 # soak: rekey one CHILD_SA by id, again and again; our peak RSS stays put
 case_name=soak
 count=$((count + 1))
