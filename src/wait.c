@@ -135,6 +135,9 @@ static int child_end(struct wait *w, struct walk *k, enum event ev,
 
 	switch (ev) {
 	case EVENT_LIST_SA:
+		if (w->selector != SELECTOR_CHILD &&
+		    w->selector != SELECTOR_CHILD_ID)
+			return 0;
 		if (w->selector == SELECTOR_CHILD ? strcmp(n->name, w->name)
 						  : n->uniqueid != w->id)
 			return 0;
@@ -200,6 +203,8 @@ static int ike_end(struct wait *w, struct walk *k, enum event ev,
 
 	switch (ev) {
 	case EVENT_LIST_SA:
+		if (w->selector != SELECTOR_IKE && w->selector != SELECTOR_IKE_ID)
+			return 0;
 		if (w->selector == SELECTOR_IKE ? strcmp(n->sec, w->name)
 						: n->uniqueid != w->id)
 			return 0;

@@ -367,6 +367,18 @@ fake $(learn "$ike1" "$ike2") "$(ikerekeyed 7 8)" reply:success=yes,matches=2 \
 	"$(ikerekeyed 2 4)" drain
 expect wait-two-ike 0 "IKE_SA home #1 rekeyed, new IKE_SA #3
 IKE_SA home #2 rekeyed, new IKE_SA #4" "" --rekey --ike home --wait -u "$uri"
+# an IKE_SA selector never learns a CHILD_SA that shares the number
+# shellcheck disable=SC2046
+fake $(learn 'home{uniqueid=2,state=ESTABLISHED,child-sas{net-2{name=net,uniqueid=2,state=INSTALLED}}}') \
+	$yes "$(ikerekeyed 2 3)" drain
+expect wait-ike-id-not-child 0 "IKE_SA home #2 rekeyed, new IKE_SA #3" "" \
+	--rekey --ike-id 2 --wait -u "$uri" --timeout 2
+# and a CHILD_SA selector no IKE_SA
+# shellcheck disable=SC2046
+fake $(learn 'home{uniqueid=2,state=ESTABLISHED,child-sas{net-2{name=net,uniqueid=2,state=INSTALLED}}}') \
+	$yes "$(rekeyed home net 2 4)" drain
+expect wait-child-id-not-ike 0 "CHILD_SA net #2 rekeyed, new CHILD_SA #4" "" \
+	--rekey --child-id 2 --wait -u "$uri" --timeout 2
 # shellcheck disable=SC2046
 fake $(learn "$ike1") $yes 'event:ike-updown:home{uniqueid=1}' drain
 expect wait-ike-down 1 "" "swanctl: IKE_SA home #1 went down instead of rekeying" \
