@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "list.h"
 #include "print.h"
 #include "rekey.h"
+#include "wait.h"
 #include "vici.h"
 #include "vici_wire.h"
 
@@ -69,6 +71,35 @@ static void round_trip(const uint8_t *data, size_t size,
 		abort();
 }
 
+static void report(void *ctx, const struct wait_sa *sa)
+{
+	(void)ctx;
+	wait_print(sink, sa, 0, 1);
+}
+
+/* --wait's learning and event following, for every selector kind. */
+static void follow(const struct vici_packet_view *p)
+{
+	static const char *const events[] = { "ike-rekey", "child-rekey",
+					      "ike-updown", "child-updown" };
+
+	for (int s = SELECTOR_CHILD; s <= SELECTOR_IKE_ID; s++) {
+		struct args a = { .selector = (enum selector)s,
+				  .name = "net",
+				  .id = 1,
+				  .reauth = s == SELECTOR_IKE };
+		struct wait w;
+
+		wait_init(&w, &a);
+		wait_learn(&w, p->body, p->body_len);
+		for (size_t i = 0; i < 4; i++)
+			wait_event(&w, (const uint8_t *)events[i],
+				   strlen(events[i]), p->body, p->body_len,
+				   report, NULL);
+		wait_free(&w);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vici_packet_view p;
@@ -89,6 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	print_json(sink, p.body, p.body_len);
 	if (rekey_result(p.body, p.body_len, &res, &why) == 0)
 		rekey_print(&res, sink, sink);
+	list_print_event(sink, p.body, p.body_len);
+	follow(&p);
 	round_trip(data, size, &p);
 	return 0;
 }
