@@ -20,7 +20,7 @@ if [ -n "$missing" ]; then
 		echo "demo: cannot run, missing:"
 		echo "$missing" | sed 's/^/  - /'
 		[ -z "$pkgs" ] || echo "install with: apt-get install $pkgs"
-		echo "and run as root: sudo make demo"
+		echo "and run as root: make demo (or sudo make demo)"
 		exit 1
 	fi
 fi

@@ -38,6 +38,9 @@ got=$(bash -c '. src/completion/swanctl.bash
 got=$(bash -c '. src/completion/swanctl.bash
 	COMP_WORDS=(swanctl -R --ike x --rea) COMP_CWORD=4; _swanctl; echo "${COMPREPLY[*]}"')
 [ "$got" = "--reauth" ] || fail "bash completion of --rea: '$got'"
+got=$(bash -c '. src/completion/swanctl.bash
+	COMP_WORDS=(swanctl -l --no) COMP_CWORD=2; _swanctl; echo "${COMPREPLY[*]}"')
+[ "$got" = "--noblock" ] || fail "bash completion of -l --no: '$got'"
 if command -v zsh >/dev/null; then
 	zsh -n src/completion/_swanctl || fail "zsh completion syntax"
 fi

@@ -25,6 +25,7 @@ _swanctl()
 		w=${COMP_WORDS[i]}
 		case $w in
 		--rekey | -R) cmd=rekey ;;
+		--list-sas | -l) cmd=list ;;
 		--version | -V) cmd=version ;;
 		--help | -h) [ -n "$cmd" ] || cmd=help ;;
 		--uri | -u) uri=${COMP_WORDS[i + 1]} ;;
@@ -43,16 +44,17 @@ _swanctl()
 		return
 		;;
 	--child | -c | --ike | -i | --child-id | -C | --ike-id | -I)
-		[ "$cmd" = rekey ] || return
+		[ "$cmd" = rekey ] || [ "$cmd" = list ] || return
 		COMPREPLY=($(compgen -W "$(_swanctl_sas "$prev" "$uri")" -- "$cur"))
 		return
 		;;
 	esac
 	case $cmd in
-	rekey) opts="--child --ike --child-id --ike-id --reauth --raw --pretty --json --help $globals" ;;
+	rekey) opts="--child --ike --child-id --ike-id --reauth --wait --raw --pretty --json --help $globals" ;;
+	list) opts="--ike --ike-id --child --child-id --noblock --raw --pretty --json --help $globals" ;;
 	version) opts="--daemon $globals" ;;
 	help) opts= ;;
-	*) opts="--rekey --version --help $globals" ;;
+	*) opts="--rekey --list-sas --version --help $globals" ;;
 	esac
 	COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }
