@@ -556,12 +556,10 @@ static int check(struct parser *p)
 
 	if (a->command == COMMAND_NONE)
 		return error(p, "no command given");
-	if (a->help ||
-	    (a->command != COMMAND_REKEY && a->command != COMMAND_LIST_SAS))
+	if (a->help || a->command == COMMAND_HELP ||
+	    a->command == COMMAND_VERSION)
 		return 0;
-	if (a->command == COMMAND_LIST_SAS)
-		return output(p);
-	if (a->selector == SELECTOR_NONE)
+	if (a->command == COMMAND_REKEY && a->selector == SELECTOR_NONE)
 		return error(p, "--rekey needs a selector: --child, --ike, "
 				"--child-id or --ike-id");
 	if (a->reauth &&
@@ -579,9 +577,7 @@ int args_parse(struct args *a, int argc, char **argv, char *msg,
 	struct parser p = { .a = a, .msg = msg, .msg_size = msg_size };
 	int rc;
 
-	*a = (struct args){ .uri = NULL,
-			    .timeout_ms = ARGS_DEFAULT_TIMEOUT_MS,
-			    .debug = 1 };
+	*a = (struct args){ .timeout_ms = ARGS_DEFAULT_TIMEOUT_MS, .debug = 1 };
 	msg[0] = '\0';
 	rc = parse_words(&p, argc - 1, argv + 1);
 	if (rc)
