@@ -35,6 +35,7 @@ FAKE = $(OBJDIR)/fakevici
 HARNESSES = message frame
 REPLAYS = $(HARNESSES:%=$(OBJDIR)/replay_%)
 FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 70000
 FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
@@ -76,7 +77,7 @@ fuzz: $(HARNESSES:%=$(OBJDIR)/fuzz/fuzz_%)
 	@for h in $(HARNESSES); do \
 		mkdir -p $(OBJDIR)/fuzz/corpus-$$h && \
 		$(OBJDIR)/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) \
-			-max_len=70000 -timeout=5 -print_final_stats=1 \
+			-max_len=$(FUZZ_MAX_LEN) -timeout=5 -print_final_stats=1 \
 			-artifact_prefix=$(OBJDIR)/fuzz/ \
 			$(OBJDIR)/fuzz/corpus-$$h tests/corpus/$$h || exit 1; \
 	done
