@@ -203,7 +203,8 @@ static int ike_end(struct wait *w, struct walk *k, enum event ev,
 
 	switch (ev) {
 	case EVENT_LIST_SA:
-		if (w->selector != SELECTOR_IKE && w->selector != SELECTOR_IKE_ID)
+		if (w->selector != SELECTOR_IKE &&
+		    w->selector != SELECTOR_IKE_ID)
 			return 0;
 		if (w->selector == SELECTOR_IKE ? strcmp(n->sec, w->name)
 						: n->uniqueid != w->id)
