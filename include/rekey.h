@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "args.h"
+#include "vici.h"
 
 struct rekey_result {
 	int success;	       /* success=yes, exactly (case-sensitive) */
@@ -15,6 +16,8 @@ struct rekey_result {
 	size_t errmsg_len;
 };
 
+/* The one selector key of A (-EINVAL sticks in B when there is none). */
+void rekey_put_selector(struct vici_buf *b, const struct args *a);
 /* Encode the rekey request of A into MEM; frame length or -errno. */
 long rekey_request(const struct args *a, uint8_t *mem, size_t cap);
 /* Read the verdict from a validated reply body; 0, or -EBADMSG with *WHY

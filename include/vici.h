@@ -27,6 +27,9 @@ void vici_put_section(struct vici_buf *b, const char *name);
 void vici_put_section_end(struct vici_buf *b);
 void vici_put_kv(struct vici_buf *b, const char *name, const void *value,
 		 size_t len);
+/* Key/value with a C string, or an unsigned number in decimal. */
+void vici_put_str(struct vici_buf *b, const char *name, const char *value);
+void vici_put_u32(struct vici_buf *b, const char *name, uint32_t value);
 void vici_put_list(struct vici_buf *b, const char *name);
 void vici_put_item(struct vici_buf *b, const void *value, size_t len);
 void vici_put_list_end(struct vici_buf *b);

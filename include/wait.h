@@ -46,9 +46,9 @@ typedef void (*wait_report_fn)(void *ctx, const struct wait_sa *sa);
 /* Set up W for the selector of A. */
 void wait_init(struct wait *w, const struct args *a);
 void wait_free(struct wait *w);
-/* The list-sas request that finds the SAs of the selector; frame length
+/* The list-sas request that finds the SAs of A's selector; frame length
  * or -errno. */
-long wait_list_request(const struct wait *w, uint8_t *mem, size_t cap);
+long wait_list_request(const struct args *a, uint8_t *mem, size_t cap);
 /* Learn the matching SAs that are up from one validated list-sa event;
  * 0 or -ENOMEM. */
 int wait_learn(struct wait *w, const uint8_t *body, size_t len);

@@ -513,22 +513,17 @@ const char *list_print_event(FILE *f, const uint8_t *body, size_t len)
 long list_request(const struct args *a, uint8_t *mem, size_t cap)
 {
 	struct vici_buf b;
-	char id[11];
 
 	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "list-sas");
 	if (a->noblock)
-		vici_put_kv(&b, "noblock", "yes", 3);
+		vici_put_str(&b, "noblock", "yes");
 	if (a->list_ike)
-		vici_put_kv(&b, "ike", a->list_ike, strlen(a->list_ike));
+		vici_put_str(&b, "ike", a->list_ike);
 	if (a->list_ike_id)
-		vici_put_kv(&b, "ike-id", id,
-			    (size_t)snprintf(id, sizeof(id), "%u",
-					     (unsigned)a->list_ike_id));
+		vici_put_u32(&b, "ike-id", a->list_ike_id);
 	if (a->list_child)
-		vici_put_kv(&b, "child", a->list_child, strlen(a->list_child));
+		vici_put_str(&b, "child", a->list_child);
 	if (a->list_child_id)
-		vici_put_kv(&b, "child-id", id,
-			    (size_t)snprintf(id, sizeof(id), "%u",
-					     (unsigned)a->list_child_id));
+		vici_put_u32(&b, "child-id", a->list_child_id);
 	return vici_end(&b);
 }

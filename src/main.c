@@ -327,8 +327,8 @@ static int rekey_wait(const struct args *a, struct client *c,
 	rc = subscribe(a, c, VICI_EVENT_REGISTER, "list-sa");
 	if (!rc)
 		rc = call(a, "list-sas",
-			  wait_list_request(&wt->w, request, sizeof(request)),
-			  c, &p, learn, wt);
+			  wait_list_request(a, request, sizeof(request)), c, &p,
+			  learn, wt);
 	if (!rc)
 		rc = subscribe(a, c, VICI_EVENT_UNREGISTER, "list-sa");
 	for (size_t i = 0; i < 4 && !rc; i++)

@@ -9,25 +9,29 @@
 #include "vici.h"
 #include "vici_wire.h"
 
-long rekey_request(const struct args *a, uint8_t *mem, size_t cap)
+void rekey_put_selector(struct vici_buf *b, const struct args *a)
 {
 	const char *key = args_selector_key(a->selector);
-	struct vici_buf b;
-	char id[11];
 
-	if (!key)
-		return -EINVAL;
-	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "rekey");
-	if (a->selector == SELECTOR_CHILD_ID ||
-	    a->selector == SELECTOR_IKE_ID) {
-		int n = snprintf(id, sizeof(id), "%u", (unsigned)a->id);
-
-		vici_put_kv(&b, key, id, (size_t)n);
-	} else {
-		vici_put_kv(&b, key, a->name, strlen(a->name));
+	if (!key) {
+		if (!b->err)
+			b->err = -EINVAL;
+		return;
 	}
+	if (a->selector == SELECTOR_CHILD_ID || a->selector == SELECTOR_IKE_ID)
+		vici_put_u32(b, key, a->id);
+	else
+		vici_put_str(b, key, a->name);
+}
+
+long rekey_request(const struct args *a, uint8_t *mem, size_t cap)
+{
+	struct vici_buf b;
+
+	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "rekey");
+	rekey_put_selector(&b, a);
 	if (a->reauth)
-		vici_put_kv(&b, "reauth", "yes", 3);
+		vici_put_str(&b, "reauth", "yes");
 	return vici_end(&b);
 }
 

@@ -126,6 +126,22 @@ void vici_put_kv(struct vici_buf *b, const char *name, const void *value,
 		b->len = mark;
 }
 
+void vici_put_str(struct vici_buf *b, const char *name, const char *value)
+{
+	vici_put_kv(b, name, value, strlen(value));
+}
+
+void vici_put_u32(struct vici_buf *b, const char *name, uint32_t value)
+{
+	char digits[10];
+	size_t n = sizeof(digits);
+
+	do
+		digits[--n] = (char)('0' + value % 10);
+	while (value /= 10);
+	vici_put_kv(b, name, digits + n, sizeof(digits) - n);
+}
+
 void vici_put_list(struct vici_buf *b, const char *name)
 {
 	if (b->in_list) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "print.h"
+#include "rekey.h"
 #include "vici.h"
 #include "vici_wire.h"
 #include "wait.h"
@@ -309,21 +310,12 @@ void wait_free(struct wait *w)
 	w->count = w->cap = 0;
 }
 
-long wait_list_request(const struct wait *w, uint8_t *mem, size_t cap)
+long wait_list_request(const struct args *a, uint8_t *mem, size_t cap)
 {
-	const char *key = args_selector_key(w->selector);
 	struct vici_buf b;
-	char id[11];
 
-	if (!key)
-		return -EINVAL;
 	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "list-sas");
-	if (w->selector == SELECTOR_CHILD_ID || w->selector == SELECTOR_IKE_ID)
-		vici_put_kv(&b, key, id,
-			    (size_t)snprintf(id, sizeof(id), "%u",
-					     (unsigned)w->id));
-	else
-		vici_put_kv(&b, key, w->name, strlen(w->name));
+	rekey_put_selector(&b, a);
 	return vici_end(&b);
 }
 

@@ -141,6 +141,15 @@ static void send_hex(const char *s)
 	send_all(buf, n);
 }
 
+/* The 32-bit big-endian length prefix of a frame. */
+static void put_length(uint8_t *p, size_t body)
+{
+	p[0] = (uint8_t)(body >> 24);
+	p[1] = (uint8_t)(body >> 16);
+	p[2] = (uint8_t)(body >> 8);
+	p[3] = (uint8_t)body;
+}
+
 static uint8_t *put_kv(uint8_t *p, const char *name, size_t vlen)
 {
 	size_t n = strlen(name);
@@ -163,10 +172,7 @@ static void send_sized(size_t body, size_t one_value)
 
 	if (!buf)
 		exit(1);
-	buf[0] = (uint8_t)(body >> 24);
-	buf[1] = (uint8_t)(body >> 16);
-	buf[2] = (uint8_t)(body >> 8);
-	buf[3] = (uint8_t)body;
+	put_length(buf, body);
 	*p++ = 1;
 	memcpy(p, "\x03\x07success\x00\x03yes", 14);
 	p += 14;
@@ -196,10 +202,7 @@ static void send_depth(int depth)
 
 	if (!buf)
 		exit(1);
-	buf[0] = (uint8_t)(body >> 24);
-	buf[1] = (uint8_t)(body >> 16);
-	buf[2] = (uint8_t)(body >> 8);
-	buf[3] = (uint8_t)body;
+	put_length(buf, body);
 	*p++ = 1;
 	for (int i = 0; i < depth; i++) {
 		*p++ = 1;
@@ -283,10 +286,7 @@ static void send_msg(int type, const char *name, size_t name_len,
 			exit(1);
 	}
 	body = (size_t)(p - buf - 4);
-	buf[0] = (uint8_t)(body >> 24);
-	buf[1] = (uint8_t)(body >> 16);
-	buf[2] = (uint8_t)(body >> 8);
-	buf[3] = (uint8_t)body;
+	put_length(buf, body);
 	send_all(buf, (size_t)(p - buf));
 }
 

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "args.h"
+#include "list.h"
 #include "rekey.h"
+#include "wait.h"
 #include "vici.h"
 #include "vici_wire.h"
 
@@ -105,9 +107,10 @@ static void test_event_vectors(void **state)
 		     V(0x00, 0x00, 0x00, 0x09, 0x04, 0x07, 'l', 'i', 's', 't',
 		       '-', 's', 'a'),
 		     13);
-	vici_begin(&b, mem, sizeof(mem), VICI_CMD_REQUEST, "list-sas");
-	vici_put_kv(&b, "ike", "foo", 3);
-	expect_frame(vici_end(&b),
+	/* the listing request of --list-sas --ike foo */
+	expect_frame(list_request(&(struct args){ .command = COMMAND_LIST_SAS,
+						  .list_ike = "foo" },
+				  mem, sizeof(mem)),
 		     V(0x00, 0x00, 0x00, 0x14, 0x00, 0x08, 'l', 'i', 's', 't',
 		       '-', 's', 'a', 's', 0x03, 0x03, 'i', 'k', 'e', 0x00,
 		       0x03, 'f', 'o', 'o'),
@@ -315,6 +318,47 @@ static void test_depth_cap(void **state)
 	assert_string_equal(why, "sections nested too deeply");
 }
 
+static void test_numbers_and_listing(void **state)
+{
+	struct args a = { .command = COMMAND_REKEY,
+			  .selector = SELECTOR_CHILD_ID,
+			  .id = 12,
+			  .wait = 1 };
+	struct vici_buf b;
+
+	(void)state;
+	/* --wait learns through list-sas with the same one selector */
+	expect_frame(wait_list_request(&a, mem, sizeof(mem)),
+		     V(0x00, 0x00, 0x00, 0x18, 0x00, 0x08, 'l', 'i', 's', 't',
+		       '-', 's', 'a', 's', 0x03, 0x08, 'c', 'h', 'i', 'l', 'd',
+		       '-', 'i', 'd', 0x00, 0x02, '1', '2'),
+		     28);
+	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
+	vici_put_u32(&b, "z", 0);
+	vici_put_u32(&b, "m", 4294967295u);
+	expect_frame(vici_end(&b),
+		     V(0x00, 0x00, 0x00, 0x16, 0x01, 0x03, 0x01, 'z', 0x00,
+		       0x01, '0', 0x03, 0x01, 'm', 0x00, 0x0a, '4', '2', '9',
+		       '4', '9', '6', '7', '2', '9', '5'),
+		     26);
+	/* every filter of --list-sas, in a fixed order */
+	a = (struct args){ .command = COMMAND_LIST_SAS,
+			   .noblock = 1,
+			   .list_ike = "i",
+			   .list_ike_id = 1,
+			   .list_child = "c",
+			   .list_child_id = 2 };
+	expect_frame(list_request(&a, mem, sizeof(mem)),
+		     V(0x00, 0x00, 0x00, 0x42, 0x00, 0x08, 'l', 'i', 's', 't',
+		       '-', 's', 'a', 's', 0x03, 0x07, 'n', 'o', 'b', 'l', 'o',
+		       'c', 'k', 0x00, 0x03, 'y', 'e', 's', 0x03, 0x03, 'i',
+		       'k', 'e', 0x00, 0x01, 'i', 0x03, 0x06, 'i', 'k', 'e',
+		       '-', 'i', 'd', 0x00, 0x01, '1', 0x03, 0x05, 'c', 'h',
+		       'i', 'l', 'd', 0x00, 0x01, 'c', 0x03, 0x08, 'c', 'h',
+		       'i', 'l', 'd', '-', 'i', 'd', 0x00, 0x01, '2'),
+		     70);
+}
+
 static void test_encoder_errors(void **state)
 {
 	static char big[300];
@@ -414,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_packet_parse),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_depth_cap),
+		cmocka_unit_test(test_numbers_and_listing),
 		cmocka_unit_test(test_encoder_errors),
 		cmocka_unit_test(test_rekey_result),
 	};
