@@ -31,7 +31,7 @@ struct parser {
 	int line;
 	int includes;
 	char path[512]; /* dotted section path of the current section */
-	size_t path_len[CONF_MAX_DEPTH + 1];
+	size_t path_len[CONF_MAX_DEPTH + 1]; /* its length at each depth */
 	int depth;
 	int base; /* depth at which this file started (an include's section) */
 	struct conf *conf;
@@ -54,8 +54,11 @@ static void skip(struct parser *p)
 {
 	while (p->pos < p->end) {
 		if (*p->pos == '#') {
-			while (p->pos < p->end && *p->pos != '\n')
-				p->pos++;
+			/* stock strongswan.conf trees are mostly comments */
+			const char *nl =
+				memchr(p->pos, '\n', (size_t)(p->end - p->pos));
+
+			p->pos = nl ? nl : p->end;
 		} else if (is_space(*p->pos)) {
 			if (*p->pos == '\n')
 				p->line++;
@@ -72,17 +75,26 @@ static int name_char(char c)
 	       c != ':' && c != '"';
 }
 
+/* Whether WANT is the current section path, a dot (inside a section),
+ * then KEY. */
+static int is_wanted(const struct parser *p, const char *want, const char *key,
+		     size_t key_len)
+{
+	size_t plen = p->path_len[p->depth];
+
+	if (plen >= sizeof(p->path) || strncmp(want, p->path, plen))
+		return 0;
+	want += plen;
+	if (p->depth && *want++ != '.')
+		return 0;
+	return !strncmp(want, key, key_len) && want[key_len] == '\0';
+}
+
 static void set(struct parser *p, const char *key, size_t key_len,
 		const char *value, size_t value_len)
 {
-	char full[768];
-	int n = snprintf(full, sizeof(full), "%s%s%.*s", p->path,
-			 p->depth ? "." : "", (int)key_len, key);
-
-	if (n < 0 || (size_t)n >= sizeof(full))
-		return;
 	for (size_t i = 0; i < 2; i++) {
-		if (strcmp(full, wanted[i]))
+		if (!is_wanted(p, wanted[i], key, key_len))
 			continue;
 		if (value_len >= sizeof(p->conf->value[i]))
 			value_len = sizeof(p->conf->value[i]) - 1;
@@ -155,6 +167,25 @@ static int include(struct parser *p, const char *pattern)
 	return rc;
 }
 
+/* Open section NAME: path_len[depth] is the length of the dotted path;
+ * a path too long for the buffer matches nothing (length past the end). */
+static void enter(struct parser *p, const char *name, size_t len)
+{
+	size_t plen = p->path_len[p->depth];
+	size_t dot = p->depth ? 1 : 0;
+
+	if (plen < sizeof(p->path) && plen + dot + len < sizeof(p->path)) {
+		if (dot)
+			p->path[plen] = '.';
+		memcpy(p->path + plen + dot, name, len);
+		p->path[plen + dot + len] = '\0';
+		plen += dot + len;
+	} else {
+		plen = sizeof(p->path);
+	}
+	p->path_len[++p->depth] = plen;
+}
+
 static int parse(struct parser *p)
 {
 	char buf[512];
@@ -168,7 +199,6 @@ static int parse(struct parser *p)
 			if (p->depth == p->base)
 				return syntax(p, "'}' without a section");
 			p->depth--;
-			p->path[p->path_len[p->depth]] = '\0';
 			p->pos++;
 			continue;
 		}
@@ -211,10 +241,7 @@ static int parse(struct parser *p)
 		p->pos++;
 		if (p->depth == CONF_MAX_DEPTH)
 			return syntax(p, "sections nested too deeply");
-		p->path_len[p->depth++] = strlen(p->path);
-		snprintf(p->path + strlen(p->path),
-			 sizeof(p->path) - strlen(p->path), "%s%.*s",
-			 p->depth > 1 ? "." : "", (int)len, name);
+		enter(p, name, len);
 	}
 	return 0;
 }
@@ -226,16 +253,17 @@ static int parse_file(struct conf *conf, const char *file, int includes,
 		.file = file, .line = 1, .includes = includes, .conf = conf
 	};
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	char small[4096], *text = small; /* most files fit on the stack */
 	struct stat st;
-	char *text;
 	ssize_t n;
 	int rc;
 
+	/* strongSwan skips unreadable includes */
 	if (fd < 0)
-		return outer ? 0 : -errno; /* strongSwan skips unreadable
-					      includes */
+		return outer ? 0 : -errno;
 	if (fstat(fd, &st) || st.st_size > CONF_MAX_FILE ||
-	    !(text = malloc((size_t)st.st_size + 1))) {
+	    ((size_t)st.st_size >= sizeof(small) &&
+	     !(text = malloc((size_t)st.st_size + 1)))) {
 		close(fd);
 		snprintf(conf->error, sizeof(conf->error),
 			 "%s: not a readable file of at most %d bytes", file,
@@ -258,7 +286,8 @@ static int parse_file(struct conf *conf, const char *file, int includes,
 	rc = parse(&p);
 	if (rc == 0 && p.depth != p.base)
 		rc = syntax(&p, "section not closed at the end of the file");
-	free(text);
+	if (text != small)
+		free(text);
 	return rc;
 }
 
