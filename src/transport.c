@@ -48,6 +48,7 @@ int transport_parse_uri(const char *uri, struct endpoint *ep)
 {
 	const char *rest, *colon, *p;
 	size_t hlen;
+	int port;
 
 	*ep = (struct endpoint){ 0 };
 	if (!strncmp(uri, "unix://", 7)) {
@@ -83,8 +84,10 @@ int transport_parse_uri(const char *uri, struct endpoint *ep)
 		return -EINVAL;
 	for (p = colon + 1; *p >= '0' && *p <= '9'; p++)
 		;
-	if (*p || p == colon + 1 || p - colon - 1 > 5 || atoi(colon + 1) < 1 ||
-	    atoi(colon + 1) > 65535)
+	if (*p || p == colon + 1 || p - colon - 1 > 5)
+		return -EINVAL;
+	port = atoi(colon + 1);
+	if (port < 1 || port > 65535)
 		return -EINVAL;
 	memcpy(ep->host, rest, hlen);
 	strcpy(ep->port, colon + 1);

@@ -127,6 +127,26 @@ static void finish(struct wait_sa *sa, enum wait_state state,
 		report(ctx, sa);
 }
 
+/* N reports SA's successor in its old and new sections. */
+static void rekeyed(struct wait_sa *sa, const struct node *n,
+		    wait_report_fn report, void *ctx)
+{
+	sa->new_id = n->new.uniqueid;
+	memcpy(sa->spi, n->old.spi, sizeof(sa->spi));
+	memcpy(sa->new_spi, n->new.spi, sizeof(sa->new_spi));
+	finish(sa, WAIT_DONE, report, ctx);
+}
+
+/* A down event names the SA of kind CHILD with unique id ID. */
+static void went_down(struct wait *w, int child, uint32_t id,
+		      wait_report_fn report, void *ctx)
+{
+	struct wait_sa *sa = find(w, child, id);
+
+	if (sa && sa->state == WAIT_PENDING)
+		finish(sa, WAIT_DOWN, report, ctx);
+}
+
 /* A CHILD_SA section has ended: st[3] under st[2] "child-sas". */
 static int child_end(struct wait *w, struct walk *k, enum event ev,
 		     wait_report_fn report, void *ctx)
@@ -149,19 +169,14 @@ static int child_end(struct wait *w, struct walk *k, enum event ev,
 		sa = n->has_old && n->has_new ? find(w, 1, n->old.uniqueid)
 					      : NULL;
 		/* ids are unique in one daemon; the names guard the rest */
-		if (!sa || sa->state != WAIT_PENDING ||
-		    strcmp(sa->ike, k->st[1].sec) || strcmp(sa->name, n->sec))
-			return 0;
-		sa->new_id = n->new.uniqueid;
-		memcpy(sa->spi, n->old.spi, sizeof(sa->spi));
-		memcpy(sa->new_spi, n->new.spi, sizeof(sa->new_spi));
-		finish(sa, WAIT_DONE, report, ctx);
+		if (sa && sa->state == WAIT_PENDING &&
+		    !strcmp(sa->ike, k->st[1].sec) && !strcmp(sa->name, n->sec))
+			rekeyed(sa, n, report, ctx);
 		return 0;
 	case EVENT_IKE_UPDOWN:
 	case EVENT_CHILD_UPDOWN:
-		sa = k->up ? NULL : find(w, 1, n->uniqueid);
-		if (sa && sa->state == WAIT_PENDING)
-			finish(sa, WAIT_DOWN, report, ctx);
+		if (!k->up)
+			went_down(w, 1, n->uniqueid, report, ctx);
 		return 0;
 	case EVENT_IKE_REKEY:
 		break;
@@ -216,22 +231,17 @@ static int ike_end(struct wait *w, struct walk *k, enum event ev,
 	case EVENT_IKE_REKEY:
 		sa = n->has_old && n->has_new ? find(w, 0, n->old.uniqueid)
 					      : NULL;
-		if (w->reauth || !sa || sa->state != WAIT_PENDING ||
-		    strcmp(sa->ike, n->sec))
-			return 0;
-		sa->new_id = n->new.uniqueid;
-		memcpy(sa->spi, n->old.spi, sizeof(sa->spi));
-		memcpy(sa->new_spi, n->new.spi, sizeof(sa->new_spi));
-		finish(sa, WAIT_DONE, report, ctx);
+		if (!w->reauth && sa && sa->state == WAIT_PENDING &&
+		    !strcmp(sa->ike, n->sec))
+			rekeyed(sa, n, report, ctx);
 		return 0;
 	case EVENT_IKE_UPDOWN:
 		if (w->reauth) {
 			reauth_step(w, n, k->up, report, ctx);
 			return 0;
 		}
-		sa = k->up ? NULL : find(w, 0, n->uniqueid);
-		if (sa && sa->state == WAIT_PENDING)
-			finish(sa, WAIT_DOWN, report, ctx);
+		if (!k->up)
+			went_down(w, 0, n->uniqueid, report, ctx);
 		return 0;
 	case EVENT_CHILD_REKEY:
 	case EVENT_CHILD_UPDOWN:
