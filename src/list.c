@@ -61,18 +61,46 @@ enum {
 	IKE_ESTABLISHED,
 	IKE_REKEY_TIME,
 	IKE_REAUTH_TIME,
+	IKE_LIFE_TIME,
+	IKE_PPK,
+	IKE_AKE1, /* ake1..ake7 in order: the additional key exchanges */
+	IKE_AKE7 = IKE_AKE1 + 6,
 	IKE_KEYS,
 };
 
 static const struct key ike_keys[IKE_KEYS] = {
-	KEY("uniqueid"),      KEY("version"),	      KEY("state"),
-	KEY("local-host"),    KEY("local-port"),      KEY("local-id"),
-	KEY("remote-host"),   KEY("remote-port"),     KEY("remote-id"),
-	KEY("remote-eap-id"), KEY("remote-xauth-id"), KEY("initiator"),
-	KEY("initiator-spi"), KEY("responder-spi"),   KEY("encr-alg"),
-	KEY("encr-keysize"),  KEY("integ-alg"),	      KEY("integ-keysize"),
-	KEY("prf-alg"),	      KEY("dh-group"),	      KEY("established"),
-	KEY("rekey-time"),    KEY("reauth-time"),
+	KEY("uniqueid"),
+	KEY("version"),
+	KEY("state"),
+	KEY("local-host"),
+	KEY("local-port"),
+	KEY("local-id"),
+	KEY("remote-host"),
+	KEY("remote-port"),
+	KEY("remote-id"),
+	KEY("remote-eap-id"),
+	KEY("remote-xauth-id"),
+	KEY("initiator"),
+	KEY("initiator-spi"),
+	KEY("responder-spi"),
+	KEY("encr-alg"),
+	KEY("encr-keysize"),
+	KEY("integ-alg"),
+	KEY("integ-keysize"),
+	KEY("prf-alg"),
+	KEY("dh-group"),
+	KEY("established"),
+	KEY("rekey-time"),
+	KEY("reauth-time"),
+	KEY("life-time"),
+	KEY("ppk"),
+	KEY("ake1"),
+	KEY("ake2"),
+	KEY("ake3"),
+	KEY("ake4"),
+	KEY("ake5"),
+	KEY("ake6"),
+	KEY("ake7"),
 };
 
 enum {
@@ -123,6 +151,11 @@ enum {
 	CHILD_REKEY_TIME,
 	CHILD_LIFE_TIME,
 	CHILD_INSTALL_TIME,
+	CHILD_PER_CPU_SAS,
+	CHILD_CPU,
+	CHILD_LABEL,
+	CHILD_AKE1,
+	CHILD_AKE7 = CHILD_AKE1 + 6,
 	CHILD_KEYS,
 };
 
@@ -138,6 +171,10 @@ static const struct key child_keys[CHILD_KEYS] = {
 	KEY("bytes-in"),     KEY("packets-in"),	 KEY("use-in"),
 	KEY("bytes-out"),    KEY("packets-out"), KEY("use-out"),
 	KEY("rekey-time"),   KEY("life-time"),	 KEY("install-time"),
+	KEY("per-cpu-sas"),  KEY("cpu"),	 KEY("label"),
+	KEY("ake1"),	     KEY("ake2"),	 KEY("ake3"),
+	KEY("ake4"),	     KEY("ake5"),	 KEY("ake6"),
+	KEY("ake7"),
 };
 
 enum {
@@ -212,6 +249,67 @@ static int has_items(const struct items *l)
 	return l->present && l->len > 0;
 }
 
+/* The additional key exchanges (strongSwan 6): "/KE1_ML_KEM_768"... */
+static void put_akes(FILE *f, const struct val *ake)
+{
+	for (int i = 0; i < 7; i++) {
+		if (!ake[i].p)
+			continue;
+		fprintf(f, "/KE%d_", i + 1);
+		put(f, &ake[i]);
+	}
+}
+
+static int hex_nibble(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 0; /* as strongSwan's decoder takes any other character */
+}
+
+/*
+ * A security label: the value is the hex of the label's encoding, usually
+ * with a terminating NUL.  strongSwan decodes it from the right (an
+ * optional "0x", one ':' skipped between digits, an odd count leaves a
+ * lone nibble first), drops one trailing NUL, shows each byte that is not
+ * printable ASCII as '?', and prints nothing for an empty label or a lone
+ * NUL.  A VICI value is at most 65535 bytes, so the label fits in BUF.
+ */
+static void put_label(FILE *f, const struct val *v)
+{
+	uint8_t buf[32768];
+	const uint8_t *start = v->p, *at = v->p + v->len;
+	size_t len = v->len, digits, n;
+
+	if (len > 1 && start[0] == '0' && start[1] == 'x') {
+		start += 2;
+		len -= 2;
+	}
+	digits = len;
+	for (size_t i = 0; i < len; i++)
+		digits -= start[i] == ':';
+	n = (digits + 1) / 2;
+	for (size_t i = n; i-- > 0;) {
+		if (at > start && *--at == ':' && at > start)
+			at--;
+		buf[i] = (uint8_t)hex_nibble(*at);
+		if ((i > 0 || digits % 2 == 0) && at > start)
+			buf[i] |= (uint8_t)(hex_nibble(*--at) << 4);
+	}
+	if (n == 0 || (n == 1 && buf[0] == 0))
+		return;
+	if (buf[n - 1] == 0)
+		n--;
+	fputs("    label  ", f);
+	for (size_t i = 0; i < n; i++)
+		fputc(buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?', f);
+	fputc('\n', f);
+}
+
 static void ike_header(FILE *f, const uint8_t *name, size_t name_len,
 		       const struct section *s)
 {
@@ -278,15 +376,20 @@ static void ike_header(FILE *f, const uint8_t *name, size_t name_len,
 		if (v[IKE_INTEG_ALG].p) {
 			fputc('/', f);
 			put(f, &v[IKE_INTEG_ALG]);
-			if (v[IKE_INTEG_KEYSIZE].p) {
-				fputc('-', f);
-				put(f, &v[IKE_INTEG_KEYSIZE]);
-			}
+		}
+		/* a key size without an algorithm is printed too */
+		if (v[IKE_INTEG_KEYSIZE].p) {
+			fputc('-', f);
+			put(f, &v[IKE_INTEG_KEYSIZE]);
 		}
 		fputc('/', f);
 		put(f, &v[IKE_PRF_ALG]);
 		fputc('/', f);
 		put(f, &v[IKE_DH_GROUP]);
+		put_akes(f, &v[IKE_AKE1]);
+		if (v[IKE_PPK].p && v[IKE_PPK].len == 3 &&
+		    !memcmp(v[IKE_PPK].p, "yes", 3))
+			fputs("/PPK", f);
 		fputc('\n', f);
 	}
 	if (v[IKE_ESTABLISHED].p) {
@@ -301,6 +404,11 @@ static void ike_header(FILE *f, const uint8_t *name, size_t name_len,
 		if (v[IKE_REAUTH_TIME].p) {
 			fputs(", reauth in ", f);
 			put(f, &v[IKE_REAUTH_TIME]);
+			fputc('s', f);
+		}
+		if (v[IKE_LIFE_TIME].p) {
+			fputs(", expires in ", f);
+			put(f, &v[IKE_LIFE_TIME]);
 			fputc('s', f);
 		}
 		fputc('\n', f);
@@ -374,6 +482,13 @@ static void child_block(FILE *f, const struct section *s)
 	put(f, &v[CHILD_UNIQUEID]);
 	fputs(", reqid ", f);
 	put(f, &v[CHILD_REQID]);
+	if (v[CHILD_PER_CPU_SAS].p) {
+		fputs(", cpu ", f);
+		if (v[CHILD_CPU].p)
+			put(f, &v[CHILD_CPU]);
+		else
+			fputc('-', f);
+	}
 	fputs(", ", f);
 	put(f, &v[CHILD_STATE]);
 	fputs(", ", f);
@@ -407,6 +522,7 @@ static void child_block(FILE *f, const struct section *s)
 		fputc('/', f);
 		put(f, &v[CHILD_DH_GROUP]);
 	}
+	put_akes(f, &v[CHILD_AKE1]);
 	if (v[CHILD_ESN].p)
 		fputs("/ESN", f);
 	fputs("\n    installed ", f);
@@ -425,6 +541,8 @@ static void child_block(FILE *f, const struct section *s)
 	fputc('\n', f);
 	traffic(f, v, 0);
 	traffic(f, v, 1);
+	if (v[CHILD_LABEL].p)
+		put_label(f, &v[CHILD_LABEL]);
 	fputs("    local  ", f);
 	if (!put_items(f, &s->l[CHILD_LOCAL_TS]))
 		fputs("(null)", f);
