@@ -22,6 +22,7 @@ struct wait_sa {
 	int child; /* a CHILD_SA, else an IKE_SA */
 	enum wait_state state;
 	int went_down; /* reauthentication: the old IKE_SA is gone */
+	int ikev1;     /* an IKEv1 IKE_SA: a rekey reauthenticates it */
 	uint32_t id;
 	uint32_t new_id;
 	char name[WAIT_NAME];  /* config name of the SA */

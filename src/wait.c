@@ -23,6 +23,7 @@ struct node {
 	char name[WAIT_NAME]; /* key "name" (CHILD_SAs) */
 	char state[32];
 	uint32_t uniqueid;
+	int ikev1; /* key version=1 (IKE_SAs) */
 	char spi[2][WAIT_SPI];
 	int has_old, has_new;
 	struct node_sa {
@@ -78,6 +79,8 @@ static void set_key(struct node *n, const struct vici_elem *e)
 		n->uniqueid = number(e->value, e->value_len);
 	else if (is(e->name, e->name_len, "name"))
 		copy(n->name, sizeof(n->name), e->value, e->value_len);
+	else if (is(e->name, e->name_len, "version"))
+		n->ikev1 = is(e->value, e->value_len, "1");
 	else if (is(e->name, e->name_len, "state"))
 		copy(n->state, sizeof(n->state), e->value, e->value_len);
 	else if (is(e->name, e->name_len, "spi-in") ||
@@ -112,7 +115,9 @@ static int add(struct wait *w, int child, const struct node *n, const char *ike)
 		w->cap = cap;
 	}
 	sa = &w->sa[w->count++];
-	*sa = (struct wait_sa){ .child = child, .id = n->uniqueid };
+	*sa = (struct wait_sa){ .child = child,
+				.id = n->uniqueid,
+				.ikev1 = !child && n->ikev1 };
 	memcpy(sa->name, child ? n->name : n->sec, WAIT_NAME);
 	memcpy(sa->ike, ike, WAIT_NAME);
 	memcpy(sa->spi, n->spi, sizeof(sa->spi));
@@ -236,7 +241,9 @@ static int ike_end(struct wait *w, struct walk *k, enum event ev,
 			rekeyed(sa, n, report, ctx);
 		return 0;
 	case EVENT_IKE_UPDOWN:
-		if (w->reauth) {
+		/* charon rekeys an IKEv1 IKE_SA by reauthenticating it: the
+		 * old one goes down, a new one comes up, no ike-rekey */
+		if (w->reauth || n->ikev1) {
 			reauth_step(w, n, k->up, report, ctx);
 			return 0;
 		}
@@ -385,20 +392,21 @@ static void json_sa(FILE *f, const char *key, uint32_t id, const char *in,
 void wait_print(FILE *f, const struct wait_sa *sa, int reauth, int json)
 {
 	const char *type = sa->child ? "CHILD_SA" : "IKE_SA";
+	const char *done = (reauth || sa->ikev1) && !sa->child
+				   ? "reauthenticated"
+				   : "rekeyed";
 
 	if (!json) {
 		wait_print_sa(f, sa);
-		fprintf(f, " %s, new %s #%u\n",
-			reauth && !sa->child ? "reauthenticated" : "rekeyed",
-			type, (unsigned)sa->new_id);
+		fprintf(f, " %s, new %s #%u\n", done, type,
+			(unsigned)sa->new_id);
 		return;
 	}
 	fprintf(f, "{\"sa\":\"%s\",\"name\":", type);
 	print_json_string(f, (const uint8_t *)sa->name, strlen(sa->name));
 	fputs(",\"ike\":", f);
 	print_json_string(f, (const uint8_t *)sa->ike, strlen(sa->ike));
-	fprintf(f, ",\"%s\":true,",
-		reauth && !sa->child ? "reauthenticated" : "rekeyed");
+	fprintf(f, ",\"%s\":true,", done);
 	json_sa(f, "old", sa->id, sa->spi[0], sa->spi[1], sa->child);
 	fputc(',', f);
 	json_sa(f, "new", sa->new_id, sa->new_spi[0], sa->new_spi[1],

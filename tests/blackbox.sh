@@ -400,6 +400,37 @@ expect wait-reauth-up-first 0 '{"sa":"IKE_SA","name":"home","ike":"home","reauth
 fake $(learn "$ike1") $yes 'event:ike-updown:home{uniqueid=1}' drain
 expect wait-reauth-no-new 5 "" "swanctl: IKE_SA home #1 did not finish rekeying within 0.5 s" \
 	--rekey --ike home --reauth --wait -u "$uri" --timeout 0.5
+# IKEv1: charon rekeys an IKE_SA by reauthenticating it, no ike-rekey: the
+# new IKE_SA comes up, the old one goes down when the peer deletes it
+# (about 10 s later on 5.9.8 and 6.0.6)
+v1='home{uniqueid=1,version=1,state=ESTABLISHED,initiator-spi=i1,responder-spi=r1,child-sas{net-1{name=net,uniqueid=1,state=INSTALLED}}}'
+# shellcheck disable=SC2046
+fake $(learn "$v1") $yes \
+	'event:ike-updown:up=yes,home{uniqueid=2,version=1,state=ESTABLISHED,initiator-spi=i2,responder-spi=r2}' \
+	'event:ike-updown:home{uniqueid=1,version=1,state=DELETING}' drain
+expect wait-ikev1 0 "IKE_SA home #1 reauthenticated, new IKE_SA #2" "" \
+	--rekey --ike home --wait -u "$uri"
+# shellcheck disable=SC2046
+fake $(learn "$v1") $yes 'event:ike-updown:home{uniqueid=1,version=1}' \
+	'event:ike-updown:up=yes,home{uniqueid=2,version=1,initiator-spi=i2,responder-spi=r2}' drain
+expect wait-ikev1-json 0 '{"sa":"IKE_SA","name":"home","ike":"home","reauthenticated":true,"old":{"uniqueid":"1","initiator-spi":"i1","responder-spi":"r1"},"new":{"uniqueid":"2","initiator-spi":"i2","responder-spi":"r2"}}' "" \
+	--rekey --ike-id 1 --wait --json -u "$uri"
+# shellcheck disable=SC2046
+fake $(learn "$v1") $yes 'event:ike-updown:home{uniqueid=1,version=1}' drain
+expect wait-ikev1-no-new 5 "" "swanctl: IKE_SA home #1 did not finish rekeying within 0.5 s" \
+	--rekey --ike home --wait -u "$uri" --timeout 0.5
+# an IKEv1 CHILD_SA (quick mode) rekeys as in IKEv2
+# shellcheck disable=SC2046
+fake $(learn "$v1") $yes "$(rekeyed home net 1 3)" drain
+expect wait-ikev1-child 0 "CHILD_SA net #1 rekeyed, new CHILD_SA #3" "" \
+	--rekey --child net --wait -u "$uri"
+# an IKEv2 IKE_SA going down is still a failure
+# shellcheck disable=SC2046
+fake $(learn 'home{uniqueid=1,version=2,state=ESTABLISHED}') $yes \
+	'event:ike-updown:up=yes,home{uniqueid=2,version=2}' \
+	'event:ike-updown:home{uniqueid=1,version=2}' drain
+expect wait-ikev2-down 1 "" "swanctl: IKE_SA home #1 went down instead of rekeying" \
+	--rekey --ike home --wait -u "$uri"
 
 # the bytes on the wire for each selector are the reference vectors
 for vec in "0000001100057265 6b657903036 96b650003666f6f --ike foo" \
