@@ -11,8 +11,8 @@
 
 /* Encode list-sas with the filters of A into MEM; frame length or -errno. */
 long list_request(const struct args *a, uint8_t *mem, size_t cap);
-/* Print one list-sa event body the way swanctl 5.9.8 does, decoding as it
- * prints: NULL, or what was malformed where it stopped. */
+/* Print one list-sa event body the way swanctl 5.9.8 and 6.0.6 do,
+ * decoding as it prints: NULL, or what was malformed where it stopped. */
 const char *list_print_event(FILE *f, const uint8_t *body, size_t len);
 
 #endif

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * --list-sas: the request, and the human view of one list-sa event in the
- * layout of strongSwan's swanctl 5.9.8, learnt by feeding it events:
- * the IKE_SA's lines are printed where its child-sas section starts, each
- * CHILD_SA's lines where its section ends; absent values read "(null)".
+ * layout of strongSwan's swanctl 5.9.8 and 6.0.6, learnt by feeding them
+ * events: the IKE_SA's lines are printed where its child-sas section
+ * starts, each CHILD_SA's lines where its section ends; absent values read
+ * "(null)".  The two versions differ only on keys a 6.0 daemon alone sends
+ * (ake1..ake7, per-cpu-sas, cpu), which are printed as 6.0.6 does.
  */
 #include <errno.h>
 #include <string.h>
