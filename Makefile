@@ -5,7 +5,10 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+# zsh: Debian's packages use vendor-completions; elsewhere site-functions.
+# Ours is called _swanctl_rekey so that zsh's own _swanctl (strongSwan's
+# commands, which ours hands over to) is not shadowed.
+ZSHCOMPDIR ?= $(if $(filter /usr,$(PREFIX)),$(PREFIX)/share/zsh/vendor-completions,$(PREFIX)/share/zsh/site-functions)
 DESTDIR ?=
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -99,6 +102,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS)
 	@SWANCTL=./swanctl sh tests/conf.sh
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@sh tests/install.sh
+	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/completion.sh
 
 check-e2e: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl bash tests/e2e.sh
@@ -129,26 +133,35 @@ install: swanctl
 	install -m 644 man/swanctl.8 $(DESTDIR)$(MANDIR)/man8/swanctl.8
 	install -m 644 src/completion/swanctl.bash \
 		$(DESTDIR)$(BASHCOMPDIR)/swanctl
-	install -m 644 src/completion/_swanctl $(DESTDIR)$(ZSHCOMPDIR)/_swanctl
+	install -m 644 src/completion/_swanctl_rekey \
+		$(DESTDIR)$(ZSHCOMPDIR)/_swanctl_rekey
+	@# 0.1.0 installed ours as _swanctl, hiding zsh's own: take it away
+	@if grep -qs 'libc-only rekey client' $(DESTDIR)$(ZSHCOMPDIR)/_swanctl; \
+	then rm -f $(DESTDIR)$(ZSHCOMPDIR)/_swanctl; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/swanctl $(DESTDIR)$(MANDIR)/man8/swanctl.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/swanctl $(DESTDIR)$(ZSHCOMPDIR)/_swanctl
+		$(DESTDIR)$(BASHCOMPDIR)/swanctl \
+		$(DESTDIR)$(ZSHCOMPDIR)/_swanctl_rekey
 
-# A versioned source tarball of the files git tracks (or, outside a git
-# checkout, of the distributed directories).
+# A versioned source tarball, reproducible: in a git checkout it is the
+# committed tree of HEAD (git archive: sorted, owner root, every mtime the
+# commit's), so uncommitted edits stay out and two runs from one commit give
+# the same bytes; outside one (an unpacked tarball) the same files, sorted,
+# owner 0, every mtime the Makefile's.  gzip -n stores no name or time.
 DIST = swanctl-rekey-$(VERSION)
-DIST_FILES = Makefile README.md LICENSE BENCHMARKS.md .clang-format .ci \
-	bench include man src tests
+DIST_FILES = Makefile README.md CHANGELOG.md LICENSE BENCHMARKS.md \
+	.clang-format .ci bench include man src tests
 dist:
-	@rm -rf $(OBJDIR)/$(DIST) && mkdir -p $(OBJDIR)/$(DIST)
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-		git ls-files -z | tar --null -T - -cf - | \
-			tar -xf - -C $(OBJDIR)/$(DIST); \
+		git diff --quiet HEAD -- || echo "make dist: uncommitted" \
+			"changes are not in the tarball" >&2; \
+		git archive --format=tar --prefix=$(DIST)/ HEAD; \
 	else \
-		tar -cf - $(wildcard $(DIST_FILES)) | tar -xf - -C $(OBJDIR)/$(DIST); \
-	fi
-	@tar -czf $(DIST).tar.gz -C $(OBJDIR) $(DIST)
+		tar -cf - --sort=name --mtime=@$$(stat -c %Y Makefile) \
+			--owner=0 --group=0 --numeric-owner \
+			--transform 's|^|$(DIST)/|' $(wildcard $(DIST_FILES)); \
+	fi | gzip -n -9 >$(DIST).tar.gz
 	@echo $(DIST).tar.gz
 
 clean:
