@@ -103,6 +103,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@sh tests/install.sh
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/completion.sh
+	@sh tests/man.sh
 
 check-e2e: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl bash tests/e2e.sh
