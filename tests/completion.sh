@@ -22,7 +22,7 @@ dir=$(mktemp -d /tmp/completion.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 failed=0
 
-${MAKE:-make} -s install DESTDIR="$dir/stage" PREFIX=/usr >/dev/null ||
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s install DESTDIR="$dir/stage" PREFIX=/usr >/dev/null ||
 	failed=$((failed + 1))
 mkdir "$dir/bin"
 ln -s "$(realpath "$SWANCTL")" "$dir/bin/swanctl"

@@ -14,8 +14,12 @@ fail() {
 	echo "FAIL: install: $*"
 	failed=$((failed + 1))
 }
+# a make of its own, not a part of the caller's (no jobserver warnings)
+mk() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"
+}
 
-make -s install DESTDIR="$dir/stage" PREFIX=/usr >/dev/null || fail "make install"
+mk -s install DESTDIR="$dir/stage" PREFIX=/usr >/dev/null || fail "make install"
 (cd "$dir/stage" && find . -type f | sort) >"$dir/got"
 cat >"$dir/want" <<EOL
 ./usr/sbin/swanctl
@@ -27,7 +31,7 @@ cmp -s "$dir/got" "$dir/want" || fail "installed files: $(cat "$dir/got")"
 [ -x "$dir/stage/usr/sbin/swanctl" ] || fail "binary not executable"
 "$dir/stage/usr/sbin/swanctl" --version | grep -q "^swanctl $(sed -n 's/^VERSION = //p' Makefile) " ||
 	fail "installed binary's --version"
-make -s uninstall DESTDIR="$dir/stage" PREFIX=/usr >/dev/null || fail "make uninstall"
+mk -s uninstall DESTDIR="$dir/stage" PREFIX=/usr >/dev/null || fail "make uninstall"
 [ -z "$(find "$dir/stage" -type f)" ] || fail "left behind: $(find "$dir/stage" -type f)"
 
 # the default prefix: zsh's under site-functions, and the _swanctl 0.1.0
@@ -35,7 +39,7 @@ make -s uninstall DESTDIR="$dir/stage" PREFIX=/usr >/dev/null || fail "make unin
 mkdir -p "$dir/local/usr/local/share/zsh/site-functions"
 echo '# zsh completion for swanctl (the libc-only rekey client).' \
 	>"$dir/local/usr/local/share/zsh/site-functions/_swanctl"
-make -s install DESTDIR="$dir/local" >/dev/null || fail "make install (default prefix)"
+mk -s install DESTDIR="$dir/local" >/dev/null || fail "make install (default prefix)"
 (cd "$dir/local" && find . -type f | sort) >"$dir/got"
 cat >"$dir/want" <<EOL
 ./usr/local/sbin/swanctl
@@ -48,7 +52,7 @@ cmp -s "$dir/got" "$dir/want" || fail "installed files (default prefix): $(cat "
 # make dist: the committed tree of HEAD, the same bytes every time
 if git rev-parse --git-dir >/dev/null 2>&1; then
 	for run in 1 2; do
-		tarball=$(make -s --no-print-directory dist 2>/dev/null | tail -n 1)
+		tarball=$(mk -s --no-print-directory dist 2>/dev/null | tail -n 1)
 		mv "$tarball" "$dir/dist$run.tar.gz" || fail "make dist"
 		[ $run = 2 ] || sleep 1
 	done
@@ -62,12 +66,12 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
 fi
 
 if [ -n "${DIST:-}" ]; then
-	tarball=$(make -s --no-print-directory dist | tail -n 1)
+	tarball=$(mk -s --no-print-directory dist | tail -n 1)
 	mkdir "$dir/unpacked"
 	tar -xzf "$tarball" -C "$dir/unpacked" || fail "unpacking $tarball"
 	# the unpacked tree's own make check runs this script too, without DIST
 	(cd "$dir/unpacked/${tarball%.tar.gz}" && unset DIST MAKEFLAGS MAKELEVEL &&
-		make -s >/dev/null && make check) ||
+		mk -s >/dev/null && make check) ||
 		fail "the tarball does not build and pass make check"
 	rm -f "$tarball"
 fi
