@@ -59,7 +59,7 @@ fi
 mkdir -p $dir/$shell/sub && : >$dir/$shell/a.opts || exit 1
 export HOME=$dir/$shell XDG_DATA_DIRS=$dir/stage/usr/share STAGE=$dir/stage
 export PATH=$dir/bin:$PATH STRONGSWAN_CONF=$dir/strongswan.conf
-export TERM=vt100 COLUMNS=200 LINES=50
+export TERM=vt100 COLUMNS=200 LINES=50 LC_ALL=C
 cd $dir/$shell || exit 1
 zpty sh "${(q)cmd[@]}" || exit 1
 [[ $shell == zsh ]] && zpty -w sh ". $dir/rc.zsh"
