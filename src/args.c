@@ -119,8 +119,8 @@ struct parser {
 	struct args *a;
 	char *msg;
 	size_t msg_size;
-	const char *selector_opt; /* long name of the selector given */
-	int filters[4];		  /* --list-sas filters seen, by OPT_CHILD.. */
+	const char *selector_opt; /* long name of the last selector given */
+	int filters[4];		  /* selectors seen, by OPT_CHILD.. */
 	int raw, pretty, json;
 };
 
@@ -263,49 +263,44 @@ static int parse_debug(struct parser *p, const char *s)
 	return 0;
 }
 
-static int set_selector(struct parser *p, const struct opt *o,
-			const char *spelled, const char *val)
+/* The field of F that option O sets. */
+static void *filter_field(struct sa_filter *f, enum opt_id id)
 {
-	static const enum selector map[] = {
-		[OPT_CHILD] = SELECTOR_CHILD,
-		[OPT_IKE] = SELECTOR_IKE,
-		[OPT_CHILD_ID] = SELECTOR_CHILD_ID,
-		[OPT_IKE_ID] = SELECTOR_IKE_ID,
-	};
-	struct args *a = p->a;
-
-	if (a->selector == map[o->id])
-		return error(p, "%s given twice: give exactly one selector",
-			     spelled);
-	if (a->selector != SELECTOR_NONE)
-		return error(p, "--%s and %s given: give exactly one selector",
-			     p->selector_opt, spelled);
-	a->selector = map[o->id];
-	p->selector_opt = o->name;
-	if (o->id == OPT_CHILD_ID || o->id == OPT_IKE_ID)
-		return parse_id(p, spelled, val, &a->id);
-	return parse_name(p, spelled, val, &a->name);
+	switch (id) {
+	case OPT_CHILD:
+		return &f->child;
+	case OPT_IKE:
+		return &f->ike;
+	case OPT_CHILD_ID:
+		return &f->child_id;
+	default:
+		return &f->ike_id;
+	}
 }
 
-/* --list-sas takes any combination of filters, each once. */
+/* --rekey takes exactly one selector, --list-sas any combination of
+ * filters, each once. */
 static int set_filter(struct parser *p, const struct opt *o,
 		      const char *spelled, const char *val)
 {
-	struct args *a = p->a;
+	void *field = filter_field(&p->a->filter, o->id);
 	int *seen = &p->filters[o->id - OPT_CHILD];
 
-	if ((*seen)++)
-		return error(p, "%s given twice", spelled);
-	switch (o->id) {
-	case OPT_IKE:
-		return parse_name(p, spelled, val, &a->list_ike);
-	case OPT_CHILD:
-		return parse_name(p, spelled, val, &a->list_child);
-	case OPT_IKE_ID:
-		return parse_id(p, spelled, val, &a->list_ike_id);
-	default:
-		return parse_id(p, spelled, val, &a->list_child_id);
+	if (p->a->command == COMMAND_LIST_SAS) {
+		if (*seen)
+			return error(p, "%s given twice", spelled);
+	} else if (*seen) {
+		return error(p, "%s given twice: give exactly one selector",
+			     spelled);
+	} else if (p->selector_opt) {
+		return error(p, "--%s and %s given: give exactly one selector",
+			     p->selector_opt, spelled);
 	}
+	*seen = 1;
+	p->selector_opt = o->name;
+	if (o->id == OPT_CHILD_ID || o->id == OPT_IKE_ID)
+		return parse_id(p, spelled, val, field);
+	return parse_name(p, spelled, val, field);
 }
 
 static int read_options(struct parser *p, const char *path);
@@ -349,9 +344,7 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 	case OPT_IKE:
 	case OPT_CHILD_ID:
 	case OPT_IKE_ID:
-		if (a->command == COMMAND_LIST_SAS)
-			return set_filter(p, o, spelled, val);
-		return set_selector(p, o, spelled, val);
+		return set_filter(p, o, spelled, val);
 	case OPT_REAUTH:
 		a->reauth = 1;
 		return 0;
@@ -559,11 +552,10 @@ static int check(struct parser *p)
 	if (a->help || a->command == COMMAND_HELP ||
 	    a->command == COMMAND_VERSION)
 		return 0;
-	if (a->command == COMMAND_REKEY && a->selector == SELECTOR_NONE)
+	if (a->command == COMMAND_REKEY && !p->selector_opt)
 		return error(p, "--rekey needs a selector: --child, --ike, "
 				"--child-id or --ike-id");
-	if (a->reauth &&
-	    (a->selector == SELECTOR_CHILD || a->selector == SELECTOR_CHILD_ID))
+	if (a->reauth && (a->filter.child || a->filter.child_id))
 		return error(p,
 			     "--reauth applies to IKE_SAs: use it with --ike "
 			     "or --ike-id, not --%s",
@@ -591,16 +583,4 @@ void args_free(struct args *a)
 	free(a->file_argv);
 	a->file_text = NULL;
 	a->file_argv = NULL;
-}
-
-const char *args_selector_key(enum selector s)
-{
-	static const char *const keys[] = {
-		[SELECTOR_CHILD] = "child",
-		[SELECTOR_IKE] = "ike",
-		[SELECTOR_CHILD_ID] = "child-id",
-		[SELECTOR_IKE_ID] = "ike-id",
-	};
-
-	return s == SELECTOR_NONE ? NULL : keys[s];
 }
