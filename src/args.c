@@ -61,7 +61,7 @@ static const struct opt command_opts[] = {
 	{ "initiate", 'i', 0, OPT_OTHER_COMMAND },
 	{ "terminate", 't', 0, OPT_OTHER_COMMAND },
 	{ "redirect", 'd', 0, OPT_OTHER_COMMAND },
-	{ "uninstall", 0, 0, OPT_OTHER_COMMAND },
+	{ "uninstall", 'U', 0, OPT_OTHER_COMMAND },
 	{ "install", 'p', 0, OPT_OTHER_COMMAND },
 	{ "monitor-sa", 'm', 0, OPT_OTHER_COMMAND },
 	{ "list-pols", 'P', 0, OPT_OTHER_COMMAND },
@@ -69,6 +69,7 @@ static const struct opt command_opts[] = {
 	{ "list-conns", 'L', 0, OPT_OTHER_COMMAND },
 	{ "list-certs", 'x', 0, OPT_OTHER_COMMAND },
 	{ "list-pools", 'A', 0, OPT_OTHER_COMMAND },
+	{ "list-algs", 'g', 0, OPT_OTHER_COMMAND },
 	{ "flush-certs", 'f', 0, OPT_OTHER_COMMAND },
 	{ "load-all", 'q', 0, OPT_OTHER_COMMAND },
 	{ "load-authorities", 'b', 0, OPT_OTHER_COMMAND },
@@ -336,10 +337,10 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 			a->help = 1;
 		return 0;
 	case OPT_OTHER_COMMAND:
-		return error(p,
-			     "--%s is not implemented by this client, only "
-			     "--rekey and --list-sas",
-			     o->name);
+		/* strongSwan's swanctl gets the whole command line */
+		a->command = COMMAND_OTHER;
+		a->other = o->name;
+		return 0;
 	case OPT_CHILD:
 	case OPT_IKE:
 	case OPT_CHILD_ID:
@@ -423,7 +424,7 @@ static int parse_short(struct parser *p, char *arg, int argc, char **argv,
 					     spelled);
 			return apply(p, o, spelled, argv[++*i]);
 		}
-		if (rc)
+		if (rc || p->a->command == COMMAND_OTHER)
 			return rc;
 	}
 	return 0;
@@ -443,8 +444,8 @@ static int parse_words(struct parser *p, int argc, char **argv)
 			rc = parse_long(p, arg, argc, argv, &i);
 		else
 			rc = parse_short(p, arg, argc, argv, &i);
-		if (rc)
-			return rc;
+		if (rc || p->a->command == COMMAND_OTHER)
+			return rc; /* the rest is strongSwan's to read */
 	}
 	return 0;
 }
@@ -550,7 +551,7 @@ static int check(struct parser *p)
 	if (a->command == COMMAND_NONE)
 		return error(p, "no command given");
 	if (a->help || a->command == COMMAND_HELP ||
-	    a->command == COMMAND_VERSION)
+	    a->command == COMMAND_VERSION || a->command == COMMAND_OTHER)
 		return 0;
 	if (a->command == COMMAND_REKEY && !p->selector_opt)
 		return error(p, "--rekey needs a selector: --child, --ike, "
@@ -569,7 +570,9 @@ int args_parse(struct args *a, int argc, char **argv, char *msg,
 	struct parser p = { .a = a, .msg = msg, .msg_size = msg_size };
 	int rc;
 
-	*a = (struct args){ .timeout_ms = ARGS_DEFAULT_TIMEOUT_MS, .debug = 1 };
+	*a = (struct args){ .timeout_ms = ARGS_DEFAULT_TIMEOUT_MS,
+			    .debug = 1,
+			    .argv = argv };
 	msg[0] = '\0';
 	rc = parse_words(&p, argc - 1, argv + 1);
 	if (rc)

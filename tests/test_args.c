@@ -74,10 +74,11 @@ static const struct row rows[] = {
 	{ { "--rekey", "--ike", "x", "stray" },
 	  "error: unexpected argument 'stray'" },
 	{ { NULL }, "error: no command given" },
-	{ { "--load-all" },
-	  "error: --load-all is not implemented by this client, only --rekey and --list-sas" },
-	{ { "-i" },
-	  "error: --initiate is not implemented by this client, only --rekey and --list-sas" },
+	/* strongSwan's other commands: the rest of the line is theirs */
+	{ { "--load-all" }, "other=load-all out=human timeout=30000 debug=1" },
+	{ { "-u", "unix:///x", "-i", "--child", "net", "--bogus" },
+	  "other=initiate out=human uri=unix:///x timeout=30000 debug=1" },
+	{ { "-gx" }, "other=list-algs out=human timeout=30000 debug=1" },
 	/* global options, before or after the command */
 	{ { "-u", "unix:///x", "--timeout", "2.5", "--rekey", "--ike", "a", "-v", "2" },
 	  "rekey ike=a out=human uri=unix:///x timeout=2500 debug=2" },
@@ -130,7 +131,7 @@ static void describe(char *out, size_t size)
 	static const char *const commands[] = {
 		[COMMAND_NONE] = "none",	 [COMMAND_REKEY] = "rekey",
 		[COMMAND_LIST_SAS] = "list-sas", [COMMAND_VERSION] = "version",
-		[COMMAND_HELP] = "help",
+		[COMMAND_HELP] = "help",	 [COMMAND_OTHER] = "other",
 	};
 	static const char *const outputs[] = { "human", "raw", "pretty",
 					       "json" };
@@ -138,6 +139,8 @@ static void describe(char *out, size_t size)
 
 	assert_non_null(f);
 	fputs(commands[a.command], f);
+	if (a.other)
+		fprintf(f, "=%s", a.other);
 	if (a.help)
 		fputs(" help", f);
 	if (a.filter.ike)
