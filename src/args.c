@@ -111,6 +111,8 @@ static const struct opt list_opts[] = {
 
 static const struct opt version_opts[] = {
 	{ "daemon", 'd', 0, OPT_DAEMON },
+	{ "raw", 'r', 0, OPT_RAW },
+	{ "pretty", 'P', 0, OPT_PRETTY },
 	{ "help", 'h', 0, OPT_HELP },
 	{ NULL, 0, 0, OPT_END },
 };
@@ -182,6 +184,24 @@ static const struct opt *find_long(const struct args *a, const char *name,
 			hit = o;
 		}
 	return *ambiguous ? NULL : hit;
+}
+
+/* getopt_long's words for a prefix of several options, naming them. */
+static int ambiguity(struct parser *p, const char *name, size_t len)
+{
+	const struct opt *sets[] = { global_opts, local_opts(p->a) };
+	size_t used;
+
+	error(p, "option '--%.*s' is ambiguous; possibilities:", (int)len,
+	      name);
+	for (size_t s = 0; s < 2; s++)
+		for (const struct opt *o = sets[s]; o && o->name; o++) {
+			used = strlen(p->msg);
+			if (!strncmp(o->name, name, len))
+				snprintf(p->msg + used, p->msg_size - used,
+					 " '--%s'", o->name);
+		}
+	return -EINVAL;
 }
 
 static int parse_id(struct parser *p, const char *opt, const char *s,
@@ -384,7 +404,7 @@ static int parse_long(struct parser *p, char *arg, int argc, char **argv,
 
 	o = find_long(p->a, name, len, &ambiguous);
 	if (!o && ambiguous)
-		return error(p, "option '--%.*s' is ambiguous", (int)len, name);
+		return ambiguity(p, name, len);
 	if (!o)
 		return error(p, "unrecognized option '--%.*s'", (int)len, name);
 	snprintf(spelled, sizeof(spelled), "--%s", o->name);
@@ -551,8 +571,10 @@ static int check(struct parser *p)
 	if (a->command == COMMAND_NONE)
 		return error(p, "no command given");
 	if (a->help || a->command == COMMAND_HELP ||
-	    a->command == COMMAND_VERSION || a->command == COMMAND_OTHER)
+	    a->command == COMMAND_OTHER)
 		return 0;
+	if (a->command == COMMAND_VERSION)
+		return output(p);
 	if (a->command == COMMAND_REKEY && !p->selector_opt)
 		return error(p, "--rekey needs a selector: --child, --ike, "
 				"--child-id or --ike-id");

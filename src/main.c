@@ -61,6 +61,10 @@ static void connect_failed(const struct failure *f, double timeout)
 		      stderr);
 	else if (f->err == -EADDRNOTAVAIL)
 		fputs("host unknown\n", stderr);
+	else if (f->err == -EAGAIN)
+		fputs("the host name cannot be resolved now (name server "
+		      "failure or no answer)\n",
+		      stderr);
 	else if (f->err == -ETIMEDOUT)
 		fprintf(stderr, "no answer within %g s\n", timeout);
 	else

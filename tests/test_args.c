@@ -38,7 +38,10 @@ static const struct row rows[] = {
 	/* unique prefixes, as getopt_long */
 	{ { "--rek", "--child-i", "7", "--pre" },
 	  "rekey child-id=7 out=pretty timeout=30000 debug=1" },
-	{ { "--rekey", "--chi", "x" }, "error: option '--chi' is ambiguous" },
+	{ { "--rekey", "--chi", "x" },
+	  "error: option '--chi' is ambiguous; possibilities: '--child' '--child-id'" },
+	{ { "--list" },
+	  "error: option '--list' is ambiguous; possibilities: '--list-sas' '--list-pols' '--list-authorities' '--list-conns' '--list-certs' '--list-pools' '--list-algs'" },
 	/* exactly one selector */
 	{ { "--rekey" },
 	  "error: --rekey needs a selector: --child, --ike, --child-id or --ike-id" },
@@ -105,6 +108,10 @@ static const struct row rows[] = {
 	{ { "-V" }, "version out=human timeout=30000 debug=1" },
 	{ { "--version", "--daemon" },
 	  "version daemon out=human timeout=30000 debug=1" },
+	{ { "--version", "-d", "--raw" },
+	  "version daemon out=raw timeout=30000 debug=1" },
+	{ { "-V", "-P" }, "version out=pretty timeout=30000 debug=1" },
+	{ { "-V", "--json" }, "error: unrecognized option '--json'" },
 	/* --list-sas: filters combine, as swanctl's do */
 	{ { "--list-sas" }, "list-sas out=human timeout=30000 debug=1" },
 	{ { "-l", "-i", "home", "-C", "7", "-n", "-P" },
