@@ -23,9 +23,12 @@ struct transport {
 /* Parse URI; 0, -EINVAL (bad syntax or scheme), -ENAMETOOLONG (path). */
 int transport_parse_uri(const char *uri, struct endpoint *ep);
 /* Start the deadline TIMEOUT_MS from now (0: none) and connect; 0 or
- * -errno (-EADDRNOTAVAIL: host unknown, -ETIMEDOUT). */
+ * -errno (-EADDRNOTAVAIL: host unknown, -EAGAIN: name resolution failed
+ * for now, -ETIMEDOUT). */
 int transport_connect(struct transport *t, const struct endpoint *ep,
 		      int timeout_ms);
+/* Use FD, already connected, under a deadline TIMEOUT_MS from now. */
+void transport_attach(struct transport *t, int fd, int timeout_ms);
 /* Write the whole buffer; 0 or -errno.  Never raises SIGPIPE. */
 int transport_send(struct transport *t, const uint8_t *buf, size_t len);
 /* Read one frame body into BUF (CAP bytes); 0 and *LEN, or -ECONNRESET

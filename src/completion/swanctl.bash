@@ -85,8 +85,8 @@ _swanctl_rekey_long()
 		rekey:C | list-sas:C) echo --child-id ;;
 		rekey:I | list-sas:I) echo --ike-id ;;
 		rekey:a) echo --reauth ;;
-		rekey:r | list-sas:r) echo --raw ;;
-		rekey:P | list-sas:P) echo --pretty ;;
+		rekey:r | list-sas:r | version:r) echo --raw ;;
+		rekey:P | list-sas:P | version:P) echo --pretty ;;
 		list-sas:n) echo --noblock ;;
 		version:d) echo --daemon ;;
 		*:h) echo --help ;;
@@ -113,7 +113,7 @@ _swanctl_rekey()
 	# before or after it, as the client reads them
 	names="rekey list-sas version help counters initiate terminate redirect
 		uninstall install monitor-sa list-pols list-authorities list-conns
-		list-certs list-pools flush-certs load-all load-authorities
+		list-certs list-pools list-algs flush-certs load-all load-authorities
 		load-conns load-creds load-pools log reload-settings stats"
 	for ((i = 1; i < n; i++)); do
 		w=${words[i]}
@@ -195,7 +195,7 @@ _swanctl_rekey()
 		case $cmd in
 		rekey) opts="--child --ike --child-id --ike-id --reauth --wait --raw --pretty --json --help" ;;
 		list-sas) opts="--ike --ike-id --child --child-id --noblock --raw --pretty --json --help" ;;
-		version) opts="--daemon --help" ;;
+		version) opts="--daemon --raw --pretty --help" ;;
 		help) opts= ;;
 		other) globals= ;;
 		*) opts="--rekey --list-sas --version --help" ;;
