@@ -97,7 +97,8 @@ _swanctl_rekey_long()
 
 _swanctl_rekey()
 {
-	local line=${COMP_LINE:0:COMP_POINT} cur prefix= cmd= uri= want= w i n
+	local line=${COMP_LINE:0:COMP_POINT} cur prefix='' cmd='' uri='' want=''
+	local w i n
 	local prog opts c x names seen=' '
 	local -a words cands
 	local globals="--uri --timeout --debug --options"
@@ -107,6 +108,7 @@ _swanctl_rekey()
 	n=$((${#words[@]} - 1))
 	cur=${words[n]}
 	prog=${words[0]}
+	# shellcheck disable=SC2088 # a tilde as typed, expanded here
 	[[ $prog == '~/'* ]] && prog=$HOME/${prog#'~/'}
 
 	# the command is the first command option; global options may stand
