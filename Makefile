@@ -53,7 +53,7 @@ swanctl: $(OBJS) $(OBJDIR)/main.o
 
 # Objects are rebuilt when the compiler or its flags change (SANITIZE=1...).
 STAMP = $(OBJDIR)/flags
-FLAGS_LINE = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS)
+FLAGS_LINE = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(STRONGSWAN_SWANCTL)
 $(STAMP): FORCE | $(OBJDIR)
 	@echo '$(FLAGS_LINE)' | cmp -s - $@ || echo '$(FLAGS_LINE)' >$@
 

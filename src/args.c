@@ -125,6 +125,7 @@ struct parser {
 	const char *selector_opt; /* long name of the last selector given */
 	int filters[4];		  /* selectors seen, by OPT_CHILD.. */
 	int raw, pretty, json;
+	int timeout; /* --timeout given */
 };
 
 static int error(struct parser *p, const char *fmt, ...)
@@ -179,7 +180,9 @@ static const struct opt *find_long(const struct args *a, const char *name,
 				continue;
 			if (o->name[len] == '\0')
 				return o;
-			if (hit && hit->id != o->id)
+			/* strongSwan's commands share one id, not a meaning */
+			if (hit &&
+			    (hit->id != o->id || o->id == OPT_OTHER_COMMAND))
 				*ambiguous = 1;
 			hit = o;
 		}
@@ -336,6 +339,7 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 		a->uri = val;
 		return 0;
 	case OPT_TIMEOUT:
+		p->timeout = 1;
 		return parse_timeout(p, val);
 	case OPT_DEBUG:
 		return parse_debug(p, val);
@@ -358,6 +362,12 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 		return 0;
 	case OPT_OTHER_COMMAND:
 		/* strongSwan's swanctl gets the whole command line */
+		if (p->timeout)
+			return error(p,
+				     "--timeout is this client's own option: "
+				     "strongSwan's swanctl, which runs --%s, "
+				     "does not take it",
+				     o->name);
 		a->command = COMMAND_OTHER;
 		a->other = o->name;
 		return 0;

@@ -82,6 +82,10 @@ static const struct row rows[] = {
 	{ { "-u", "unix:///x", "-i", "--child", "net", "--bogus" },
 	  "other=initiate out=human uri=unix:///x timeout=30000 debug=1" },
 	{ { "-gx" }, "other=list-algs out=human timeout=30000 debug=1" },
+	{ { "--timeout", "3", "--load-all" },
+	  "error: --timeout is this client's own option: strongSwan's swanctl, which runs --load-all, does not take it" },
+	{ { "--list-c" },
+	  "error: option '--list-c' is ambiguous; possibilities: '--list-conns' '--list-certs'" },
 	/* global options, before or after the command */
 	{ { "-u", "unix:///x", "--timeout", "2.5", "--rekey", "--ike", "a", "-v", "2" },
 	  "rekey ike=a out=human uri=unix:///x timeout=2500 debug=2" },
