@@ -1,24 +1,54 @@
 # SPDX-License-Identifier: MIT
-# A two-host strongSwan lab: two charon daemons from Debian's packages in two
-# network namespaces joined by a veth pair, PSK auth, one IKE_SA "home" with
-# CHILD_SAs "net" and "net2".  Sourced by tests/e2e.sh and tests/demo.sh.
+# A two-host strongSwan lab: two charon daemons in two network namespaces
+# joined by a veth pair, PSK auth, one IKE_SA "home" with CHILD_SAs "net" and
+# "net2".  Sourced by tests/e2e.sh and tests/demo.sh.  Chosen at lab_up:
+#   LAB_VERSION=5  Debian's charon and swanctl 5.9.8 (the default)
+#   LAB_VERSION=6  strongSwan 6.0.6 from tests/build-strongswan6.sh, in
+#                  SW6_PREFIX (default /opt/swanctl-test/strongswan-6.0.6)
+#   LAB_PROPOSALS=classic  aes128-sha256-modp2048, ESP aes128gcm16 (default)
+#   LAB_PROPOSALS=pq       ML-KEM hybrids (6 only), a post-quantum preshared
+#                  key (PPK) and a security label on net2
+#   LAB_IKE=2|1    the IKE version of home (default 2)
+# REF_SWANCTL is then the same version's swanctl, the referee.
 #
 #   lab_up      bring everything up (sets LAB, NS_A, NS_B, SOCK_A, TCP_B)
 #   lab_down    tear everything down; safe to call twice and on any exit path
 #   lab_sas A|B list SAs of a side as lines "ike NAME ID STATE SPI_I SPI_R"
 #               and "child NAME ID STATE SPI_IN SPI_OUT" (strongSwan's swanctl)
 
-LAB_PACKAGES="strongswan-charon strongswan-swanctl libcharon-extra-plugins iproute2"
-CHARON=/usr/lib/ipsec/charon
-LAB_PLUGINS="random nonce aes gcm sha1 sha2 hmac kdf gmp x509 pubkey pem pkcs1 openssl kernel-libipsec kernel-netlink socket-default vici"
+LAB_PACKAGES="strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins iproute2"
+SW6_PREFIX=${SW6_PREFIX:-/opt/swanctl-test/strongswan-6.0.6}
+LAB_PLUGINS5="random nonce aes gcm sha1 sha2 hmac kdf gmp x509 pubkey pem pkcs1 openssl kernel-libipsec kernel-netlink socket-default vici"
+
+# Sets CHARON, REF_SWANCTL and LAB_PLUGINS for LAB_VERSION.
+lab_select() {
+	if [ "${LAB_VERSION:-5}" = 6 ]; then
+		CHARON=$SW6_PREFIX/libexec/ipsec/charon
+		REF_SWANCTL=$SW6_PREFIX/sbin/swanctl
+		LAB_PLUGINS="$LAB_PLUGINS5 ml curve25519"
+	else
+		CHARON=/usr/lib/ipsec/charon
+		REF_SWANCTL=/usr/sbin/swanctl
+		LAB_PLUGINS=$LAB_PLUGINS5
+	fi
+}
+lab_select
 
 # Prints what is missing to run the lab; nothing when all is there.
 lab_missing() {
+	lab_select
 	[ "$(id -u)" = 0 ] || echo "root (network namespaces and charon need it)"
-	[ -x "$CHARON" ] || echo "package strongswan-charon"
-	command -v swanctl >/dev/null || echo "package strongswan-swanctl"
-	[ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] ||
-		echo "package libcharon-extra-plugins"
+	if [ "${LAB_VERSION:-5}" = 6 ]; then
+		[ -x "$CHARON" ] && [ -x "$REF_SWANCTL" ] ||
+			echo "strongSwan 6.0.6 in $SW6_PREFIX (tests/build-strongswan6.sh)"
+	else
+		[ -x "$CHARON" ] || echo "package strongswan-charon"
+		[ -x "$REF_SWANCTL" ] || echo "package strongswan-swanctl"
+		[ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] ||
+			echo "package libcharon-extra-plugins"
+		[ -e /usr/lib/ipsec/plugins/libstrongswan-gcm.so ] ||
+			echo "package libstrongswan-standard-plugins"
+	fi
 	command -v ip >/dev/null || echo "package iproute2"
 	[ -c /dev/net/tun ] || echo "/dev/net/tun (kernel-libipsec needs it)"
 }
@@ -32,6 +62,15 @@ lab_log() {
 lab_conf() {
 	d=$LAB/$1
 	mkdir -p "$d"
+	ike_prop=aes128-sha256-modp2048 esp_prop=aes128gcm16 ppk= label=
+	if [ "${LAB_PROPOSALS:-classic}" = pq ]; then
+		ike_prop=aes128-sha256-x25519-ke1_mlkem768
+		esp_prop=aes128gcm16-x25519-ke1_mlkem768
+		ppk="ppk_id = ppk.lab.test
+		ppk_required = yes"
+		label="label = system_u:object_r:ipsec_spd_t:s0
+				label_mode = simple"
+	fi
 	cat >"$d/strongswan.conf" <<EOC
 charon {
 	load = $LAB_PLUGINS
@@ -47,6 +86,7 @@ charon {
 	filelog {
 		lab {
 			path = $d/charon.log
+			flush_line = yes
 			default = 1
 			ike = 2
 			time_format = %T
@@ -65,11 +105,12 @@ EOC
 	cat >"$d/swanctl.conf" <<EOC
 connections {
 	home {
-		version = 2
+		version = ${LAB_IKE:-2}
 		local_addrs = $2
 		remote_addrs = $3
-		proposals = aes128-sha256-modp2048
+		proposals = $ike_prop
 		rekey_time = 4h
+		$ppk
 		local {
 			auth = psk
 			id = $4
@@ -82,12 +123,13 @@ connections {
 			net {
 				local_ts = $6
 				remote_ts = $7
-				esp_proposals = aes128gcm16
+				esp_proposals = $esp_prop
 			}
 			net2 {
 				local_ts = $8
 				remote_ts = $9
-				esp_proposals = aes128gcm16
+				esp_proposals = $esp_prop
+				$label
 			}
 		}
 	}
@@ -98,6 +140,10 @@ secrets {
 		id-b = b.lab.test
 		secret = "lab secret, never used for anything real"
 	}
+	ppk-lab {
+		id = ppk.lab.test
+		secret = "lab post-quantum preshared key, never used for anything real"
+	}
 }
 EOC
 }
@@ -107,9 +153,10 @@ lab_swanctl() {
 	side=$1
 	shift
 	if [ "$side" = A ]; then
-		STRONGSWAN_CONF=$LAB/a/strongswan.conf swanctl "$@"
+		STRONGSWAN_CONF=$LAB/a/strongswan.conf "$REF_SWANCTL" "$@"
 	else
-		STRONGSWAN_CONF=$LAB/b/strongswan.conf ip netns exec "$NS_B" swanctl "$@"
+		STRONGSWAN_CONF=$LAB/b/strongswan.conf ip netns exec "$NS_B" \
+			"$REF_SWANCTL" "$@"
 	fi
 }
 
@@ -138,6 +185,7 @@ lab_wait_socket() {
 }
 
 lab_up() {
+	lab_select
 	LAB=$(mktemp -d /tmp/swanlab.XXXXXX)
 	chmod 755 "$LAB"
 	NS_A=swlab$$a
@@ -145,7 +193,7 @@ lab_up() {
 	SOCK_A=unix://$LAB/a/charon.vici
 	TCP_B=tcp://127.0.0.1:4502
 	echo "$NS_A $NS_B" >"$LAB/netns"
-	lab_log "namespaces $NS_A and $NS_B, files in $LAB"
+	lab_log "strongSwan ${LAB_VERSION:-5}, ${LAB_PROPOSALS:-classic} proposals, IKEv${LAB_IKE:-2}: namespaces $NS_A and $NS_B, files in $LAB"
 	ip netns add "$NS_A" && ip netns add "$NS_B" || return 1
 	ip link add "sw$$a" type veth peer name "sw$$b" || return 1
 	ip link set "sw$$a" netns "$NS_A" && ip link set "sw$$b" netns "$NS_B" || return 1
