@@ -25,10 +25,9 @@ OURS = os.environ.get("SWANCTL", "./swanctl")
 REF = os.environ.get("SWANCTL_REF", "/usr/sbin/swanctl")
 
 NAMES = ["swanctl", "libstrongswan", "plugins", "vici", "charon", "foo",
-         "x", "socket", "include"]
+         "x", "socket", "swanctl", "plugins", "vici", "foo"]
 KEYS = ["socket", "socket", "socket", "x", "load", "Socket", "sockets"]
-SAFE_KEYS = ["socket", "socket", "socket", "x", "y", "Socket", "sockets",
-             "include"]
+SAFE_KEYS = ["socket", "socket", "socket", "x", "y", "Socket", "sockets"]
 
 
 class Gen:
@@ -79,22 +78,41 @@ class Gen:
             return '"%s # not a comment"' % u
         if kind == 10:
             return "%s  %s" % (u, "x=y")
+        if kind == 11 and self.chance(0.5):
+            return self.r.choice(['"%s\\\r\nz"', '"%s\\r\\n"',
+                                  '"%s\rz"', '%s\rz', '"%s\\\rz"',
+                                  '"%s\\"', '"%s\\a\\"',
+                                  '%s,x:y.z', '"%s"\t"x"']) % u
         return u
 
     def name(self):
         return self.r.choice(NAMES)
 
-    def setting(self, depth):
+    def setting(self, depth, path):
         key = self.r.choice(SAFE_KEYS if depth else ["socket", "x", "y"])
+        if path and path[-1] in ("swanctl", "libstrongswan", "vici") and \
+                self.chance(0.5):
+            key = "socket"
+        elif self.chance(0.02):
+            key = "include"  # a key, or an include of "=..."
         end = self.r.choice(["", "", " ", self.blank() + self.comment()])
         return "%s%s=%s%s%s" % (key, self.blank(), self.blank(),
                                 self.value(), end)
 
     def section(self, depth, path, files_left):
         r = self.r
-        name = self.name() if depth else r.choice(
-            ["swanctl", "swanctl", "libstrongswan", "libstrongswan",
-             "charon", "foo"])
+        if not depth:
+            name = r.choice(["swanctl", "swanctl", "libstrongswan",
+                             "libstrongswan", "charon", "foo"])
+        elif path[-1] in ("swanctl", "libstrongswan", "foo") and \
+                self.chance(0.6):
+            name = "plugins"
+        elif path[-1] == "plugins" and self.chance(0.7):
+            name = "vici"
+        elif self.chance(0.03):
+            name = "include"  # then an include of "{" (or a name)
+        else:
+            name = self.name()
         refs = ""
         if self.chance(0.12):
             targets = ["libstrongswan", "swanctl", "foo", "charon",
@@ -106,8 +124,9 @@ class Gen:
             refs = " " + refs if self.chance(0.5) else refs
         body = self.statements(depth + 1, path + [name], files_left)
         if self.chance(0.3):  # one line
-            inner = " ".join(s.replace(self.nl, " ") if not s.startswith("#")
-                             else "" for s in body)
+            # mostly without comments, which would end the line
+            inner = " ".join(s.replace(self.nl, " ") for s in body
+                             if "#" not in s or self.chance(0.1))
             return ["%s%s%s{%s%s%s}" % (name, refs, self.blank(), self.blank(),
                                         inner, self.blank())]
         out = ["%s%s%s{%s" % (name, refs, self.blank(),
@@ -142,12 +161,14 @@ class Gen:
     def statements(self, depth, path, files_left):
         r = self.r
         out = []
-        for _ in range(r.randrange(0, 4 if depth < 4 else 2)):
+        n = r.randrange(2, 7) if not depth else \
+            r.randrange(0, 4) if depth < 4 else r.randrange(0, 2)
+        for _ in range(n):
             k = r.random()
-            if k < 0.4 and depth < 5:
+            if k < (0.6 if not depth else 0.35) and depth < 5:
                 out += self.section(depth, path, files_left)
             elif k < 0.8:
-                out.append(self.setting(depth))
+                out.append(self.setting(depth, path))
             elif k < 0.9:
                 out.append(self.comment())
             elif files_left > 0:
@@ -159,6 +180,30 @@ class Gen:
         text = self.nl.join(lines) + (self.nl if self.chance(0.9) else "")
         if self.chance(0.1):
             text = text.replace("\n", "\r\n")
+        return text
+
+    def mutate(self, text):
+        """A few random edits: near-valid text for the scanner."""
+        r = self.r
+        for _ in range(r.randrange(1, 4)):
+            if not text:
+                break
+            i = r.randrange(len(text) + 1)
+            k = r.randrange(4)
+            if k == 0:
+                text = text[:i] + text[i + 1:]
+            elif k == 1:
+                text = text[:i] + r.choice(list(' \t\r\n{}=:,."#\\')) + \
+                    text[i:]
+            elif k == 2:
+                text = text[:i] + r.choice(["include ", "socket = ",
+                                            "swanctl {", "}", '"', "\\\n",
+                                            "libstrongswan : swanctl {",
+                                            " : foo,bar ", "\r\n"]) + text[i:]
+            else:
+                j = text.rfind("\n", 0, i)
+                line = text[j + 1:i]
+                text = text[:i] + line + text[i:]
         return text
 
     def breakage(self, text):
@@ -186,9 +231,12 @@ class Gen:
         if self.chance(0.05):
             self.nl = "\r\n"
         main = self.file_text(3)
-        if self.chance(0.08):
+        if self.chance(0.05):
             main = self.breakage(main)
         self.files["strongswan.conf"] = main
+        for name in self.files:
+            if self.chance(0.07):
+                self.files[name] = self.mutate(self.files[name])
         return self.files
 
 
@@ -219,7 +267,7 @@ def ours(conf):
     if m:
         return "URI[%s]" % m.group(1)
     if rc == 2 and out.startswith("swanctl: "):
-        return "REJECT"
+        return "LOOP" if "includes itself" in out else "REJECT"
     return "ERROR rc=%d %r" % (rc, out[:200])
 
 
@@ -235,9 +283,13 @@ def one(seed, keep):
             f.write(text)
     conf = os.path.join(d, "strongswan.conf")
     a, b = theirs(conf), ours(conf)
+    if b.startswith("LOOP"):
+        a = b  # ours refuses include loops (strongSwan nests until out of fds)
     if a == b:
         shutil.rmtree(d)
-        return None
+        kind = "refused" if a in ("REJECT", "LOOP") else \
+            "default" if a == "URI[unix:///var/run/charon.vici]" else "set"
+        return kind
     report = "seed %d: strongSwan %s, ours %s\n" % (seed, a, b)
     for name in sorted(files):
         report += "--- %s\n%s\n" % (name, files[name])
@@ -263,14 +315,19 @@ def main():
         print("confdiff: %s is not strongSwan's swanctl, skipped" % REF)
         return 0
     bad = 0
+    kinds = {"refused": 0, "default": 0, "set": 0}
     with concurrent.futures.ThreadPoolExecutor(a.j) as ex:
         for rep in ex.map(lambda s: one(s, a.k), range(a.s, a.s + a.n)):
-            if rep:
+            if rep in kinds:
+                kinds[rep] += 1
+            else:
                 bad += 1
                 if bad <= 5:
                     sys.stdout.write(rep)
-    print("confdiff: %d trees (seeds %d..%d), %d differ" %
-          (a.n, a.s, a.s + a.n - 1, bad))
+    print("confdiff: %d trees (seeds %d..%d), %d differ; agreed: %d "
+          "refused, %d default socket, %d configured socket" %
+          (a.n, a.s, a.s + a.n - 1, bad, kinds["refused"], kinds["default"],
+           kinds["set"]))
     return 1 if bad else 0
 
 
