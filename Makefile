@@ -7,6 +7,8 @@ MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
+# strongSwan's swanctl, which gets the commands this client lacks
+STRONGSWAN_SWANCTL ?= /usr/sbin/swanctl
 CC ?= cc
 CFLAGS ?= -O2 -g
 
@@ -26,10 +28,11 @@ endif
 
 OBJDIR = build
 SRCS = src/args.c src/vici.c src/transport.c src/client.c src/print.c \
+	src/filter.c src/usage.c src/delegate.c \
 	src/status.c src/rekey.c src/version.c src/conf.c \
 	src/wait.c src/list.c
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
-TESTS = test_args test_vici test_transport test_print test_status
+TESTS = test_args test_vici test_transport test_print test_status test_wait
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)
 FAKE = $(OBJDIR)/fakevici
 HARNESSES = message frame
@@ -53,6 +56,25 @@ $(STAMP): FORCE | $(OBJDIR)
 
 $(OBJDIR)/%.o: src/%.c $(STAMP)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(OBJDIR)/delegate.o: ALL_CPPFLAGS += \
+	-DSTRONGSWAN_SWANCTL='"$(STRONGSWAN_SWANCTL)"'
+
+# Variants for the black-box tests of the hand-over to strongSwan's swanctl:
+# none installed, a stand-in that prints its argv, and this client itself.
+DELEGATE_TO_none = /nonexistent/swanctl
+DELEGATE_TO_fake = $(CURDIR)/tests/fake-strongswan-swanctl
+DELEGATE_TO_self = $(CURDIR)/$(OBJDIR)/swanctl-self
+DELEGATE_BINS = $(OBJDIR)/swanctl-none $(OBJDIR)/swanctl-fake \
+	$(OBJDIR)/swanctl-self
+DELEGATE_OBJS = $(DELEGATE_BINS:$(OBJDIR)/swanctl-%=$(OBJDIR)/delegate-%.o)
+$(DELEGATE_OBJS): $(OBJDIR)/delegate-%.o: src/delegate.c $(STAMP)
+	$(CC) $(ALL_CPPFLAGS) -DSTRONGSWAN_SWANCTL='"$(DELEGATE_TO_$*)"' \
+		$(ALL_CFLAGS) -c -o $@ $<
+$(DELEGATE_BINS): $(OBJDIR)/swanctl-%: \
+		$(filter-out $(OBJDIR)/delegate.o,$(OBJS)) \
+		$(OBJDIR)/main.o $(OBJDIR)/delegate-%.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
 $(OBJDIR)/test_%.o: tests/test_%.c $(STAMP)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -90,12 +112,13 @@ VALGRIND_CMD = valgrind -q --error-exitcode=99 --leak-check=full \
 
 check: check-unit check-e2e
 
-check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS)
+check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 	@for t in $(TEST_BINS); do \
 		FAKEVICI=$(FAKE) $$t || exit 1; done
 	@for h in $(HARNESSES); do \
 		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
+	@SWANCTL=./swanctl sh tests/delegate.sh
 	@SWANCTL=./swanctl sh tests/conf.sh
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@sh tests/install.sh

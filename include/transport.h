@@ -26,6 +26,8 @@ int transport_parse_uri(const char *uri, struct endpoint *ep);
  * -errno (-EADDRNOTAVAIL: host unknown, -ETIMEDOUT). */
 int transport_connect(struct transport *t, const struct endpoint *ep,
 		      int timeout_ms);
+/* Use FD, already connected, under a deadline TIMEOUT_MS from now. */
+void transport_attach(struct transport *t, int fd, int timeout_ms);
 /* Write the whole buffer; 0 or -errno.  Never raises SIGPIPE. */
 int transport_send(struct transport *t, const uint8_t *buf, size_t len);
 /* Read one frame body into BUF (CAP bytes); 0 and *LEN, or -ECONNRESET

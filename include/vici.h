@@ -33,6 +33,8 @@ void vici_put_u32(struct vici_buf *b, const char *name, uint32_t value);
 void vici_put_list(struct vici_buf *b, const char *name);
 void vici_put_item(struct vici_buf *b, const void *value, size_t len);
 void vici_put_list_end(struct vici_buf *b);
+/* Record ERR (negative errno) as the sticky error unless one is set. */
+void vici_fail(struct vici_buf *b, int err);
 /* Fill in the length prefix; returns the frame size or the sticky error. */
 long vici_end(struct vici_buf *b);
 
@@ -67,9 +69,21 @@ struct vici_reader {
 };
 
 void vici_reader_init(struct vici_reader *r, const uint8_t *body, size_t len);
+/* Read again the items of a list captured with vici_pos(): from the
+ * position after its LIST_START to the one before its LIST_END. */
+void vici_reader_init_list(struct vici_reader *r, const uint8_t *items,
+			   size_t len);
 /* 1 and an element in *E, 0 at a well-formed end, or -EBADMSG with r->why. */
 int vici_next(struct vici_reader *r, struct vici_elem *e);
 /* Walk the whole body once; 0 if it is well formed, else as vici_next. */
 int vici_validate(const uint8_t *body, size_t len, const char **why);
+/* Sections open where the reader stands; 0 at the top level. */
+int vici_depth(const struct vici_reader *r);
+/* The next byte the reader will decode. */
+const uint8_t *vici_pos(const struct vici_reader *r);
+/* What was malformed, after a negative vici_next(); else NULL. */
+const char *vici_why(const struct vici_reader *r);
+/* 1 if the LEN bytes at S (a name or value) are exactly WORD. */
+int vici_is(const uint8_t *s, size_t len, const char *word);
 
 #endif

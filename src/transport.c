@@ -128,15 +128,20 @@ static int connect_addr(struct transport *t, int family,
 	return -err;
 }
 
+void transport_attach(struct transport *t, int fd, int timeout_ms)
+{
+	*t = (struct transport){ .fd = fd, .deadline_ms = -1 };
+	if (timeout_ms > 0)
+		t->deadline_ms = now_ms() + timeout_ms;
+}
+
 int transport_connect(struct transport *t, const struct endpoint *ep,
 		      int timeout_ms)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
 	int rc;
 
-	*t = (struct transport){ .fd = -1, .deadline_ms = -1 };
-	if (timeout_ms > 0)
-		t->deadline_ms = now_ms() + timeout_ms;
+	transport_attach(t, -1, timeout_ms);
 	if (ep->unix_path) {
 		struct sockaddr_un sun = { .sun_family = AF_UNIX };
 

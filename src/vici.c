@@ -182,6 +182,12 @@ void vici_put_list_end(struct vici_buf *b)
 	b->in_list = 0;
 }
 
+void vici_fail(struct vici_buf *b, int err)
+{
+	if (!b->err)
+		b->err = err;
+}
+
 long vici_end(struct vici_buf *b)
 {
 	size_t body;
@@ -230,6 +236,14 @@ int vici_packet_parse(const uint8_t *frame, size_t len,
 void vici_reader_init(struct vici_reader *r, const uint8_t *body, size_t len)
 {
 	*r = (struct vici_reader){ .pos = body, .end = body + len };
+}
+
+void vici_reader_init_list(struct vici_reader *r, const uint8_t *items,
+			   size_t len)
+{
+	*r = (struct vici_reader){ .pos = items,
+				   .end = items + len,
+				   .in_list = 1 };
 }
 
 static int fail(struct vici_reader *r, const char *why)
@@ -333,4 +347,24 @@ int vici_validate(const uint8_t *body, size_t len, const char **why)
 		;
 	*why = r.why;
 	return rc;
+}
+
+int vici_depth(const struct vici_reader *r)
+{
+	return r->depth;
+}
+
+const uint8_t *vici_pos(const struct vici_reader *r)
+{
+	return r->pos;
+}
+
+const char *vici_why(const struct vici_reader *r)
+{
+	return r->why;
+}
+
+int vici_is(const uint8_t *s, size_t len, const char *word)
+{
+	return len == strlen(word) && !memcmp(s, word, len);
 }

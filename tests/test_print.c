@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "print.h"
-#include "rekey.h"
 #include "vici.h"
 #include "vici_wire.h"
 
@@ -163,20 +162,52 @@ static void test_escaped(void **state)
 		    "\\x0a");
 }
 
-static void test_rekey_lines(void **state)
+static const char *human(FILE *out, const uint8_t *body, size_t len,
+			 const void *ctx)
 {
-	struct rekey_result ok = { .success = 1 };
-	struct rekey_result no = { .errmsg = (const uint8_t *)"no \x1b SAs",
-				   .errmsg_len = 8 };
-	struct rekey_result bare = { 0 };
+	(void)body;
+	(void)len;
+	fprintf(out, "human view of %s\n", (const char *)ctx);
+	return NULL;
+}
+
+/* The output table: what each mode prints of each message. */
+static void test_views(void **state)
+{
+	static const struct {
+		enum message m;
+		enum output o;
+		const char *want;
+	} rows[] = {
+		{ MESSAGE_REKEY_REPLY, OUTPUT_HUMAN, "human view of x\n" },
+		{ MESSAGE_REKEY_REPLY, OUTPUT_RAW, "rekey reply {a=b}\n" },
+		{ MESSAGE_REKEY_REPLY, OUTPUT_PRETTY,
+		  "rekey reply {\n  a = b\n}\n" },
+		{ MESSAGE_REKEY_REPLY, OUTPUT_JSON, "{\"a\":\"b\"}\n" },
+		{ MESSAGE_REKEY_REPLY_WAIT, OUTPUT_HUMAN, "" },
+		{ MESSAGE_REKEY_REPLY_WAIT, OUTPUT_RAW, "rekey reply {a=b}\n" },
+		{ MESSAGE_REKEY_REPLY_WAIT, OUTPUT_JSON, "" },
+		{ MESSAGE_LIST_EVENT, OUTPUT_HUMAN, "human view of x\n" },
+		{ MESSAGE_LIST_EVENT, OUTPUT_RAW, "list-sa event {a=b}\n" },
+		{ MESSAGE_LIST_EVENT, OUTPUT_JSON, "{\"a\":\"b\"}\n" },
+		{ MESSAGE_LIST_REPLY, OUTPUT_HUMAN, "" },
+		{ MESSAGE_LIST_REPLY, OUTPUT_PRETTY,
+		  "list-sas reply {\n  a = b\n}\n" },
+		{ MESSAGE_LIST_REPLY, OUTPUT_JSON, "" },
+	};
+	const uint8_t body[] = { VICI_KEY_VALUE, 1, 'a', 0, 1, 'b' };
 
 	(void)state;
-	rekey_print(&ok, f, stderr);
-	expect_text("rekey completed successfully\n");
-	rekey_print(&no, stdout, f);
-	expect_text("rekey failed: no \\x1b SAs\n");
-	rekey_print(&bare, stdout, f);
-	expect_text("rekey failed: \n");
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_null(print_body(f, rows[i].m, rows[i].o, body,
+				       sizeof(body), human, "x"));
+		expect_text(rows[i].want);
+	}
+	/* --wait prints successors: JSON objects in --json, else lines */
+	assert_int_equal(print_view(MESSAGE_SUCCESSOR, OUTPUT_JSON), VIEW_JSON);
+	assert_int_equal(print_view(MESSAGE_SUCCESSOR, OUTPUT_RAW), VIEW_HUMAN);
+	assert_int_equal(print_view(MESSAGE_SUCCESSOR, OUTPUT_HUMAN),
+			 VIEW_HUMAN);
 }
 
 int main(void)
@@ -188,8 +219,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json_escapes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_escaped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rekey_lines, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_views, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("print", tests, NULL, NULL);
