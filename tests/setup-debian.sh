@@ -10,5 +10,5 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	make gcc clang libc6-dev libcmocka-dev valgrind time util-linux zsh \
-	clang-format libclang-rt-14-dev \
+	clang-format libclang-rt-14-dev python3 \
 	iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins
