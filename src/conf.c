@@ -53,7 +53,9 @@ enum token {
 	T_COLON,
 	T_EQUALS,
 	T_NEWLINE,
-	T_QUOTE, /* a '"' where no value is expected */
+	T_QUOTE,   /* a '"' where no value is expected */
+	T_SECTION, /* NAME '{' on one line, read at once */
+	T_SETTING, /* NAME '=' and a value without quotes, not a socket */
 };
 
 enum mode { M_STATEMENT, M_VALUE, M_REFS, M_INCLUDE, M_STRING };
@@ -64,10 +66,12 @@ struct buf {
 	size_t len, size;
 };
 
-/* Paths one after another, each ending in a NUL. */
+/* Paths one after another, each ending in a NUL, and their offsets in
+ * the order they are read. */
 struct paths {
 	char *p;
 	size_t len, size, count;
+	size_t *order, order_size;
 };
 
 struct ref {
@@ -228,6 +232,11 @@ static int match(const char *pat, const char *name)
 
 	if (name[0] == '.' && pat[0] != '.')
 		return 0;
+	if (pat[0] == '*' && !has_magic(pat + 1, strlen(pat + 1))) {
+		size_t n = strlen(name), m = strlen(pat + 1);
+
+		return n >= m && !memcmp(name + n - m, pat + 1, m);
+	}
 	while (*name) {
 		if (*pat == '*') {
 			star = ++pat;
@@ -247,11 +256,22 @@ static int match(const char *pat, const char *name)
 	return *pat == '\0';
 }
 
-static int paths_add(struct paths *l, const char *a, size_t alen, const char *b,
-		     size_t blen)
+static void paths_free(struct paths *l)
 {
+	free(l->p);
+	free(l->order);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Append A and B as one path; its offset is put at position AT of the
+ * order (the ones from AT on move up). */
+static int paths_add(struct paths *l, const char *a, size_t alen, const char *b,
+		     size_t blen, size_t at)
+{
+	size_t off = l->len;
+
 	if (l->size - l->len < alen + blen + 1) {
-		size_t ns = l->size ? l->size : 1024;
+		size_t ns = l->size ? l->size : 2048;
 		char *np;
 
 		while (ns - l->len < alen + blen + 1)
@@ -262,12 +282,33 @@ static int paths_add(struct paths *l, const char *a, size_t alen, const char *b,
 		l->p = np;
 		l->size = ns;
 	}
+	if (l->count == l->order_size) {
+		size_t ns = l->order_size ? l->order_size * 2 : 64;
+		size_t *no = realloc(l->order, ns * sizeof(*no));
+
+		if (!no)
+			return -ENOMEM;
+		l->order = no;
+		l->order_size = ns;
+	}
 	memcpy(l->p + l->len, a, alen);
 	memcpy(l->p + l->len + alen, b, blen);
 	l->len += alen + blen;
 	l->p[l->len++] = '\0';
+	for (size_t i = l->count; i > at; i--)
+		l->order[i] = l->order[i - 1];
+	l->order[at] = off;
 	l->count++;
 	return 0;
+}
+
+/* strcmp, with the first bytes (where directory entries mostly differ)
+ * compared here */
+static int name_cmp(const char *a, const char *b)
+{
+	if (*a != *b)
+		return (unsigned char)*a - (unsigned char)*b;
+	return strcmp(a, b);
 }
 
 /* The files PATTERN names, sorted as glob(3) sorts them in the C locale.
@@ -276,20 +317,19 @@ static int paths_add(struct paths *l, const char *a, size_t alen, const char *b,
  * glob(3) with libstrongswan's flags. */
 static int expand(const char *pattern, struct paths *out)
 {
-	const char *slash = strrchr(pattern, '/');
-	const char *last = slash ? slash + 1 : pattern;
-	size_t dir_len = slash ? (size_t)(slash - pattern) + 1 : 0;
-	struct paths names = { 0 };
-	size_t *order = NULL, size = 0;
+	size_t plen = strlen(pattern), dir_len = plen;
+	const char *last;
 	char dir[PATH_MAX];
 	char dents[8192];
 	long got;
 	int fd, rc = 0;
 
-	free(out->p);
-	memset(out, 0, sizeof(*out));
-	if (!has_magic(pattern, strlen(pattern)))
-		return paths_add(out, pattern, strlen(pattern), "", 0);
+	paths_free(out);
+	while (dir_len && pattern[dir_len - 1] != '/')
+		dir_len--;
+	last = pattern + dir_len;
+	if (!has_magic(pattern, plen))
+		return paths_add(out, pattern, plen, "", 0, 0);
 	if (has_magic(pattern, dir_len) || strchr(last, '[') ||
 	    strchr(last, '\\')) {
 		glob_t g;
@@ -297,7 +337,7 @@ static int expand(const char *pattern, struct paths *out)
 		if (glob(pattern, GLOB_ERR, NULL, &g) == 0) {
 			for (size_t i = 0; i < g.gl_pathc && !rc; i++)
 				rc = paths_add(out, g.gl_pathv[i],
-					       strlen(g.gl_pathv[i]), "", 0);
+					       strlen(g.gl_pathv[i]), "", 0, i);
 			globfree(&g);
 		}
 		return rc;
@@ -310,51 +350,30 @@ static int expand(const char *pattern, struct paths *out)
 		  O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;
-	/* the matching names, and their order by insertion */
 	while (!rc && (got = getdents64(fd, dents, sizeof(dents))) > 0) {
 		for (long off = 0; off < got && !rc;) {
 			struct dirent64 *d =
 				(struct dirent64 *)(void *)(dents + off);
-			size_t lo = 0, hi = names.count, at = names.len;
+			size_t lo = 0, hi = out->count;
 
 			off += d->d_reclen;
 			if (!match(last, d->d_name))
 				continue;
-			rc = paths_add(&names, d->d_name, strlen(d->d_name), "",
-				       0);
-			if (!rc && names.count > size) {
-				size_t *no;
-
-				size = size ? size * 2 : 64;
-				no = realloc(order, size * sizeof(*order));
-				if (!no)
-					rc = -ENOMEM;
-				else
-					order = no;
-			}
-			if (rc)
-				break;
+			/* sorted by insertion */
 			while (lo < hi) {
 				size_t mid = (lo + hi) / 2;
 
-				if (strcmp(names.p + order[mid], d->d_name) < 0)
+				if (name_cmp(out->p + out->order[mid] + dir_len,
+					     d->d_name) < 0)
 					lo = mid + 1;
 				else
 					hi = mid;
 			}
-			memmove(order + lo + 1, order + lo,
-				(names.count - 1 - lo) * sizeof(*order));
-			order[lo] = at;
+			rc = paths_add(out, pattern, dir_len, d->d_name,
+				       strlen(d->d_name), lo);
 		}
 	}
 	close(fd);
-	for (size_t i = 0; i < names.count && !rc; i++) {
-		const char *name = names.p + order[i];
-
-		rc = paths_add(out, pattern, dir_len, name, strlen(name));
-	}
-	free(names.p);
-	free(order);
 	return rc;
 }
 
@@ -370,8 +389,7 @@ static void *arena_alloc(size_t n)
 
 static void src_release(struct src *s)
 {
-	free(s->matches.p);
-	memset(&s->matches, 0, sizeof(s->matches));
+	paths_free(&s->matches);
 	s->next = 0;
 	free(s->heap);
 	s->heap = NULL;
@@ -467,11 +485,10 @@ static int open_next(struct reader *r)
 {
 	struct src *s = &r->src[r->nsrc - 1];
 
-	while (s->next < s->matches.len) {
-		const char *path = s->matches.p + s->next;
+	while (s->next < s->matches.count) {
+		const char *path = s->matches.p + s->matches.order[s->next++];
 		int rc;
 
-		s->next += strlen(path) + 1;
 		rc = push_file(r, path);
 		if (rc)
 			return rc < 0 ? rc : 1;
@@ -502,8 +519,7 @@ static int include(struct reader *r, const char *pattern)
 	char full[PATH_MAX];
 	int rc;
 
-	free(s->matches.p);
-	memset(&s->matches, 0, sizeof(s->matches));
+	paths_free(&s->matches);
 	s->next = 0;
 	if (!*pattern)
 		return 0; /* libstrongswan ignores an empty pattern */
@@ -705,6 +721,36 @@ static int is_include(const struct src *s, size_t *skip)
 	return 0;
 }
 
+/* After a name in a statement: "NAME {" and "NAME = value" (a value
+ * without quotes, to the end of the line, a '#' or a '}'; not a socket)
+ * are read at once, as the tokens would read them.  Stock files are
+ * mostly such lines. */
+static int whole_statement(struct reader *r, struct src *s)
+{
+	const char *t = s->text;
+	size_t q = s->pos;
+
+	while (t[q] == ' ' || t[q] == '\t')
+		q++; /* the text ends in zero bytes */
+	if (q < s->len && t[q] == '{') {
+		s->pos = q + 1;
+		return T_SECTION;
+	}
+	if (q < s->len && t[q] == '=' &&
+	    !(r->name_len == 6 && !memcmp(r->name, "socket", 6))) {
+		size_t v = q + 1;
+
+		while (v < s->len && t[v] != '\n' && t[v] != '#' &&
+		       t[v] != '}' && t[v] != '"')
+			v++;
+		if (v == s->len || t[v] != '"') {
+			s->pos = v;
+			return T_SETTING;
+		}
+	}
+	return T_NAME;
+}
+
 static int lex(struct reader *r)
 {
 	for (;;) {
@@ -834,6 +880,8 @@ static int lex(struct reader *r)
 		while (s->pos < s->len && !name_end[(unsigned char)t[s->pos]])
 			s->pos++;
 		r->name_len = (size_t)(t + s->pos - r->name);
+		if (m == M_STATEMENT)
+			return whole_statement(r, s);
 		return T_NAME;
 	}
 }
@@ -1060,6 +1108,12 @@ static int parse(struct reader *r)
 				return 1; /* reported by the caller */
 			return 0;
 		case T_NEWLINE:
+		case T_SETTING:
+			continue;
+		case T_SECTION:
+			rc = open_section(r, r->name, r->name_len);
+			if (rc)
+				return rc;
 			continue;
 		case T_CLOSE:
 			if (!r->depth)
