@@ -93,7 +93,6 @@ struct src {
 	const char *path; /* in the including file's matches */
 	const char *text;
 	size_t len, pos;
-	int line;
 	dev_t dev;
 	ino_t ino;
 	char *heap;	      /* text when it did not fit in the arena */
@@ -126,9 +125,11 @@ struct reader {
 	size_t depth, levels_size;
 	struct node root;
 	int nodes;
-	/* where the last token started */
+	/* where the last token started (lines are counted on an error) */
 	const char *tok_file;
-	int tok_line;
+	const char *tok_text;
+	size_t tok_off;
+	int at_statement; /* lex() called where a statement starts */
 	/* the last T_NAME */
 	const char *name;
 	size_t name_len;
@@ -171,10 +172,21 @@ static int fail(struct reader *r, int rc, const char *fmt, ...)
 	return rc;
 }
 
+/* The line OFF is on in TEXT. */
+static int line_at(const char *text, size_t off)
+{
+	int line = 1;
+
+	for (const char *p = text, *end = text + off;
+	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		line++;
+	return line;
+}
+
 static int syntax(struct reader *r, const char *what)
 {
 	return fail(r, -EINVAL, "%s:%d: %s", r->tok_file ? r->tok_file : "?",
-		    r->tok_line, what);
+		    r->tok_text ? line_at(r->tok_text, r->tok_off) : 0, what);
 }
 
 static int buf_add(struct reader *r, struct buf *b, const char *p, size_t n)
@@ -189,7 +201,8 @@ static int buf_add(struct reader *r, struct buf *b, const char *p, size_t n)
 					    "%s:%d: a string of more than %u "
 					    "bytes",
 					    r->tok_file ? r->tok_file : "?",
-					    r->tok_line, CONF_MAX_FILE);
+					    line_at(r->tok_text, r->tok_off),
+					    CONF_MAX_FILE);
 			size *= 2;
 		}
 		np = realloc(b->p, size);
@@ -437,7 +450,9 @@ static int push_file(struct reader *r, const char *path)
 			close(fd);
 			return fail(r, -ELOOP, "%s:%d: %s includes itself",
 				    r->src[r->nsrc - 1].path,
-				    r->src[r->nsrc - 1].line, path);
+				    line_at(r->src[r->nsrc - 1].text,
+					    r->src[r->nsrc - 1].pos),
+				    path);
 		}
 	if (r->nsrc > CONF_MAX_NEST || ++r->files > CONF_MAX_FILES) {
 		close(fd);
@@ -473,7 +488,6 @@ static int push_file(struct reader *r, const char *path)
 	s->path = path;
 	s->text = text;
 	s->len = got;
-	s->line = 1;
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
 	r->nsrc++;
@@ -504,7 +518,7 @@ static int pop_file(struct reader *r)
 
 	r->nsrc--;
 	if (r->nsrc == 1)
-		r->end_line = r->src[1].line;
+		r->end_line = line_at(r->src[1].text, r->src[1].len);
 	src_release(&r->src[r->nsrc]);
 	rc = open_next(r);
 	if (rc)
@@ -554,25 +568,28 @@ static int include(struct reader *r, const char *pattern)
 	}
 	rc = expand(full, &s->matches);
 	if (rc)
-		return fail(r, rc, "%s:%d: include %s: %s", s->path, s->line,
-			    full, strerror(-rc));
+		return fail(r, rc, "%s:%d: include %s: %s", s->path,
+			    line_at(s->text, s->pos), full, strerror(-rc));
 	rc = open_next(r);
 	return rc < 0 ? rc : 0;
 }
 
 /* ---- the scanner ---- */
 
-/* The '\n' ending the line at P, or END: a comment.  Sixteen bytes at a
- * time where SSE2 is there (stock files are mostly comments), reading at
- * most 15 bytes past END (the text is padded). */
-static const char *line_end(const char *p, const char *end)
+/* The first '\n' (or with CR, '\n' or '\r') from P on, or END: the end
+ * of a comment.  Sixteen bytes at a time where SSE2 is there (stock files
+ * are mostly comments), reading at most 15 bytes past END (the text is
+ * padded). */
+static const char *line_end(const char *p, const char *end, int cr)
 {
 #ifdef __SSE2__
 	const __m128i nl = _mm_set1_epi8('\n');
+	const __m128i ret = _mm_set1_epi8(cr ? '\r' : '\n');
 
 	for (; p < end; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, ret)));
 
 		if (m) {
 			p += __builtin_ctz(m);
@@ -581,9 +598,10 @@ static const char *line_end(const char *p, const char *end)
 	}
 	return end;
 #else
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-	return nl ? nl : end;
+	for (; p < end; p++)
+		if (*p == '\n' || (cr && *p == '\r'))
+			return p;
+	return end;
 #endif
 }
 
@@ -622,11 +640,8 @@ static int scan_string(struct reader *r, struct src *s)
 		int rc;
 
 		while (s->pos < s->len && t[s->pos] != '"' &&
-		       t[s->pos] != '\\' && t[s->pos] != '\r') {
-			if (t[s->pos] == '\n')
-				s->line++;
+		       t[s->pos] != '\\' && t[s->pos] != '\r')
 			s->pos++;
-		}
 		rc = buf_add(r, &r->str, t + start, s->pos - start);
 		if (rc)
 			return rc;
@@ -644,7 +659,6 @@ static int scan_string(struct reader *r, struct src *s)
 		    (c == '\r' && s->pos < s->len && t[s->pos] == '\n')) {
 			/* '\' at the end of a line joins the lines */
 			s->pos += c == '\r';
-			s->line++;
 			continue;
 		}
 		if (c == 'n')
@@ -657,7 +671,6 @@ static int scan_string(struct reader *r, struct src *s)
 		if (rc)
 			return rc;
 	}
-	r->tok_line = s->line;
 	return syntax(r, "string not terminated");
 }
 
@@ -721,6 +734,9 @@ static int is_include(const struct src *s, size_t *skip)
 	return 0;
 }
 
+static int open_section(struct reader *r, const char *name, size_t len);
+static void close_section(struct reader *r);
+
 /* After a name in a statement: "NAME {" and "NAME = value" (a value
  * without quotes, to the end of the line, a '#' or a '}'; not a socket)
  * are read at once, as the tokens would read them.  Stock files are
@@ -768,7 +784,8 @@ static int lex(struct reader *r)
 			while (s->pos < s->len &&
 			       blank_class[(unsigned char)t[s->pos]])
 				s->pos++;
-			r->tok_line = s->line;
+			r->tok_text = t;
+			r->tok_off = s->pos;
 			if (s->pos == s->len || t[s->pos] == '#' ||
 			    t[s->pos] == '}' || t[s->pos] == '\n') {
 				r->nmode--;
@@ -788,27 +805,44 @@ static int lex(struct reader *r)
 			return T_NAME;
 		}
 		/* statements and references: blanks, new lines, comments;
-		 * the text ends in CONF_PAD zero bytes */
+		 * the text ends in CONF_PAD zero bytes.  A comment after
+		 * blanks (no CR among them) ends at a CR or a new line; one
+		 * where a token starts runs to the new line if there is one
+		 * (flex's longest match of libstrongswan's two rules). */
 		{
-			const char *p = t + s->pos;
-			int line = s->line;
+			const char *p = t + s->pos, *end = t + s->len;
+			int blanks = 0, cr = 0;
 
 			for (;;) {
 				if (*p == ' ') {
 					p = skip_spaces(p);
+					blanks = 1;
 				} else if (*p == '\n') {
-					line++;
 					p++;
+					blanks = cr = 0;
 				} else if (*p == '#') {
-					p = line_end(p, t + s->len);
-				} else if (*p == '\t' || *p == '\r') {
+					if (blanks && !cr) {
+						p = line_end(p, end, 1);
+					} else {
+						const char *nl =
+							line_end(p, end, 0);
+
+						p = nl < end ? nl
+							     : line_end(p, end,
+									1);
+					}
+					blanks = cr = 0;
+				} else if (*p == '\t') {
 					p++;
+					blanks = 1;
+				} else if (*p == '\r') {
+					p++;
+					blanks = cr = 1;
 				} else {
 					break;
 				}
 			}
 			s->pos = (size_t)(p - t);
-			s->line = line;
 		}
 		if (s->pos == s->len) {
 			rc = pop_file(r);
@@ -816,7 +850,8 @@ static int lex(struct reader *r)
 				return rc;
 			continue;
 		}
-		r->tok_line = s->line;
+		r->tok_text = t;
+		r->tok_off = s->pos;
 		c = (unsigned char)t[s->pos];
 		if (m == M_REFS) {
 			if (c == ',') {
@@ -850,6 +885,10 @@ static int lex(struct reader *r)
 			return T_OPEN;
 		case '}':
 			s->pos++;
+			if (r->at_statement && r->depth) {
+				close_section(r);
+				continue;
+			}
 			return T_CLOSE;
 		case '.':
 			s->pos++;
@@ -880,9 +919,15 @@ static int lex(struct reader *r)
 		while (s->pos < s->len && !name_end[(unsigned char)t[s->pos]])
 			s->pos++;
 		r->name_len = (size_t)(t + s->pos - r->name);
-		if (m == M_STATEMENT)
-			return whole_statement(r, s);
-		return T_NAME;
+		if (m != M_STATEMENT)
+			return T_NAME;
+		rc = whole_statement(r, s);
+		if (!r->at_statement || rc == T_NAME)
+			return rc;
+		/* where a statement starts, these need no return to parse() */
+		if (rc == T_SECTION &&
+		    (rc = open_section(r, r->name, r->name_len)))
+			return rc;
 	}
 }
 
@@ -1100,7 +1145,11 @@ static int setting(struct reader *r)
 static int parse(struct reader *r)
 {
 	for (;;) {
-		int t = lex(r), rc;
+		int t, rc;
+
+		r->at_statement = 1;
+		t = lex(r);
+		r->at_statement = 0;
 
 		switch (t) {
 		case T_EOF:
