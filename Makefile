@@ -135,6 +135,12 @@ confdiff: swanctl
 	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) python3 tests/confdiff.py \
 		-n $(N) -s $(SEED) -k
 
+# command lines run by strongSwan's swanctl and by this client against the
+# fake daemon: make argvdiff N=1000 [SEED=1]
+argvdiff: swanctl $(FAKE)
+	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) FAKEVICI=$(FAKE) \
+		python3 tests/argvdiff.py -n $(N) -s $(SEED)
+
 check-e2e: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl bash tests/e2e.sh
 
@@ -189,7 +195,7 @@ dist:
 clean:
 	rm -rf $(OBJDIR) swanctl swanctl.static swanctl-rekey-*.tar.gz
 
-.PHONY: FORCE all static bench confdiff fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist clean
+.PHONY: FORCE all static bench argvdiff confdiff fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist clean
 .SECONDARY:
 
 -include $(wildcard $(OBJDIR)/*.d)
