@@ -39,7 +39,8 @@ theirs() {
 	out=$(STRONGSWAN_CONF=$1 "$REF" --rekey --ike x 2>&1)
 	uri=$(printf '%s\n' "$out" |
 		sed -n "s/^Error: connecting to '\(.*\)' URI failed: .*/\1/p")
-	if [ "$uri" = default ]; then
+	if [ -z "$uri" ] || [ "$uri" = default ]; then
+		# 5.9.8 names a given URI in its "Error:" line, 6.x only here
 		uri=$(printf '%s\n' "$out" |
 			sed -n "s/^connecting to '\(.*\)' failed: .*/\1/p")
 	fi
