@@ -93,6 +93,7 @@ struct src {
 	const char *path; /* in the including file's matches */
 	const char *text;
 	size_t len, pos;
+	int has_cr; /* comments can end at a CR: the slower scan */
 	dev_t dev;
 	ino_t ino;
 	char *heap;	      /* text when it did not fit in the arena */
@@ -245,11 +246,6 @@ static int match(const char *pat, const char *name)
 
 	if (name[0] == '.' && pat[0] != '.')
 		return 0;
-	if (pat[0] == '*' && !has_magic(pat + 1, strlen(pat + 1))) {
-		size_t n = strlen(name), m = strlen(pat + 1);
-
-		return n >= m && !memcmp(name + n - m, pat + 1, m);
-	}
 	while (*name) {
 		if (*pat == '*') {
 			star = ++pat;
@@ -330,8 +326,8 @@ static int name_cmp(const char *a, const char *b)
  * glob(3) with libstrongswan's flags. */
 static int expand(const char *pattern, struct paths *out)
 {
-	size_t plen = strlen(pattern), dir_len = plen;
-	const char *last;
+	size_t plen = strlen(pattern), dir_len = plen, suffix_len = 0;
+	const char *last, *suffix = NULL;
 	char dir[PATH_MAX];
 	char dents[8192];
 	long got;
@@ -355,6 +351,10 @@ static int expand(const char *pattern, struct paths *out)
 		}
 		return rc;
 	}
+	if (last[0] == '*' && !has_magic(last + 1, plen - dir_len - 1)) {
+		suffix = last + 1;
+		suffix_len = plen - dir_len - 1;
+	}
 	if (dir_len >= sizeof(dir))
 		return 0;
 	memcpy(dir, pattern, dir_len);
@@ -370,8 +370,16 @@ static int expand(const char *pattern, struct paths *out)
 			size_t lo = 0, hi = out->count;
 
 			off += d->d_reclen;
-			if (!match(last, d->d_name))
+			if (suffix) { /* "*.conf": the common case */
+				size_t n = strlen(d->d_name);
+
+				if (d->d_name[0] == '.' || n < suffix_len ||
+				    memcmp(d->d_name + n - suffix_len, suffix,
+					   suffix_len))
+					continue;
+			} else if (!match(last, d->d_name)) {
 				continue;
+			}
 			/* sorted by insertion */
 			while (lo < hi) {
 				size_t mid = (lo + hi) / 2;
@@ -485,6 +493,7 @@ static int push_file(struct reader *r, const char *path)
 		return fail(r, rc, "%s: %s", path, strerror(-rc));
 	}
 	memset(text + got, 0, CONF_PAD);
+	s->has_cr = memchr(text, '\r', got) != NULL;
 	s->path = path;
 	s->text = text;
 	s->len = got;
@@ -602,6 +611,31 @@ static const char *line_end(const char *p, const char *end, int cr)
 		if (*p == '\n' || (cr && *p == '\r'))
 			return p;
 	return end;
+#endif
+}
+
+/* Past the blanks and new lines at P (not CRs), sixteen bytes at a time
+ * where SSE2 is there; the text is padded with zero bytes. */
+static const char *skip_blank(const char *p)
+{
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	for (;; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sp),
+						  _mm_cmpeq_epi8(v, tab)),
+				     _mm_cmpeq_epi8(v, nl)));
+
+		if (m != 0xffff)
+			return p + __builtin_ctz(~m);
+	}
+#else
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	return p;
 #endif
 }
 
@@ -737,6 +771,17 @@ static int is_include(const struct src *s, size_t *skip)
 static int open_section(struct reader *r, const char *name, size_t len);
 static void close_section(struct reader *r);
 
+/* The first position from POS on (before LEN) whose byte STOP marks. */
+static size_t scan_until(const char *t, size_t pos, size_t len,
+			 const unsigned char *stop)
+{
+	const char *p = t + pos, *end = t + len;
+
+	while (p < end && !stop[(unsigned char)*p])
+		p++;
+	return (size_t)(p - t);
+}
+
 /* After a name in a statement: "NAME {" and "NAME = value" (a value
  * without quotes, to the end of the line, a '#' or a '}'; not a socket)
  * are read at once, as the tokens would read them.  Stock files are
@@ -798,9 +843,7 @@ static int lex(struct reader *r)
 				return rc < 0 ? rc : T_STRING;
 			}
 			r->name = t + s->pos;
-			while (s->pos < s->len &&
-			       !value_end[(unsigned char)t[s->pos]])
-				s->pos++;
+			s->pos = scan_until(t, s->pos, s->len, value_end);
 			r->name_len = (size_t)(t + s->pos - r->name);
 			return T_NAME;
 		}
@@ -809,7 +852,17 @@ static int lex(struct reader *r)
 		 * blanks (no CR among them) ends at a CR or a new line; one
 		 * where a token starts runs to the new line if there is one
 		 * (flex's longest match of libstrongswan's two rules). */
-		{
+		if (!s->has_cr) {
+			const char *p = t + s->pos, *end = t + s->len;
+
+			for (;;) {
+				p = skip_blank(p);
+				if (*p != '#')
+					break;
+				p = line_end(p, end, 0);
+			}
+			s->pos = (size_t)(p - t);
+		} else {
 			const char *p = t + s->pos, *end = t + s->len;
 			int blanks = 0, cr = 0;
 
@@ -861,10 +914,8 @@ static int lex(struct reader *r)
 			if (!name_end[c]) {
 				r->name = t + s->pos;
 				for (;;) {
-					while (s->pos < s->len &&
-					       !name_end[(
-						       unsigned char)t[s->pos]])
-						s->pos++;
+					s->pos = scan_until(t, s->pos, s->len,
+							    name_end);
 					if (s->pos + 1 < s->len &&
 					    t[s->pos] == '.' &&
 					    !name_end[(unsigned char)
@@ -916,8 +967,7 @@ static int lex(struct reader *r)
 			continue;
 		}
 		r->name = t + s->pos;
-		while (s->pos < s->len && !name_end[(unsigned char)t[s->pos]])
-			s->pos++;
+		s->pos = scan_until(t, s->pos, s->len, name_end);
 		r->name_len = (size_t)(t + s->pos - r->name);
 		if (m != M_STATEMENT)
 			return T_NAME;
