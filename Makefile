@@ -5,7 +5,10 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+# zsh: Debian's packages use vendor-completions; elsewhere site-functions.
+# Ours is called _swanctl_rekey so that zsh's own _swanctl (strongSwan's
+# commands, which ours hands over to) is not shadowed.
+ZSHCOMPDIR ?= $(if $(filter /usr,$(PREFIX)),$(PREFIX)/share/zsh/vendor-completions,$(PREFIX)/share/zsh/site-functions)
 DESTDIR ?=
 # strongSwan's swanctl, which gets the commands this client lacks
 STRONGSWAN_SWANCTL ?= /usr/sbin/swanctl
@@ -50,7 +53,7 @@ swanctl: $(OBJS) $(OBJDIR)/main.o
 
 # Objects are rebuilt when the compiler or its flags change (SANITIZE=1...).
 STAMP = $(OBJDIR)/flags
-FLAGS_LINE = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS)
+FLAGS_LINE = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(STRONGSWAN_SWANCTL)
 $(STAMP): FORCE | $(OBJDIR)
 	@echo '$(FLAGS_LINE)' | cmp -s - $@ || echo '$(FLAGS_LINE)' >$@
 
@@ -124,6 +127,8 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 		-n $(CONFDIFF_CHECK) -s 1
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@sh tests/install.sh
+	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/completion.sh
+	@sh tests/man.sh
 
 # strongswan.conf trees read by strongSwan's swanctl and by this client:
 # make confdiff N=10000 [SEED=1] [SWANCTL_REF=/path/to/strongSwan/swanctl]
@@ -170,26 +175,35 @@ install: swanctl
 	install -m 644 man/swanctl.8 $(DESTDIR)$(MANDIR)/man8/swanctl.8
 	install -m 644 src/completion/swanctl.bash \
 		$(DESTDIR)$(BASHCOMPDIR)/swanctl
-	install -m 644 src/completion/_swanctl $(DESTDIR)$(ZSHCOMPDIR)/_swanctl
+	install -m 644 src/completion/_swanctl_rekey \
+		$(DESTDIR)$(ZSHCOMPDIR)/_swanctl_rekey
+	@# 0.1.0 installed ours as _swanctl, hiding zsh's own: take it away
+	@if grep -qs 'libc-only rekey client' $(DESTDIR)$(ZSHCOMPDIR)/_swanctl; \
+	then rm -f $(DESTDIR)$(ZSHCOMPDIR)/_swanctl; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/swanctl $(DESTDIR)$(MANDIR)/man8/swanctl.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/swanctl $(DESTDIR)$(ZSHCOMPDIR)/_swanctl
+		$(DESTDIR)$(BASHCOMPDIR)/swanctl \
+		$(DESTDIR)$(ZSHCOMPDIR)/_swanctl_rekey
 
-# A versioned source tarball of the files git tracks (or, outside a git
-# checkout, of the distributed directories).
+# A versioned source tarball, reproducible: in a git checkout it is the
+# committed tree of HEAD (git archive: sorted, owner root, every mtime the
+# commit's), so uncommitted edits stay out and two runs from one commit give
+# the same bytes; outside one (an unpacked tarball) the same files, sorted,
+# owner 0, every mtime the Makefile's.  gzip -n stores no name or time.
 DIST = swanctl-rekey-$(VERSION)
-DIST_FILES = Makefile README.md LICENSE BENCHMARKS.md .clang-format .ci \
-	bench include man src tests
+DIST_FILES = Makefile README.md CHANGELOG.md LICENSE BENCHMARKS.md \
+	.clang-format .ci bench include man src tests
 dist:
-	@rm -rf $(OBJDIR)/$(DIST) && mkdir -p $(OBJDIR)/$(DIST)
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-		git ls-files -z | tar --null -T - -cf - | \
-			tar -xf - -C $(OBJDIR)/$(DIST); \
+		git diff --quiet HEAD -- || echo "make dist: uncommitted" \
+			"changes are not in the tarball" >&2; \
+		git archive --format=tar --prefix=$(DIST)/ HEAD; \
 	else \
-		tar -cf - $(wildcard $(DIST_FILES)) | tar -xf - -C $(OBJDIR)/$(DIST); \
-	fi
-	@tar -czf $(DIST).tar.gz -C $(OBJDIR) $(DIST)
+		tar -cf - --sort=name --mtime=@$$(stat -c %Y Makefile) \
+			--owner=0 --group=0 --numeric-owner \
+			--transform 's|^|$(DIST)/|' $(wildcard $(DIST_FILES)); \
+	fi | gzip -n -9 >$(DIST).tar.gz
 	@echo $(DIST).tar.gz
 
 clean:
