@@ -267,6 +267,8 @@ static int match(const char *pat, const char *name)
 
 static void paths_free(struct paths *l)
 {
+	if (!l->p && !l->order)
+		return; /* most files include nothing */
 	free(l->p);
 	free(l->order);
 	memset(l, 0, sizeof(*l));
@@ -481,9 +483,19 @@ static int push_file(struct reader *r, const char *path)
 				    strerror(ENOMEM));
 		}
 	}
-	while (got <= (size_t)st.st_size &&
-	       (n = read(fd, text + got, (size_t)st.st_size + 1 - got)) > 0)
+	/* one read: asked for a byte more than the size, a regular file
+	 * gives the size and so shows its end */
+	for (;;) {
+		size_t want = (size_t)st.st_size + 1 - got;
+
+		n = read(fd, text + got, want);
+		if (n <= 0)
+			break;
 		got += (size_t)n;
+		if (got > (size_t)st.st_size ||
+		    (got == (size_t)st.st_size && (size_t)n < want))
+			break;
+	}
 	rc = n < 0 ? -errno : 0;
 	close(fd);
 	if (!rc && got > (size_t)st.st_size)
