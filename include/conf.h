@@ -17,7 +17,8 @@ struct conf {
  * as strongSwan's swanctl does: swanctl.socket, then
  * swanctl.plugins.vici.socket, each falling back to the same key under
  * libstrongswan; a key set to nothing ends its lookup.  FILE NULL means
- * $STRONGSWAN_CONF, else CONF_DEFAULT_FILE ("" reads nothing).  0 with
+ * $STRONGSWAN_CONF, else CONF_DEFAULT_FILE if it exists ("" reads
+ * nothing).  0 with
  * conf->uri set (NULL: the built-in socket); -errno with conf->error set
  * when a file cannot be read or has a syntax error.
  */

@@ -1508,8 +1508,13 @@ int conf_socket(struct conf *conf, const char *file)
 	conf->value[0] = conf->error[0] = '\0';
 	if (!file)
 		file = getenv("STRONGSWAN_CONF");
-	if (!file)
+	if (!file) {
+		/* unlike strongSwan's, a system without strongSwan's files (a
+		 * sidecar holding only the socket) uses the built-in one */
+		if (access(CONF_DEFAULT_FILE, F_OK) && errno == ENOENT)
+			return 0;
 		file = CONF_DEFAULT_FILE;
+	}
 	if (!*file)
 		return 0; /* libstrongswan reads nothing */
 	memset(r, 0, offsetof(struct reader, src));

@@ -159,5 +159,22 @@ if [ -f /etc/strongswan.conf ] && [ -d /etc/strongswan.d ]; then
 	expect_uri debian-stock "$dir/stock/strongswan.conf" unix:///run/x.vici
 fi
 
+# no strongswan.conf at all (a sidecar with only the socket): the built-in
+# socket, where strongSwan's swanctl refuses; a missing STRONGSWAN_CONF is
+# still an error
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+	count=$((count + 1))
+	mkdir "$dir/empty-etc"
+	got=$(env -u STRONGSWAN_CONF unshare --mount sh -c \
+		"mount --bind '$dir/empty-etc' /etc && '$(realpath "$SWANCTL")' --rekey --ike x" 2>&1)
+	[ "$got" = "swanctl: cannot connect to 'unix:///var/run/charon.vici': No such file or directory (is charon running?)" ] ||
+		[ "$got" = "swanctl: cannot connect to 'unix:///var/run/charon.vici': Connection refused (is charon running?)" ] ||
+		fail no-default-file "$got"
+fi
+count=$((count + 1))
+got=$(STRONGSWAN_CONF=$dir/typo.conf "$SWANCTL" --rekey --ike x 2>&1)
+[ "$got" = "swanctl: $dir/typo.conf: No such file or directory" ] ||
+	fail env-names-missing "$got"
+
 echo "conf: $count cases, $failed failed${REF:+ (compared with $REF)}"
 [ "$failed" = 0 ]
