@@ -74,7 +74,7 @@ static const char *human(FILE *f, const uint8_t *body, size_t len,
 }
 
 int rekey_call(const struct args *a, struct client *c, enum message m,
-	       struct failure *f)
+	       client_event_fn on_event, void *ctx, struct failure *f)
 {
 	uint8_t req[VICI_MAX_REQUEST];
 	struct vici_packet_view reply;
@@ -85,7 +85,7 @@ int rekey_call(const struct args *a, struct client *c, enum message m,
 	rc = rekey_request(&a->filter, a->reauth, req, sizeof(req), &len);
 	if (rc)
 		return status_fail(f, STAGE_ENCODE, "rekey", rc);
-	rc = client_call(c, "rekey", req, len, &reply, NULL, NULL, f);
+	rc = client_call(c, "rekey", req, len, &reply, on_event, ctx, f);
 	if (rc)
 		return rc;
 	rc = rekey_result(reply.body, reply.body_len, &res, &f->why);
@@ -109,7 +109,7 @@ int rekey_run(const struct args *a, struct client *c, struct failure *f)
 	if (a->wait)
 		rc = wait_run(a, c, f);
 	else
-		rc = rekey_call(a, c, MESSAGE_REKEY_REPLY, f);
+		rc = rekey_call(a, c, MESSAGE_REKEY_REPLY, NULL, NULL, f);
 	client_close(c);
 	return rc;
 }
