@@ -53,7 +53,7 @@ trap 'exit 130' INT TERM
 count=0
 failed=0
 phase=
-min_rss= max_rss=
+min_rss='' max_rss=''
 
 fail() {
 	echo "FAIL: $phase: $case_name: $*"
@@ -159,7 +159,7 @@ suite_list() {
 		for mode in "" --raw --pretty; do
 			case_name="list-sas live ${mode:-human} ${filter:-all}"
 			count=$((count + 1))
-			for try in 1 2 3; do
+			for _ in 1 2 3; do
 				# shellcheck disable=SC2086
 				ours --list-sas $filter $mode
 				# shellcheck disable=SC2086

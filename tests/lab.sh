@@ -62,7 +62,7 @@ lab_log() {
 lab_conf() {
 	d=$LAB/$1
 	mkdir -p "$d"
-	ike_prop=aes128-sha256-modp2048 esp_prop=aes128gcm16 ppk= label=
+	ike_prop=aes128-sha256-modp2048 esp_prop=aes128gcm16 ppk='' label=''
 	if [ "${LAB_PROPOSALS:-classic}" = pq ]; then
 		ike_prop=aes128-sha256-x25519-ke1_mlkem768
 		esp_prop=aes128gcm16-x25519-ke1_mlkem768
