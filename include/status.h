@@ -13,6 +13,7 @@ enum {
 	STATUS_CONNECT = 3,
 	STATUS_EXCHANGE = 4,
 	STATUS_TIMEOUT = 5,
+	STATUS_OUTPUT = 6, /* writing standard output failed */
 };
 
 /* Where in the pipeline an error happened. */
@@ -25,6 +26,7 @@ enum stage {
 	STAGE_REGISTER, /* (un)registering for an event */
 	STAGE_EXCHANGE, /* sending a request and reading the reply */
 	STAGE_RESULT,	/* the daemon's verdict: ERR nonzero means refused */
+	STAGE_OUTPUT,	/* writing standard output */
 };
 
 /*

@@ -539,13 +539,18 @@ static int list_event(void *ctx, const struct vici_packet_view *ev,
 		      struct failure *f)
 {
 	const struct listing *l = ctx;
+	int rc;
 
 	if (!vici_is(ev->name, ev->name_len, "list-sa"))
 		return 0;
-	/* one pass: a malformed event ends the listing where it breaks */
-	f->why = print_body(stdout, MESSAGE_LIST_EVENT, l->output, ev->body,
-			    ev->body_len, human, NULL);
-	return f->why ? -EBADMSG : 0;
+	/* a malformed event is refused whole: no part of it is printed */
+	rc = vici_validate(ev->body, ev->body_len, &f->why);
+	if (rc)
+		return status_fail(f, STAGE_EXCHANGE, "list-sas", rc);
+	print_body(stdout, MESSAGE_LIST_EVENT, l->output, ev->body,
+		   ev->body_len, human, NULL);
+	/* a reader that went away ends the listing at once */
+	return print_check(stdout, f);
 }
 
 int list_run(const struct args *a, struct client *c, struct failure *f)
@@ -568,11 +573,16 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 	if (!rc)
 		rc = client_call(c, "list-sas", req, (size_t)len, &reply,
 				 list_event, &l, f);
-	if (!rc)
+	if (!rc) {
 		print_body(stdout, MESSAGE_LIST_REPLY, a->output, reply.body,
 			   reply.body_len, NULL, NULL);
+		rc = print_check(stdout, f);
+	}
+	/* the deadline guards the output until the connection closes */
 	if (!rc)
-		rc = client_register(c, VICI_EVENT_UNREGISTER, "list-sa", f);
+		rc = print_flush(stdout, f);
+	/* once the reply is in, the listing is complete: closing the
+	 * connection unregisters, no round trip can fail it any more */
 	client_close(c);
 	return rc;
 }

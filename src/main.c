@@ -156,6 +156,16 @@ static void report(const struct failure *f, const struct args *a)
 			fputc('\n', stderr);
 		}
 		break;
+	case STAGE_OUTPUT:
+		if (f->err == -ETIMEDOUT)
+			fprintf(stderr,
+				"swanctl: writing output: not read within "
+				"%g s\n",
+				timeout);
+		else
+			fprintf(stderr, "swanctl: writing output: %s\n",
+				strerror(-f->err));
+		break;
 	}
 }
 
@@ -176,6 +186,8 @@ int main(int argc, char **argv)
 	char msg[512];
 	struct args a;
 
+	/* nothing printed may reach a socket that took fd 1 or 2 */
+	print_std_fds();
 	/* a peer or a reader that goes away must never kill us silently */
 	signal(SIGPIPE, SIG_IGN);
 	rc = args_parse(&a, argc, argv, msg, sizeof(msg));
@@ -196,12 +208,11 @@ int main(int argc, char **argv)
 			status = status_of(f.stage, rc);
 		}
 	}
-	args_free(&a);
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "swanctl: writing output: %s\n",
-			strerror(errno));
-		if (status == STATUS_OK)
-			status = STATUS_REFUSED;
+	/* output that could not be written is a failure of its own */
+	if (status == STATUS_OK && print_flush(stdout, &f)) {
+		report(&f, &a);
+		status = STATUS_OUTPUT;
 	}
+	args_free(&a);
 	return status;
 }

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Raw, pretty and JSON renderings of VICI messages, and safe text. */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "print.h"
 #include "vici.h"
 #include "vici_wire.h"
@@ -266,4 +270,33 @@ void print_escaped(FILE *f, const uint8_t *s, size_t len)
 		n = 1;
 	}
 	fwrite(s + len - run, 1, run, f);
+}
+
+int print_check(FILE *out, struct failure *f)
+{
+	int err = errno;
+
+	if (!ferror(out))
+		return 0;
+	/* stdio retries a failed write on every later call, so errno is the
+	 * cause (EPIPE, ENOSPC...) of the write that just failed; EINTR can
+	 * only be the deadline's alarm (transport_alarm) */
+	if (err == EINTR)
+		err = ETIMEDOUT;
+	return status_fail(f, STAGE_OUTPUT, NULL, err ? -err : -EIO);
+}
+
+int print_flush(FILE *out, struct failure *f)
+{
+	errno = 0;
+	fflush(out);
+	return print_check(out, f);
+}
+
+void print_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			break; /* the lowest free descriptor is taken first */
 }

@@ -50,7 +50,9 @@ int version_run(const struct args *a, struct client *c, struct failure *f)
 	printf("swanctl %s (libc-only VICI client)\n", SWANCTL_VERSION);
 	if (!a->daemon)
 		return 0;
-	fflush(stdout);
+	rc = print_flush(stdout, f);
+	if (rc)
+		return rc;
 	vici_begin(&b, req, sizeof(req), VICI_CMD_REQUEST, "version");
 	len = vici_end(&b);
 	if (len < 0)
@@ -59,8 +61,10 @@ int version_run(const struct args *a, struct client *c, struct failure *f)
 	if (rc)
 		return rc;
 	rc = client_call(c, "version", req, (size_t)len, &reply, NULL, NULL, f);
-	if (!rc)
+	if (!rc) {
 		version_print_daemon(stdout, reply.body, reply.body_len);
+		rc = print_flush(stdout, f);
+	}
 	client_close(c);
 	return rc;
 }

@@ -17,6 +17,8 @@
  *   confirm       send an EVENT_CONFIRM
  *   reply:MSG     send a CMD_RESPONSE with body MSG
  *   event:NAME:MSG  send an EVENT named NAME with body MSG
+ *   flood:NAME:MSG  send that EVENT again and again until the client
+ *                 goes away (the 30 s alarm ends it at the latest)
  *   raw:PATH      send the bytes of PATH
  *   file:PATH     run the actions in PATH, one per line ("close" there
  *                 ends only that file)
@@ -356,6 +358,11 @@ static void run(char **actions, int count, FILE *out)
 		else if (!strncmp(a, "event:", 6) && strchr(arg, ':'))
 			send_msg(7, arg, (size_t)(strchr(arg, ':') - arg),
 				 strchr(arg, ':') + 1);
+		else if (!strncmp(a, "flood:", 6) && strchr(arg, ':'))
+			for (;;)
+				send_msg(7, arg,
+					 (size_t)(strchr(arg, ':') - arg),
+					 strchr(arg, ':') + 1);
 		else if (!strcmp(a, "drain")) {
 			uint8_t b;
 
