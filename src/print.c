@@ -240,6 +240,27 @@ const char *print_json(FILE *f, const uint8_t *body, size_t len)
 	return vici_why(&r);
 }
 
+/* Invisible characters that reorder or hide text on a terminal: the bidi
+ * embeddings, overrides, isolates and marks (U+061C, U+200E, U+200F,
+ * U+202A..U+202E, U+2066..U+2069) and the zero-width ones (U+200B..U+200D,
+ * U+2060, U+FEFF), given the N-byte valid UTF-8 sequence at S. */
+static int invisible(const uint8_t *s, size_t n)
+{
+	if (n == 2)
+		return s[0] == 0xd8 && s[1] == 0x9c;
+	if (n != 3)
+		return 0;
+	if (s[0] == 0xef)
+		return s[1] == 0xbb && s[2] == 0xbf;
+	if (s[0] != 0xe2)
+		return 0;
+	if (s[1] == 0x80)
+		return (s[2] >= 0x8b && s[2] <= 0x8f) ||
+		       (s[2] >= 0xaa && s[2] <= 0xae);
+	return s[1] == 0x81 &&
+	       (s[2] == 0xa0 || (s[2] >= 0xa6 && s[2] <= 0xa9));
+}
+
 void print_escaped(FILE *f, const uint8_t *s, size_t len)
 {
 	size_t run = 0; /* safe bytes not yet written, ending at s + i */
@@ -254,6 +275,8 @@ void print_escaped(FILE *f, const uint8_t *s, size_t len)
 		/* C1 controls (U+0080..U+009F) act as escapes on some terminals
 		 */
 		if (n == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)
+			n = 0;
+		if (n > 1 && invisible(s + i, n))
 			n = 0;
 		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\'))
 			n = 0;

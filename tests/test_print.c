@@ -160,6 +160,31 @@ static void test_escaped(void **state)
 	print_escaped(f, hostile, sizeof(hostile) - 1);
 	expect_text("\\x1b[31mred\\x00 \xc3\xa4 \\xff\\\\ \\xc2\\x9bx\\x7f"
 		    "\\x0a");
+	/* bidi controls and zero-width characters are escaped byte by byte;
+	 * their neighbours (U+200A, U+2030, U+2065, U+206A, U+061B, U+FEFE)
+	 * pass */
+	static const struct {
+		const char *in, *want;
+	} rows[] = {
+		{ "a\u202eb", "a\\xe2\\x80\\xaeb" },
+		{ "\u202a\u202b\u202c\u202d",
+		  "\\xe2\\x80\\xaa\\xe2\\x80\\xab\\xe2\\x80\\xac\\xe2\\x80\\xad" },
+		{ "\u2066\u2069", "\\xe2\\x81\\xa6\\xe2\\x81\\xa9" },
+		{ "\u2067\u2068", "\\xe2\\x81\\xa7\\xe2\\x81\\xa8" },
+		{ "\u200e\u200f", "\\xe2\\x80\\x8e\\xe2\\x80\\x8f" },
+		{ "\u061c", "\\xd8\\x9c" },
+		{ "\u200b\u200c\u200d", "\\xe2\\x80\\x8b\\xe2\\x80\\x8c\\xe2\\x80\\x8d" },
+		{ "\u2060", "\\xe2\\x81\\xa0" },
+		{ "\ufeffx", "\\xef\\xbb\\xbfx" },
+		{ "\u200a\u2030\u2065\u206a\u061b\ufefe",
+		  "\u200a\u2030\u2065\u206a\u061b\ufefe" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		print_escaped(f, (const uint8_t *)rows[i].in,
+			      strlen(rows[i].in));
+		expect_text(rows[i].want);
+	}
 }
 
 static const char *human(FILE *out, const uint8_t *body, size_t len,
