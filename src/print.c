@@ -2,6 +2,8 @@
 /* Raw, pretty and JSON renderings of VICI messages, and safe text. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "print.h"
@@ -174,12 +176,15 @@ const char *print_dump(FILE *f, const char *label, const uint8_t *body,
 
 void print_json_string(FILE *f, const uint8_t *s, size_t len)
 {
-	fputc('"', f);
 	if (!valid_utf8(s, len)) {
-		put_value(f, s, len); /* hex digits need no escaping */
-		fputc('"', f);
+		/* bytes: an object no section can be (names are never empty) */
+		fputs("{\"\":\"", f);
+		for (size_t i = 0; i < len; i++)
+			fprintf(f, "%02x", s[i]);
+		fputs("\"}", f);
 		return;
 	}
+	fputc('"', f);
 	for (size_t i = 0; i < len; i++) {
 		uint8_t c = s[i];
 
@@ -197,47 +202,233 @@ void print_json_string(FILE *f, const uint8_t *s, size_t len)
 	fputc('"', f);
 }
 
-const char *print_json(FILE *f, const uint8_t *body, size_t len)
+/*
+ * JSON that loses nothing: a key given more than once in one section is
+ * printed once, where it first appears, as {"":[VALUE,...]} with every
+ * value in order.  A first pass lists the named elements (sections, keys,
+ * lists) in document order; sorting them by (section, name) finds the
+ * repeats.
+ */
+struct member {
+	uint32_t off;  /* of the element's type byte in the body */
+	uint32_t sec;  /* the section it is in: 0 the top, else 1 + ordinal */
+	uint32_t next; /* the next value of a repeated key, or NONE */
+	int role;      /* ALONE, FIRST or LATER of a repeated key */
+};
+
+enum { ALONE, FIRST, LATER };
+#define NONE UINT32_MAX
+
+struct json {
+	FILE *f;
+	const uint8_t *body;
+	size_t len;
+	struct member *m;
+	size_t count;
+};
+
+static const uint8_t *member_name(const uint8_t *body, const struct member *m,
+				  size_t *len)
 {
+	*len = body[m->off + 1];
+	return body + m->off + 2;
+}
+
+static int by_name(const void *a, const void *b, void *ctx)
+{
+	const struct json *j = ctx;
+	const struct member *x = &j->m[*(const uint32_t *)a];
+	const struct member *y = &j->m[*(const uint32_t *)b];
+	const uint8_t *xn, *yn;
+	size_t xl, yl;
+	int c;
+
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	xn = member_name(j->body, x, &xl);
+	yn = member_name(j->body, y, &yl);
+	c = memcmp(xn, yn, xl < yl ? xl : yl);
+	if (c || xl != yl)
+		return c ? c : xl < yl ? -1 : 1;
+	return x->off < y->off ? -1 : 1;
+}
+
+/* List the named elements of a body; 0, -EBADMSG (*WHY) or -ENOMEM. */
+static int members(struct json *j, size_t len, const char **why)
+{
+	uint32_t secs[VICI_MAX_DEPTH + 2] = { 0 }, next_sec = 0, *order;
 	struct vici_reader r;
 	struct vici_elem e;
-	int fresh = 1;
+	size_t n = 0, cap = 0;
+	int depth = 0, rc;
 
-	fputc('{', f);
-	vici_reader_init(&r, body, len);
-	while (vici_next(&r, &e) > 0) {
-		int closing =
-			e.type == VICI_SECTION_END || e.type == VICI_LIST_END;
+	vici_reader_init(&r, j->body, len);
+	for (;;) {
+		uint32_t off = (uint32_t)(vici_pos(&r) - j->body);
 
-		if (!fresh && !closing)
-			fputc(',', f);
-		if (e.name) {
-			print_json_string(f, e.name, e.name_len);
-			fputc(':', f);
+		rc = vici_next(&r, &e);
+		if (rc <= 0)
+			break;
+		if (e.type == VICI_SECTION_END)
+			depth--;
+		if (!e.name)
+			continue;
+		if (n == cap) {
+			struct member *grown;
+
+			cap = cap ? cap * 2 : 64;
+			grown = realloc(j->m, cap * sizeof(*grown));
+			if (!grown)
+				return -ENOMEM;
+			j->m = grown;
 		}
-		switch (e.type) {
-		case VICI_SECTION_START:
-			fputc('{', f);
-			break;
-		case VICI_LIST_START:
-			fputc('[', f);
-			break;
-		case VICI_KEY_VALUE:
-		case VICI_LIST_ITEM:
-			print_json_string(f, e.value, e.value_len);
-			break;
-		case VICI_SECTION_END:
-			fputc('}', f);
-			break;
-		case VICI_LIST_END:
-			fputc(']', f);
-			break;
-		}
-		fresh = e.type == VICI_SECTION_START ||
-			e.type == VICI_LIST_START;
+		j->m[n++] = (struct member){ off, secs[depth], NONE, ALONE };
+		if (e.type == VICI_SECTION_START)
+			secs[++depth] = ++next_sec;
 	}
-	fputs("}\n", f);
-	return vici_why(&r);
+	j->count = n;
+	if (rc < 0) {
+		*why = vici_why(&r);
+		return rc;
+	}
+	order = malloc((n ? n : 1) * sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		order[i] = (uint32_t)i;
+	qsort_r(order, n, sizeof(*order), by_name, j);
+	for (size_t i = 1; i < n; i++) {
+		struct member *prev = &j->m[order[i - 1]], *m = &j->m[order[i]];
+		size_t pl, ml;
+		const uint8_t *pn = member_name(j->body, prev, &pl);
+		const uint8_t *mn = member_name(j->body, m, &ml);
+
+		if (prev->sec != m->sec || pl != ml || memcmp(pn, mn, ml))
+			continue;
+		if (prev->role == ALONE)
+			prev->role = FIRST;
+		prev->next = order[i];
+		m->role = LATER;
+	}
+	free(order);
+	return 0;
+}
+
+static struct member *member_at(const struct json *j, size_t off)
+{
+	size_t lo = 0, hi = j->count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (j->m[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return &j->m[lo]; /* every named element is listed: m[lo].off == off */
+}
+
+static size_t json_members(const struct json *j, size_t pos, int print);
+
+/* The value of the element at OFF (printed when PRINT); the offset after
+ * it.  The body is well formed: members() walked it. */
+static size_t json_value(const struct json *j, size_t off, int print)
+{
+	const uint8_t *b = j->body;
+	size_t pos = off + 2 + b[off + 1], vlen;
+	int first = 1;
+
+	switch (b[off]) {
+	case VICI_KEY_VALUE:
+		vlen = (size_t)b[pos] << 8 | b[pos + 1];
+		if (print)
+			print_json_string(j->f, b + pos + 2, vlen);
+		return pos + 2 + vlen;
+	case VICI_LIST_START:
+		if (print)
+			fputc('[', j->f);
+		while (b[pos] == VICI_LIST_ITEM) {
+			vlen = (size_t)b[pos + 1] << 8 | b[pos + 2];
+			if (print) {
+				if (!first)
+					fputc(',', j->f);
+				print_json_string(j->f, b + pos + 3, vlen);
+			}
+			first = 0;
+			pos += 3 + vlen;
+		}
+		if (print)
+			fputc(']', j->f);
+		return pos + 1;
+	default: /* VICI_SECTION_START */
+		if (print)
+			fputc('{', j->f);
+		pos = json_members(j, pos, print);
+		if (print)
+			fputc('}', j->f);
+		return pos + 1;
+	}
+}
+
+/* The members of a section from POS up to its end (a SECTION_END, or the
+ * end of the body at the top); the offset of that end. */
+static size_t json_members(const struct json *j, size_t pos, int print)
+{
+	int first = 1;
+
+	while (pos < j->len && j->body[pos] != VICI_SECTION_END) {
+		const struct member *m = member_at(j, pos);
+		const uint8_t *name;
+		size_t nlen;
+
+		if (m->role == LATER) {
+			pos = json_value(j, pos, 0);
+			continue;
+		}
+		if (print) {
+			if (!first)
+				fputc(',', j->f);
+			name = member_name(j->body, m, &nlen);
+			print_json_string(j->f, name, nlen);
+			fputc(':', j->f);
+		}
+		first = 0;
+		if (m->role == ALONE) {
+			pos = json_value(j, pos, print);
+			continue;
+		}
+		if (print)
+			fputs("{\"\":[", j->f);
+		for (const struct member *v = m;; v = &j->m[v->next]) {
+			if (print && v != m)
+				fputc(',', j->f);
+			json_value(j, v->off, print);
+			if (v->next == NONE)
+				break;
+		}
+		if (print)
+			fputs("]}", j->f);
+		pos = json_value(j, pos, 0);
+	}
+	return pos;
+}
+
+const char *print_json(FILE *f, const uint8_t *body, size_t len)
+{
+	struct json j = { .f = f, .body = body, .len = len };
+	const char *why = NULL;
+	int rc;
+
+	/* nothing is printed of a message that is malformed */
+	rc = members(&j, len, &why);
+	if (rc == 0) {
+		fputc('{', f);
+		json_members(&j, 0, 1);
+		fputs("}\n", f);
+	}
+	free(j.m);
+	return rc == -ENOMEM ? "out of memory" : why;
 }
 
 /* Invisible characters that reorder or hide text on a terminal: the bidi
@@ -257,8 +448,7 @@ static int invisible(const uint8_t *s, size_t n)
 	if (s[1] == 0x80)
 		return (s[2] >= 0x8b && s[2] <= 0x8f) ||
 		       (s[2] >= 0xaa && s[2] <= 0xae);
-	return s[1] == 0x81 &&
-	       (s[2] == 0xa0 || (s[2] >= 0xa6 && s[2] <= 0xa9));
+	return s[1] == 0x81 && (s[2] == 0xa0 || (s[2] >= 0xa6 && s[2] <= 0xa9));
 }
 
 void print_escaped(FILE *f, const uint8_t *s, size_t len)

@@ -276,7 +276,7 @@ expect hostile-pretty 1 "rekey reply {
   errmsg = 0x1b5b326a1b5d303b7800ff0a78
 }" "$hostile_err" --rekey --ike x -u "$uri" --pretty
 fake read $hostile close
-expect hostile-json 1 '{"success":"no","errmsg":"0x1b5b326a1b5d303b7800ff0a78"}' \
+expect hostile-json 1 '{"success":"no","errmsg":{"":"1b5b326a1b5d303b7800ff0a78"}}' \
 	"$hostile_err" --rekey --ike x -u "$uri" --json
 
 # the largest value and the largest frame are accepted and printed whole
@@ -426,25 +426,29 @@ vici received 27 bytes: 01 03 07 73 75 63 63 65 73 73 00 03 79 65 73 03 07 6d 61
 # Hostile conditions (issue 12)
 listing='home{uniqueid=1,state=ESTABLISHED,child-sas{net-1{name=net,uniqueid=1,state=INSTALLED}}}'
 
-# within TIMEOUT_S NAME...: the last client ran at most 0.5 s past the deadline
-within() {
-	[ -n "$VALGRIND" ] || [ $((end - start)) -le $(($1 * 1000 + 500)) ] ||
-		fail "took $((end - start)) ms for a deadline of $1 s"
-}
-# flood_case NAME STATUS ERR READER ARGS...: the client niced onto the fake
-# daemon's CPU, its stdout piped into READER; exit status, stderr (one line
-# matching the extended regular expression ERR), wall time
+# flood_case SETUP NAME STATUS ERR READER LIMIT ARGS...: after the shell
+# command SETUP (a fake daemon), the client niced onto the fake daemon's CPU,
+# its stdout piped into READER; exit status, stderr (one line matching the
+# extended regular expression ERR), and a wall time at most 0.5 s past LIMIT
+# seconds.  A slow run is tried once more: a loaded machine can starve a
+# niced process before it even connects.
 flood_case() {
-	case_name=$1 want_status=$2 want_err=$3 reader=$4
-	shift 4
+	setup=$1 case_name=$2 want_status=$3 want_err=$4 reader=$5 limit=$6
+	shift 6
 	count=$((count + 1))
-	start=$(now_ms)
-	{
-		taskset -c 0 nice -n 19 $VALGRIND "$SWANCTL" "$@" 2>"$dir/err"
-		echo $? >"$dir/status"
-		now_ms >"$dir/end"
-	} | sh -c "$reader"
-	end=$(cat "$dir/end")
+	for attempt in 1 2; do
+		eval "$setup"
+		start=$(now_ms)
+		{
+			taskset -c 0 nice -n 19 $VALGRIND "$SWANCTL" "$@" 2>"$dir/err"
+			echo $? >"$dir/status"
+			now_ms >"$dir/end"
+		} | sh -c "$reader"
+		end=$(cat "$dir/end")
+		[ -n "$VALGRIND" ] || [ $((end - start)) -le $((limit * 1000 + 500)) ] &&
+			break
+		[ $attempt = 2 ] && fail "took $((end - start)) ms for a deadline of $limit s"
+	done
 	[ "$(cat "$dir/status")" = "$want_status" ] ||
 		fail "exit status $(cat "$dir/status"), expected $want_status"
 	[ "$(wc -l <"$dir/err")" = 1 ] && grep -qxE "$want_err" "$dir/err" ||
@@ -453,36 +457,30 @@ flood_case() {
 if command -v taskset >/dev/null; then
 	# 1: events that never stop do not outlast --timeout
 	for reader in 'cat >/dev/null' 'while read -r l; do :; done' 'sleep 3'; do
-		taskset -c 0 "$FAKEVICI" "$sock" read confirm read \
-			"flood:list-sa:$listing"
 		# a write blocked at the deadline is cut short too
 		case $reader in
 		sleep*) err="swanctl: writing output: not read within 1 s" ;;
 		cat*) err="swanctl: list-sas request failed: no reply within 1 s" ;;
 		*) err="swanctl: (list-sas request failed: no reply|writing output: not read) within 1 s" ;;
 		esac
-		flood_case "flood-list-sa ($reader)" 5 "$err" "$reader" \
+		flood_case 'taskset -c 0 "$FAKEVICI" "$sock" read confirm read "flood:list-sa:$listing"' \
+			"flood-list-sa ($reader)" 5 "$err" "$reader" 1 \
 			--list-sas -u "$uri" --timeout 1
-		within 1
 	done
-	# shellcheck disable=SC2046
-	taskset -c 0 "$FAKEVICI" "$sock" $(learn "$child1") $yes \
-		'flood:ike-updown:up=yes,other{uniqueid=9}'
-	flood_case flood-wait 5 \
+	# shellcheck disable=SC2016
+	flood_case 'taskset -c 0 "$FAKEVICI" "$sock" $(learn "$child1") $yes "flood:ike-updown:up=yes,other{uniqueid=9}"' \
+		flood-wait 5 \
 		"swanctl: CHILD_SA net #1 did not finish rekeying within 1 s" \
-		'cat >/dev/null' --rekey --child net --wait -u "$uri" --timeout 1
-	within 1
+		'cat >/dev/null' 1 --rekey --child net --wait -u "$uri" --timeout 1
 fi
 
 # 2, 8: a reader that goes away ends the command at once with status 6
-fake read confirm read "flood:list-sa:$listing"
-flood_case epipe-head 6 "swanctl: writing output: Broken pipe" 'head -n 2 >/dev/null' \
+flood_case 'fake read confirm read "flood:list-sa:$listing"' epipe-head 6 \
+	"swanctl: writing output: Broken pipe" 'head -n 2 >/dev/null' 0 \
 	--list-sas -u "$uri" --timeout 3
-within 1
-fake read confirm read "flood:list-sa:$listing"
-flood_case epipe-json 6 "swanctl: writing output: Broken pipe" 'head -c 1 >/dev/null' \
+flood_case 'fake read confirm read "flood:list-sa:$listing"' epipe-json 6 \
+	"swanctl: writing output: Broken pipe" 'head -c 1 >/dev/null' 0 \
 	--list-sas --json -u "$uri" --timeout 3
-within 1
 if [ -w /dev/full ]; then
 	fake read $ok close
 	count=$((count + 1))
@@ -567,6 +565,45 @@ for l in sys.stdin: json.loads(l)' <"$dir/out" || fail "output: $(cat "$dir/out"
 	*) grep -q '^x' "$dir/out" && fail "output: $(cat "$dir/out")" ;;
 	esac
 done
+
+# 7: --json loses nothing: a repeated key and bytes that are not UTF-8
+# come back whole through Python's json and jq
+# list-sa: home {k=a k=0x41 v=\xff\x00 sub {x=1} l=[\xfe y] k {z=2}}
+f='\000\000\000\110\007\007\154\151\163\164\055\163\141\001\004'
+f=$f'\150\157\155\145\003\001\153\000\001\141\003\001\153\000\004'
+f=$f'\060\170\064\061\003\001\166\000\002\377\000\001\003\163\165'
+f=$f'\142\003\001\170\000\001\061\002\004\001\154\005\000\001\376'
+f=$f'\005\000\001\171\006\001\001\153\003\001\172\000\001\062\002'
+f=$f'\002'
+printf "$f" >"$dir/frame"
+fake read confirm read "raw:$dir/frame" reply: drain
+expect json-lossless 0 '{"home":{"k":{"":["a","0x41",{"z":"2"}]},"v":{"":"ff00"},"sub":{"x":"1"},"l":[{"":"fe"},"y"]}}' "" \
+	--list-sas --json -u "$uri"
+count=$((count + 1))
+case_name=json-python
+python3 -c '
+import json, sys
+def pairs(p):
+    keys = [k for k, _ in p]
+    assert len(keys) == len(set(keys)), keys   # no key printed twice
+    return dict(p)
+def vici(v):  # the mapping undone: sections as lists of (name, value)
+    if isinstance(v, str): return v.encode()
+    if isinstance(v, list): return [vici(i) for i in v]
+    if "" in v:
+        assert len(v) == 1
+        x = v[""]
+        return bytes.fromhex(x) if isinstance(x, str) else ("repeated", [vici(i) for i in x])
+    return [(k, vici(x)) for k, x in v.items()]
+got = vici(json.loads(sys.stdin.read(), object_pairs_hook=pairs))
+want = [("home", [("k", ("repeated", [b"a", b"0x41", [("z", b"2")]])),
+    ("v", b"\xff\x00"), ("sub", [("x", b"1")]), ("l", [b"\xfe", b"y"])])]
+assert got == want, got
+' <"$dir/out" || fail "python3 json round trip"
+count=$((count + 1))
+case_name=json-jq
+[ "$(jq -r '.home.k[""][1], .home.v[""], .home.l[0][""], .home.k[""][2].z' "$dir/out" | tr '\n' ' ')" = "0x41 ff00 fe 2 " ] ||
+	fail "jq: $(jq -c . "$dir/out")"
 
 # 9: bidi and zero-width characters from the daemon are escaped
 fake read hex:000000250103077375636365737300026e6f03066572726d7367000d61e280ae62e281a663e2808b64 close
