@@ -531,12 +531,7 @@ static const char *human(FILE *f, const uint8_t *body, size_t len,
 	return list_print_event(f, body, len);
 }
 
-struct listing {
-	enum output output;
-};
-
-static int list_event(void *ctx, const struct vici_packet_view *ev,
-		      struct failure *f)
+int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 {
 	const struct listing *l = ctx;
 	int rc;
@@ -547,16 +542,16 @@ static int list_event(void *ctx, const struct vici_packet_view *ev,
 	rc = vici_validate(ev->body, ev->body_len, &f->why);
 	if (rc)
 		return status_fail(f, STAGE_EXCHANGE, "list-sas", rc);
-	print_body(stdout, MESSAGE_LIST_EVENT, l->output, ev->body,
+	print_body(l->out, MESSAGE_LIST_EVENT, l->output, ev->body,
 		   ev->body_len, human, NULL);
 	/* a reader that went away ends the listing at once */
-	return print_check(stdout, f);
+	return print_check(l->out, f);
 }
 
 int list_run(const struct args *a, struct client *c, struct failure *f)
 {
 	uint8_t req[VICI_MAX_REQUEST];
-	struct listing l = { a->output };
+	struct listing l = { a->output, stdout };
 	struct vici_packet_view reply;
 	long len;
 	int rc;
