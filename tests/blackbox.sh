@@ -515,6 +515,8 @@ for cmd in "--rekey --ike x -v 2" "--list-sas --ike x -v 2"; do
 		echo "event:list-sa:$listing"; done) reply: drain" ;;
 	esac
 	for fds in '' '>&-' '2>&-' '<&-' '<&- >&- 2>&-'; do
+		# valgrind itself does not start without fd 2 (exit 127)
+		case "$VALGRIND:$fds" in ?*:*2\>\&-*) continue ;; esac
 		rm -f "$dir/req"
 		# shellcheck disable=SC2086
 		"$FAKEVICI" -o "$dir/req" "$sock" $script
