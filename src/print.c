@@ -221,12 +221,16 @@ struct member {
 enum { ALONE, FIRST, LATER };
 #define NONE UINT32_MAX
 
+#define JSON_SMALL 64 /* members of an ordinary event: no malloc, no qsort */
+
 struct json {
 	FILE *f;
 	const uint8_t *body;
 	size_t len;
-	struct member *m;
+	struct member *m; /* small, or malloc'ed for more members */
 	size_t count;
+	struct member small[JSON_SMALL];
+	uint32_t small_order[JSON_SMALL];
 };
 
 static const uint8_t *member_name(const uint8_t *body, const struct member *m,
@@ -261,9 +265,10 @@ static int members(struct json *j, size_t len, const char **why)
 	uint32_t secs[VICI_MAX_DEPTH + 2] = { 0 }, next_sec = 0, *order;
 	struct vici_reader r;
 	struct vici_elem e;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = JSON_SMALL;
 	int depth = 0, rc;
 
+	j->m = j->small;
 	vici_reader_init(&r, j->body, len);
 	for (;;) {
 		uint32_t off = (uint32_t)(vici_pos(&r) - j->body);
@@ -278,10 +283,13 @@ static int members(struct json *j, size_t len, const char **why)
 		if (n == cap) {
 			struct member *grown;
 
-			cap = cap ? cap * 2 : 64;
-			grown = realloc(j->m, cap * sizeof(*grown));
+			cap *= 2;
+			grown = realloc(j->m == j->small ? NULL : j->m,
+					cap * sizeof(*grown));
 			if (!grown)
 				return -ENOMEM;
+			if (j->m == j->small)
+				memcpy(grown, j->small, sizeof(j->small));
 			j->m = grown;
 		}
 		j->m[n++] = (struct member){ off, secs[depth], NONE, ALONE };
@@ -293,12 +301,24 @@ static int members(struct json *j, size_t len, const char **why)
 		*why = vici_why(&r);
 		return rc;
 	}
-	order = malloc((n ? n : 1) * sizeof(*order));
+	order = n <= JSON_SMALL ? j->small_order : malloc(n * sizeof(*order));
 	if (!order)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		order[i] = (uint32_t)i;
-	qsort_r(order, n, sizeof(*order), by_name, j);
+	if (n > JSON_SMALL) {
+		qsort_r(order, n, sizeof(*order), by_name, j);
+	} else {
+		for (size_t i = 1; i < n; i++) /* insertion sort */
+			for (size_t k = i;
+			     k > 0 && by_name(&order[k - 1], &order[k], j) > 0;
+			     k--) {
+				uint32_t t = order[k];
+
+				order[k] = order[k - 1];
+				order[k - 1] = t;
+			}
+	}
 	for (size_t i = 1; i < n; i++) {
 		struct member *prev = &j->m[order[i - 1]], *m = &j->m[order[i]];
 		size_t pl, ml;
@@ -312,7 +332,8 @@ static int members(struct json *j, size_t len, const char **why)
 		prev->next = order[i];
 		m->role = LATER;
 	}
-	free(order);
+	if (order != j->small_order)
+		free(order);
 	return 0;
 }
 
@@ -429,7 +450,8 @@ const char *print_json(FILE *f, const uint8_t *body, size_t len)
 		json_members(&j, 0, 1);
 		fputs("}\n", f);
 	}
-	free(j.m);
+	if (j.m != j.small)
+		free(j.m);
 	return rc == -ENOMEM ? "out of memory" : why;
 }
 
