@@ -146,21 +146,14 @@ static void report(const struct failure *f, const struct args *a)
 		break;
 	case STAGE_DELEGATE:
 		fprintf(stderr,
-			"swanctl: --%s is not implemented by this client, "
-			"only --rekey, --list-sas and --version; ",
-			f->step);
-		if (f->err == -ENOENT || f->err == -ENOTDIR)
-			fprintf(stderr,
-				"strongSwan's swanctl (%s) is not "
-				"installed\n",
-				f->why);
-		else if (f->err == -ELOOP)
-			fprintf(stderr, "%s is this client itself\n", f->why);
-		else
-			fprintf(stderr,
-				"cannot run strongSwan's swanctl (%s): "
-				"%s\n",
-				f->why, strerror(-f->err));
+			"swanctl: --%s is not implemented by this client, only "
+			"--rekey, --list-sas and --version; strongSwan's "
+			"swanctl (%s) %s\n",
+			f->step, f->why,
+			f->err == -ENOENT || f->err == -ENOTDIR
+				? "is not installed"
+			: f->err == -ELOOP ? "is this client itself"
+					   : strerror(-f->err));
 		break;
 	case STAGE_RESULT:
 		/* the daemon's refusal in its own words, as swanctl does */
@@ -174,14 +167,11 @@ static void report(const struct failure *f, const struct args *a)
 		}
 		break;
 	case STAGE_OUTPUT:
+		fputs("swanctl: writing output: ", stderr);
 		if (f->err == -ETIMEDOUT)
-			fprintf(stderr,
-				"swanctl: writing output: not read within "
-				"%g s\n",
-				timeout);
+			fprintf(stderr, "not read within %g s\n", timeout);
 		else
-			fprintf(stderr, "swanctl: writing output: %s\n",
-				strerror(-f->err));
+			fprintf(stderr, "%s\n", strerror(-f->err));
 		break;
 	}
 }
