@@ -16,6 +16,6 @@ apt-get install -y -q --no-install-recommends \
 	bash-completion mandoc \
 	clang-format libclang-rt-14-dev python3 \
 	iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins \
-	libstrongswan-standard-plugins \
+	libstrongswan-standard-plugins jq \
 	autoconf automake libtool gperf bison flex pkg-config libgmp-dev \
 	libssl-dev
