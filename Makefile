@@ -9,12 +9,16 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 CC ?= cc
 CFLAGS ?= -O2 -g
+# strongSwan's swanctl, run for the commands this client does not implement
+# (the Debian package diverts it to /usr/sbin/swanctl.strongswan).
+STRONGSWAN_SWANCTL ?= /usr/sbin/swanctl
 
 WARNINGS = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wsign-compare
 ALL_CFLAGS = $(CFLAGS) -std=c11 $(WARNINGS) -MMD -MP
 ALL_CPPFLAGS = $(CPPFLAGS) -D_GNU_SOURCE -Iinclude \
-	-DSWANCTL_VERSION='"$(VERSION)"'
+	-DSWANCTL_VERSION='"$(VERSION)"' \
+	-DSTRONGSWAN_SWANCTL='"$(STRONGSWAN_SWANCTL)"'
 ifeq ($(WERROR),1)
 ALL_CFLAGS += -Werror
 endif
@@ -139,7 +143,7 @@ uninstall:
 # checkout, of the distributed directories).
 DIST = swanctl-rekey-$(VERSION)
 DIST_FILES = Makefile README.md LICENSE BENCHMARKS.md .clang-format .ci \
-	bench include man src tests
+	bench debian include man src tests
 dist:
 	@rm -rf $(OBJDIR)/$(DIST) && mkdir -p $(OBJDIR)/$(DIST)
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
@@ -151,10 +155,30 @@ dist:
 	@tar -czf $(DIST).tar.gz -C $(OBJDIR) $(DIST)
 	@echo $(DIST).tar.gz
 
-clean:
-	rm -rf $(OBJDIR) swanctl swanctl.static swanctl-rekey-*.tar.gz
+# The Debian package, built by dpkg-buildpackage (debhelper, debian/) in a
+# copy of the tree under build/deb, copied here as
+# swanctl-rekey_VERSION_ARCH.deb.
+DEB_DIR = $(OBJDIR)/deb
+deb:
+	@test "$$(dpkg-parsechangelog -S Version)" = "$(VERSION)" || { \
+		echo "debian/changelog's version is not $(VERSION)" >&2; exit 1; }
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/$(DIST)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git ls-files -z | tar --null -T - -cf - | \
+			tar -xf - -C $(DEB_DIR)/$(DIST); \
+	else \
+		tar -cf - $(wildcard $(DIST_FILES)) | tar -xf - -C $(DEB_DIR)/$(DIST); \
+	fi
+	cd $(DEB_DIR)/$(DIST) && env -u MAKEFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -j2
+	cp $(DEB_DIR)/swanctl-rekey_$(VERSION)_$$(dpkg --print-architecture).deb .
+	@echo swanctl-rekey_$(VERSION)_$$(dpkg --print-architecture).deb
 
-.PHONY: FORCE all static bench fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist clean
+clean:
+	rm -rf $(OBJDIR) swanctl swanctl.static swanctl-rekey-*.tar.gz \
+		swanctl-rekey_*.deb
+
+.PHONY: FORCE all static bench fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist deb clean
 .SECONDARY:
 
 -include $(wildcard $(OBJDIR)/*.d)
