@@ -222,7 +222,8 @@ expect_load_all works
 phase="ours installed after strongswan-swanctl"
 pkg apt install "$deb"
 expect_files ours theirs 2
-[ "$(dpkg -S /usr/sbin/swanctl)" = "diversion by swanctl-rekey from: /usr/sbin/swanctl
+count=$((count + 1))
+[ "$(dpkg -S /usr/sbin/swanctl | sed 's/^strongswan-swanctl, swanctl-rekey:/swanctl-rekey, strongswan-swanctl:/')" = "diversion by swanctl-rekey from: /usr/sbin/swanctl
 diversion by swanctl-rekey to: /usr/sbin/swanctl.strongswan
 swanctl-rekey, strongswan-swanctl: /usr/sbin/swanctl" ] || fail "dpkg -S: $(dpkg -S /usr/sbin/swanctl)"
 expect_rekey ours
