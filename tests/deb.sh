@@ -9,7 +9,7 @@
 # be as before: owner of /usr/sbin/swanctl, diversions, checksums, the
 # package's state.  strongSwan's swanctl is put back on every exit path
 # (other suites use it as the reference).  Skips loudly where it cannot
-# run; fails instead when E2E_REQUIRED=1.
+# run; fails instead when E2E_REQUIRED=1.  lintian must pass too.
 #   DEB=path      the package to test (default: built with make deb)
 #   DEB_VERBOSE=1 print the time of each package operation
 # Touches the system's /usr/sbin/swanctl: run it under the lab lock,
@@ -118,6 +118,16 @@ else
 fi
 cp "$deb" "$work/" && deb=$work/${deb##*/}
 chmod 644 "$work"/*.deb
+
+# lintian: no errors, no warnings (debian/ explains any override)
+phase=lintian
+count=$((count + 1))
+if command -v lintian >/dev/null; then
+	lintian --fail-on error,warning "$deb" >"$work/lintian.log" 2>&1 ||
+		fail "$(grep -v '^running with root' "$work/lintian.log")"
+else
+	fail "lintian is not installed (tests/setup-debian.sh installs it)"
+fi
 
 # The checksums of each side's binary and man page.
 dpkg-deb -x "$deb" "$work/ours"
