@@ -240,6 +240,11 @@ expect_rekey ours
 expect_load_all works
 expect_load_all works /usr/sbin/swanctl.strongswan
 
+phase="ours reinstalled over itself (upgrade)"
+pkg dpkg --install "$deb"
+expect_files ours theirs 2
+expect_load_all works
+
 phase="strongswan-swanctl removed"
 pkg dpkg --remove strongswan-swanctl
 expect_files ours none 2
