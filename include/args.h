@@ -6,42 +6,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sa.h"
+
 enum command {
 	COMMAND_NONE,
 	COMMAND_REKEY,
 	COMMAND_LIST_SAS,
 	COMMAND_VERSION,
 	COMMAND_HELP,
+	COMMAND_OTHER, /* one of strongSwan's that this client hands over */
 };
 
-enum selector {
-	SELECTOR_NONE,
-	SELECTOR_CHILD,
-	SELECTOR_IKE,
-	SELECTOR_CHILD_ID,
-	SELECTOR_IKE_ID,
-};
-
-enum output {
-	OUTPUT_HUMAN,
-	OUTPUT_RAW,
-	OUTPUT_PRETTY,
-	OUTPUT_JSON,
-};
-
-#define ARGS_DEFAULT_URI "unix:///var/run/charon.vici"
 #define ARGS_DEFAULT_TIMEOUT_MS 30000
 
 struct args {
 	enum command command;
-	int help; /* --help after a command: that command's usage */
-	enum selector selector;
-	const char *name; /* --child/--ike value */
-	uint32_t id;	  /* --child-id/--ike-id value */
+	const char *other; /* COMMAND_OTHER: its long name, "load-all" */
+	char **argv;	   /* the command line, as main() got it */
+	int help;	   /* --help after a command: that command's usage */
+	/* --rekey: exactly one selector; --list-sas: any combination */
+	struct sa_filter filter;
 	int reauth;
-	/* --list-sas filters, any combination */
-	const char *list_ike, *list_child;
-	uint32_t list_ike_id, list_child_id;
 	int noblock;
 	int wait;   /* --wait: until every matched SA has rekeyed */
 	int daemon; /* --version --daemon */
@@ -61,7 +46,5 @@ struct args {
 int args_parse(struct args *a, int argc, char **argv, char *msg,
 	       size_t msg_size);
 void args_free(struct args *a);
-/* Name of a selector's request key: "child", "ike", "child-id", "ike-id". */
-const char *args_selector_key(enum selector s);
 
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The list-sas command: its request and swanctl's human view. */
+/* The list-sas command: its request, swanctl's human view, its run. */
 #ifndef LIST_H
 #define LIST_H
 
@@ -8,9 +8,15 @@
 #include <stdio.h>
 
 #include "args.h"
+#include "client.h"
 
-/* Encode list-sas with the filters of A into MEM; frame length or -errno. */
-long list_request(const struct args *a, uint8_t *mem, size_t cap);
+/* --list-sas: connect C and print each list-sa event as it arrives, in
+ * the output mode of A.  0 or -errno with F filled. */
+int list_run(const struct args *a, struct client *c, struct failure *f);
+/* Encode list-sas with filters F into MEM; 0 and the frame length in
+ * *LEN, or -errno. */
+int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
+		 size_t cap, size_t *len);
 /* Print one list-sa event body the way swanctl 5.9.8 does, decoding as it
  * prints: NULL, or what was malformed where it stopped. */
 const char *list_print_event(FILE *f, const uint8_t *body, size_t len);

@@ -7,6 +7,39 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sa.h"
+
+/* The messages a command prints, and what each output mode shows of them. */
+enum message {
+	MESSAGE_REKEY_REPLY,
+	MESSAGE_REKEY_REPLY_WAIT, /* --wait: the successors are the result */
+	MESSAGE_SUCCESSOR,	  /* --wait: one per rekeyed SA */
+	MESSAGE_LIST_EVENT,
+	MESSAGE_LIST_REPLY,
+	MESSAGE_VERSION_REPLY,
+};
+
+enum view {
+	VIEW_NONE,
+	VIEW_HUMAN,
+	VIEW_RAW,
+	VIEW_PRETTY,
+	VIEW_JSON,
+};
+
+/* A human view: prints BODY, given the printer's CTX; returns as
+ * print_dump. */
+typedef const char *(*print_human_fn)(FILE *f, const uint8_t *body, size_t len,
+				      const void *ctx);
+
+/* The view of message M in output mode O: the one table that decides. */
+enum view print_view(enum message m, enum output o);
+/* Print BODY of message M as O asks, the human view with HUMAN (and CTX);
+ * NULL, or what was malformed where printing stopped. */
+const char *print_body(FILE *f, enum message m, enum output o,
+		       const uint8_t *body, size_t len, print_human_fn human,
+		       const void *ctx);
+
 /* swanctl's raw dump (PRETTY 0) or pretty dump (PRETTY 1) under LABEL.
  * Decodes as it prints: NULL, or what was malformed where it stopped. */
 const char *print_dump(FILE *f, const char *label, const uint8_t *body,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The rekey command: its request and the meaning of its reply. */
+/* The rekey command: its request, the meaning of its reply, its run. */
 #ifndef REKEY_H
 #define REKEY_H
 
@@ -8,7 +8,8 @@
 #include <stdio.h>
 
 #include "args.h"
-#include "vici.h"
+#include "client.h"
+#include "print.h"
 
 struct rekey_result {
 	int success;	       /* success=yes, exactly (case-sensitive) */
@@ -16,15 +17,20 @@ struct rekey_result {
 	size_t errmsg_len;
 };
 
-/* The one selector key of A (-EINVAL sticks in B when there is none). */
-void rekey_put_selector(struct vici_buf *b, const struct args *a);
-/* Encode the rekey request of A into MEM; frame length or -errno. */
-long rekey_request(const struct args *a, uint8_t *mem, size_t cap);
+/* --rekey: connect C, send the request, print the verdict as A asks, and
+ * with --wait follow the SAs to their successors.  0 or -errno, F filled. */
+int rekey_run(const struct args *a, struct client *c, struct failure *f);
+/* Send the rekey request of A over C and judge the reply, printed as
+ * message M; 0 when the daemon accepted, or -errno with F filled. */
+int rekey_call(const struct args *a, struct client *c, enum message m,
+	       struct failure *f);
+/* Encode the rekey request for selector F into MEM; 0 and the frame
+ * length in *LEN, or -errno. */
+int rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
+		  size_t cap, size_t *len);
 /* Read the verdict from a validated reply body; 0, or -EBADMSG with *WHY
  * when a top-level key the verdict depends on is given twice. */
 int rekey_result(const uint8_t *body, size_t len, struct rekey_result *res,
 		 const char **why);
-/* swanctl's human lines: success on OUT, failure (escaped) on ERR. */
-void rekey_print(const struct rekey_result *res, FILE *out, FILE *err);
 
 #endif

@@ -7,9 +7,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Encode the VICI "version" request into MEM; frame length or -errno. */
-long version_request(uint8_t *mem, size_t cap);
-/* Print the daemon's version line from a validated reply body. */
-void version_print_daemon(FILE *f, const uint8_t *body, size_t len);
+#include "args.h"
+#include "client.h"
+
+/* --version: print ours, and with --daemon connect C and print charon's.
+ * 0 or -errno with F filled. */
+int version_run(const struct args *a, struct client *c, struct failure *f);
+/* Print the daemon's version line from a validated reply body (a
+ * print_human_fn); NULL. */
+const char *version_print_daemon(FILE *f, const uint8_t *body, size_t len,
+				 const void *ctx);
 
 #endif

@@ -33,8 +33,11 @@ void vici_put_u32(struct vici_buf *b, const char *name, uint32_t value);
 void vici_put_list(struct vici_buf *b, const char *name);
 void vici_put_item(struct vici_buf *b, const void *value, size_t len);
 void vici_put_list_end(struct vici_buf *b);
-/* Fill in the length prefix; returns the frame size or the sticky error. */
-long vici_end(struct vici_buf *b);
+/* Record ERR (negative errno) as the sticky error unless one is set. */
+void vici_fail(struct vici_buf *b, int err);
+/* Fill in the length prefix; 0 and the frame size in *LEN, or the sticky
+ * error. */
+int vici_end(struct vici_buf *b, size_t *len);
 
 /* A received frame split into its parts; pointers alias the frame. */
 struct vici_packet_view {
@@ -45,6 +48,8 @@ struct vici_packet_view {
 	size_t body_len;
 };
 
+/* "CMD_RESPONSE" for VICI_CMD_RESPONSE..., NULL for an unknown type. */
+const char *vici_packet_name(int type);
 /* Split a frame body (without length prefix); 0 or -EBADMSG/-EPROTO. */
 int vici_packet_parse(const uint8_t *frame, size_t len,
 		      struct vici_packet_view *p);
@@ -67,9 +72,21 @@ struct vici_reader {
 };
 
 void vici_reader_init(struct vici_reader *r, const uint8_t *body, size_t len);
+/* Read again the items of a list captured with vici_pos(): from the
+ * position after its LIST_START to the one before its LIST_END. */
+void vici_reader_init_list(struct vici_reader *r, const uint8_t *items,
+			   size_t len);
 /* 1 and an element in *E, 0 at a well-formed end, or -EBADMSG with r->why. */
 int vici_next(struct vici_reader *r, struct vici_elem *e);
 /* Walk the whole body once; 0 if it is well formed, else as vici_next. */
 int vici_validate(const uint8_t *body, size_t len, const char **why);
+/* Sections open where the reader stands; 0 at the top level. */
+int vici_depth(const struct vici_reader *r);
+/* The next byte the reader will decode. */
+const uint8_t *vici_pos(const struct vici_reader *r);
+/* What was malformed, after a negative vici_next(); else NULL. */
+const char *vici_why(const struct vici_reader *r);
+/* 1 if the LEN bytes at S (a name or value) are exactly WORD. */
+int vici_is(const uint8_t *s, size_t len, const char *word);
 
 #endif

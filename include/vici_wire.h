@@ -7,6 +7,9 @@
 #define VICI_MAX_FRAME 524288u
 #define VICI_MAX_NAME 255u
 #define VICI_MAX_VALUE 65535u
+/* Room for our largest request: two names of VICI_MAX_VALUE bytes (the
+ * --list-sas filters) and small keys. */
+#define VICI_MAX_REQUEST (2 * VICI_MAX_VALUE + 512)
 /* Sections nested deeper than this are rejected; charon's replies use 4. */
 #define VICI_MAX_DEPTH 32
 

@@ -8,7 +8,10 @@
 #include <stdio.h>
 
 #include "args.h"
+#include "client.h"
 
+/* Config names are VICI section names in charon, at most VICI_MAX_NAME
+ * bytes; SPIs are at most 16 hex digits. */
 #define WAIT_NAME 256
 #define WAIT_SPI 40
 
@@ -31,24 +34,28 @@ struct wait_sa {
 };
 
 struct wait {
-	enum selector selector;
-	const char *name;
-	uint32_t id;
+	struct sa_filter filter; /* exactly one selector */
 	int reauth;
 	struct wait_sa *sa; /* owned, wait_free() */
 	size_t count;
 	size_t cap;
+	size_t pending; /* SAs still WAIT_PENDING */
 };
 
 /* Called once for each SA that leaves WAIT_PENDING. */
 typedef void (*wait_report_fn)(void *ctx, const struct wait_sa *sa);
 
-/* Set up W for the selector of A. */
-void wait_init(struct wait *w, const struct args *a);
+/*
+ * --rekey --wait over C, connected: learn the SAs A's selector matches,
+ * subscribe to their events, rekey, and print each successor as it comes;
+ * 0 when all rekeyed, or -errno with F filled (STAGE_RESULT -ETIMEDOUT
+ * when some did not finish, -ECANCELED when some went down instead).
+ */
+int wait_run(const struct args *a, struct client *c, struct failure *f);
+
+/* Set up W for selector F. */
+void wait_init(struct wait *w, const struct sa_filter *f, int reauth);
 void wait_free(struct wait *w);
-/* The list-sas request that finds the SAs of A's selector; frame length
- * or -errno. */
-long wait_list_request(const struct args *a, uint8_t *mem, size_t cap);
 /* Learn the matching SAs that are up from one validated list-sa event;
  * 0 or -ENOMEM. */
 int wait_learn(struct wait *w, const uint8_t *body, size_t len);
@@ -57,7 +64,6 @@ int wait_learn(struct wait *w, const uint8_t *body, size_t len);
 void wait_event(struct wait *w, const uint8_t *name, size_t name_len,
 		const uint8_t *body, size_t len, wait_report_fn report,
 		void *ctx);
-size_t wait_pending(const struct wait *w);
 /* "CHILD_SA net #1 rekeyed, new CHILD_SA #3", or the JSON object. */
 void wait_print(FILE *f, const struct wait_sa *sa, int reauth, int json);
 /* "CHILD_SA net #1", names escaped. */

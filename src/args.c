@@ -61,7 +61,7 @@ static const struct opt command_opts[] = {
 	{ "initiate", 'i', 0, OPT_OTHER_COMMAND },
 	{ "terminate", 't', 0, OPT_OTHER_COMMAND },
 	{ "redirect", 'd', 0, OPT_OTHER_COMMAND },
-	{ "uninstall", 0, 0, OPT_OTHER_COMMAND },
+	{ "uninstall", 'U', 0, OPT_OTHER_COMMAND },
 	{ "install", 'p', 0, OPT_OTHER_COMMAND },
 	{ "monitor-sa", 'm', 0, OPT_OTHER_COMMAND },
 	{ "list-pols", 'P', 0, OPT_OTHER_COMMAND },
@@ -69,6 +69,7 @@ static const struct opt command_opts[] = {
 	{ "list-conns", 'L', 0, OPT_OTHER_COMMAND },
 	{ "list-certs", 'x', 0, OPT_OTHER_COMMAND },
 	{ "list-pools", 'A', 0, OPT_OTHER_COMMAND },
+	{ "list-algs", 'g', 0, OPT_OTHER_COMMAND },
 	{ "flush-certs", 'f', 0, OPT_OTHER_COMMAND },
 	{ "load-all", 'q', 0, OPT_OTHER_COMMAND },
 	{ "load-authorities", 'b', 0, OPT_OTHER_COMMAND },
@@ -110,6 +111,8 @@ static const struct opt list_opts[] = {
 
 static const struct opt version_opts[] = {
 	{ "daemon", 'd', 0, OPT_DAEMON },
+	{ "raw", 'r', 0, OPT_RAW },
+	{ "pretty", 'P', 0, OPT_PRETTY },
 	{ "help", 'h', 0, OPT_HELP },
 	{ NULL, 0, 0, OPT_END },
 };
@@ -119,9 +122,10 @@ struct parser {
 	struct args *a;
 	char *msg;
 	size_t msg_size;
-	const char *selector_opt; /* long name of the selector given */
-	int filters[4];		  /* --list-sas filters seen, by OPT_CHILD.. */
+	const char *selector_opt; /* long name of the last selector given */
+	int filters[4];		  /* selectors seen, by OPT_CHILD.. */
 	int raw, pretty, json;
+	int timeout; /* --timeout given */
 };
 
 static int error(struct parser *p, const char *fmt, ...)
@@ -176,11 +180,31 @@ static const struct opt *find_long(const struct args *a, const char *name,
 				continue;
 			if (o->name[len] == '\0')
 				return o;
-			if (hit && hit->id != o->id)
+			/* strongSwan's commands share one id, not a meaning */
+			if (hit &&
+			    (hit->id != o->id || o->id == OPT_OTHER_COMMAND))
 				*ambiguous = 1;
 			hit = o;
 		}
 	return *ambiguous ? NULL : hit;
+}
+
+/* getopt_long's words for a prefix of several options, naming them. */
+static int ambiguity(struct parser *p, const char *name, size_t len)
+{
+	const struct opt *sets[] = { global_opts, local_opts(p->a) };
+	size_t used;
+
+	error(p, "option '--%.*s' is ambiguous; possibilities:", (int)len,
+	      name);
+	for (size_t s = 0; s < 2; s++)
+		for (const struct opt *o = sets[s]; o && o->name; o++) {
+			used = strlen(p->msg);
+			if (!strncmp(o->name, name, len))
+				snprintf(p->msg + used, p->msg_size - used,
+					 " '--%s'", o->name);
+		}
+	return -EINVAL;
 }
 
 static int parse_id(struct parser *p, const char *opt, const char *s,
@@ -263,49 +287,44 @@ static int parse_debug(struct parser *p, const char *s)
 	return 0;
 }
 
-static int set_selector(struct parser *p, const struct opt *o,
-			const char *spelled, const char *val)
+/* The field of F that option O sets. */
+static void *filter_field(struct sa_filter *f, enum opt_id id)
 {
-	static const enum selector map[] = {
-		[OPT_CHILD] = SELECTOR_CHILD,
-		[OPT_IKE] = SELECTOR_IKE,
-		[OPT_CHILD_ID] = SELECTOR_CHILD_ID,
-		[OPT_IKE_ID] = SELECTOR_IKE_ID,
-	};
-	struct args *a = p->a;
-
-	if (a->selector == map[o->id])
-		return error(p, "%s given twice: give exactly one selector",
-			     spelled);
-	if (a->selector != SELECTOR_NONE)
-		return error(p, "--%s and %s given: give exactly one selector",
-			     p->selector_opt, spelled);
-	a->selector = map[o->id];
-	p->selector_opt = o->name;
-	if (o->id == OPT_CHILD_ID || o->id == OPT_IKE_ID)
-		return parse_id(p, spelled, val, &a->id);
-	return parse_name(p, spelled, val, &a->name);
+	switch (id) {
+	case OPT_CHILD:
+		return &f->child;
+	case OPT_IKE:
+		return &f->ike;
+	case OPT_CHILD_ID:
+		return &f->child_id;
+	default:
+		return &f->ike_id;
+	}
 }
 
-/* --list-sas takes any combination of filters, each once. */
+/* --rekey takes exactly one selector, --list-sas any combination of
+ * filters, each once. */
 static int set_filter(struct parser *p, const struct opt *o,
 		      const char *spelled, const char *val)
 {
-	struct args *a = p->a;
+	void *field = filter_field(&p->a->filter, o->id);
 	int *seen = &p->filters[o->id - OPT_CHILD];
 
-	if ((*seen)++)
-		return error(p, "%s given twice", spelled);
-	switch (o->id) {
-	case OPT_IKE:
-		return parse_name(p, spelled, val, &a->list_ike);
-	case OPT_CHILD:
-		return parse_name(p, spelled, val, &a->list_child);
-	case OPT_IKE_ID:
-		return parse_id(p, spelled, val, &a->list_ike_id);
-	default:
-		return parse_id(p, spelled, val, &a->list_child_id);
+	if (p->a->command == COMMAND_LIST_SAS) {
+		if (*seen)
+			return error(p, "%s given twice", spelled);
+	} else if (*seen) {
+		return error(p, "%s given twice: give exactly one selector",
+			     spelled);
+	} else if (p->selector_opt) {
+		return error(p, "--%s and %s given: give exactly one selector",
+			     p->selector_opt, spelled);
 	}
+	*seen = 1;
+	p->selector_opt = o->name;
+	if (o->id == OPT_CHILD_ID || o->id == OPT_IKE_ID)
+		return parse_id(p, spelled, val, field);
+	return parse_name(p, spelled, val, field);
 }
 
 static int read_options(struct parser *p, const char *path);
@@ -320,6 +339,7 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 		a->uri = val;
 		return 0;
 	case OPT_TIMEOUT:
+		p->timeout = 1;
 		return parse_timeout(p, val);
 	case OPT_DEBUG:
 		return parse_debug(p, val);
@@ -341,17 +361,21 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 			a->help = 1;
 		return 0;
 	case OPT_OTHER_COMMAND:
-		return error(p,
-			     "--%s is not implemented by this client, only "
-			     "--rekey and --list-sas",
-			     o->name);
+		/* strongSwan's swanctl gets the whole command line */
+		if (p->timeout)
+			return error(p,
+				     "--timeout is this client's own option: "
+				     "strongSwan's swanctl, which runs --%s, "
+				     "does not take it",
+				     o->name);
+		a->command = COMMAND_OTHER;
+		a->other = o->name;
+		return 0;
 	case OPT_CHILD:
 	case OPT_IKE:
 	case OPT_CHILD_ID:
 	case OPT_IKE_ID:
-		if (a->command == COMMAND_LIST_SAS)
-			return set_filter(p, o, spelled, val);
-		return set_selector(p, o, spelled, val);
+		return set_filter(p, o, spelled, val);
 	case OPT_REAUTH:
 		a->reauth = 1;
 		return 0;
@@ -390,7 +414,7 @@ static int parse_long(struct parser *p, char *arg, int argc, char **argv,
 
 	o = find_long(p->a, name, len, &ambiguous);
 	if (!o && ambiguous)
-		return error(p, "option '--%.*s' is ambiguous", (int)len, name);
+		return ambiguity(p, name, len);
 	if (!o)
 		return error(p, "unrecognized option '--%.*s'", (int)len, name);
 	snprintf(spelled, sizeof(spelled), "--%s", o->name);
@@ -430,7 +454,7 @@ static int parse_short(struct parser *p, char *arg, int argc, char **argv,
 					     spelled);
 			return apply(p, o, spelled, argv[++*i]);
 		}
-		if (rc)
+		if (rc || p->a->command == COMMAND_OTHER)
 			return rc;
 	}
 	return 0;
@@ -450,8 +474,8 @@ static int parse_words(struct parser *p, int argc, char **argv)
 			rc = parse_long(p, arg, argc, argv, &i);
 		else
 			rc = parse_short(p, arg, argc, argv, &i);
-		if (rc)
-			return rc;
+		if (rc || p->a->command == COMMAND_OTHER)
+			return rc; /* the rest is strongSwan's to read */
 	}
 	return 0;
 }
@@ -557,13 +581,14 @@ static int check(struct parser *p)
 	if (a->command == COMMAND_NONE)
 		return error(p, "no command given");
 	if (a->help || a->command == COMMAND_HELP ||
-	    a->command == COMMAND_VERSION)
+	    a->command == COMMAND_OTHER)
 		return 0;
-	if (a->command == COMMAND_REKEY && a->selector == SELECTOR_NONE)
+	if (a->command == COMMAND_VERSION)
+		return output(p);
+	if (a->command == COMMAND_REKEY && !p->selector_opt)
 		return error(p, "--rekey needs a selector: --child, --ike, "
 				"--child-id or --ike-id");
-	if (a->reauth &&
-	    (a->selector == SELECTOR_CHILD || a->selector == SELECTOR_CHILD_ID))
+	if (a->reauth && (a->filter.child || a->filter.child_id))
 		return error(p,
 			     "--reauth applies to IKE_SAs: use it with --ike "
 			     "or --ike-id, not --%s",
@@ -577,7 +602,9 @@ int args_parse(struct args *a, int argc, char **argv, char *msg,
 	struct parser p = { .a = a, .msg = msg, .msg_size = msg_size };
 	int rc;
 
-	*a = (struct args){ .timeout_ms = ARGS_DEFAULT_TIMEOUT_MS, .debug = 1 };
+	*a = (struct args){ .timeout_ms = ARGS_DEFAULT_TIMEOUT_MS,
+			    .debug = 1,
+			    .argv = argv };
 	msg[0] = '\0';
 	rc = parse_words(&p, argc - 1, argv + 1);
 	if (rc)
@@ -591,16 +618,4 @@ void args_free(struct args *a)
 	free(a->file_argv);
 	a->file_text = NULL;
 	a->file_argv = NULL;
-}
-
-const char *args_selector_key(enum selector s)
-{
-	static const char *const keys[] = {
-		[SELECTOR_CHILD] = "child",
-		[SELECTOR_IKE] = "ike",
-		[SELECTOR_CHILD_ID] = "child-id",
-		[SELECTOR_IKE_ID] = "ike-id",
-	};
-
-	return s == SELECTOR_NONE ? NULL : keys[s];
 }

@@ -1,9 +1,63 @@
 // SPDX-License-Identifier: MIT
 /* Commands and event registrations over VICI, with packets traced. */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "client.h"
-#include "vici_wire.h"
+#include "conf.h"
+
+/* The socket strongswan.conf names, else the built-in one. */
+static int conf_uri(struct client *c, const char **uri, struct failure *f)
+{
+	const char *file = getenv("STRONGSWAN_CONF");
+	int rc;
+
+	rc = conf_socket(&c->conf, file ? file : CONF_DEFAULT_FILE);
+	if (rc) {
+		f->why = c->conf.error;
+		return status_fail(f, STAGE_CONF, NULL, rc);
+	}
+	*uri = c->conf.uri ? c->conf.uri : CLIENT_DEFAULT_URI;
+	return 0;
+}
+
+void client_init(struct client *c, const char *uri, int timeout_ms, FILE *trace)
+{
+	c->uri = uri;
+	client_attach(c, -1, timeout_ms, trace);
+}
+
+int client_open(struct client *c, struct failure *f)
+{
+	const char *uri = c->uri;
+	struct endpoint ep;
+	int rc;
+
+	if (!uri && (rc = conf_uri(c, &uri, f)))
+		return rc;
+	f->uri = uri;
+	rc = transport_parse_uri(uri, &ep);
+	if (rc)
+		return status_fail(f, STAGE_URI, NULL, rc);
+	rc = transport_connect(&c->t, &ep, c->timeout_ms);
+	if (rc) {
+		transport_close(&c->t);
+		return status_fail(f, STAGE_CONNECT, NULL, rc);
+	}
+	return 0;
+}
+
+void client_attach(struct client *c, int fd, int timeout_ms, FILE *trace)
+{
+	transport_attach(&c->t, fd, timeout_ms);
+	c->timeout_ms = timeout_ms;
+	c->trace = trace;
+}
+
+void client_close(struct client *c)
+{
+	transport_close(&c->t);
+}
 
 static void trace(struct client *c, const char *dir, const uint8_t *p,
 		  size_t len)
@@ -16,90 +70,113 @@ static void trace(struct client *c, const char *dir, const uint8_t *p,
 
 static int send_frame(struct client *c, const uint8_t *req, size_t len)
 {
+	int rc;
+
 	if (c->trace)
 		trace(c, "sent", req + 4, len - 4);
-	return transport_send(&c->t, req, len);
+	rc = transport_send(&c->t, req, len);
+	/* closed before it read our request: it never replied */
+	return rc == -EPIPE ? -ECONNRESET : rc;
 }
 
-int client_recv(struct client *c, struct vici_packet_view *p)
+/* The step (STAGE_EXCHANGE or STAGE_REGISTER) is the caller's to set. */
+static int recv_packet(struct client *c, struct vici_packet_view *p,
+		       struct failure *f)
 {
 	size_t n;
 	int rc;
 
-	rc = transport_recv(&c->t, c->buf, c->cap, &n);
+	rc = transport_recv(&c->t, c->buf, sizeof(c->buf), &n);
 	if (rc == -EBADMSG)
-		c->why = "empty frame";
+		f->why = "empty frame";
+	if (rc == -EPIPE || rc == -EMSGSIZE) {
+		f->got = c->t.frame_got;
+		f->expected = c->t.frame_len;
+	}
 	if (rc)
 		return rc;
 	if (c->trace)
 		trace(c, "received", c->buf, n);
 	rc = vici_packet_parse(c->buf, n, p);
 	if (rc == -EBADMSG)
-		c->why = "packet name runs past the end of the frame or is "
+		f->why = "packet name runs past the end of the frame or is "
 			 "not printable";
 	if (rc == -EPROTO)
-		c->bad_type = c->buf[0];
+		f->packet_type = c->buf[0];
 	return rc;
 }
 
-int client_call(struct client *c, const uint8_t *req, size_t len,
-		struct vici_packet_view *reply, client_event_fn on_event,
-		void *ctx)
+int client_recv(struct client *c, const char *step, struct vici_packet_view *p,
+		struct failure *f)
+{
+	int rc = recv_packet(c, p, f);
+
+	return rc ? status_fail(f, STAGE_EXCHANGE, step, rc) : 0;
+}
+
+/* Send REQ and read packets until one that is not an EVENT; 0 and *P,
+ * or -errno. */
+static int exchange(struct client *c, const uint8_t *req, size_t len,
+		    struct vici_packet_view *p, client_event_fn on_event,
+		    void *ctx, struct failure *f)
 {
 	int rc = send_frame(c, req, len);
 
 	while (rc == 0) {
-		rc = client_recv(c, reply);
-		if (rc)
-			break;
-		switch (reply->type) {
-		case VICI_EVENT:
-			if (on_event)
-				rc = on_event(ctx, reply);
-			if (rc > 0)
-				rc = 0;
-			continue;
-		case VICI_CMD_RESPONSE:
-			return vici_validate(reply->body, reply->body_len,
-					     &c->why);
-		case VICI_CMD_UNKNOWN:
-			return -ENOSYS;
-		default:
-			c->bad_type = reply->type;
-			return -EPROTO;
-		}
+		rc = recv_packet(c, p, f);
+		if (rc || p->type != VICI_EVENT)
+			return rc;
+		if (on_event)
+			rc = on_event(ctx, p, f);
+		if (rc > 0)
+			rc = 0;
 	}
 	return rc;
 }
 
-int client_register(struct client *c, int type, const char *name)
+int client_call(struct client *c, const char *step, const uint8_t *req,
+		size_t len, struct vici_packet_view *reply,
+		client_event_fn on_event, void *ctx, struct failure *f)
+{
+	int rc = exchange(c, req, len, reply, on_event, ctx, f);
+
+	if (rc == 0) {
+		switch (reply->type) {
+		case VICI_CMD_RESPONSE:
+			rc = vici_validate(reply->body, reply->body_len,
+					   &f->why);
+			break;
+		case VICI_CMD_UNKNOWN:
+			rc = -ENOSYS;
+			break;
+		default:
+			f->packet_type = reply->type;
+			rc = -EPROTO;
+		}
+	}
+	return rc ? status_fail(f, STAGE_EXCHANGE, step, rc) : 0;
+}
+
+int client_register(struct client *c, int type, const char *name,
+		    struct failure *f)
 {
 	uint8_t req[4 + 2 + VICI_MAX_NAME];
 	struct vici_packet_view p;
 	struct vici_buf b;
-	long len;
+	size_t len;
 	int rc;
 
 	vici_begin(&b, req, sizeof(req), type, name);
-	len = vici_end(&b);
-	if (len < 0)
-		return (int)len;
-	rc = send_frame(c, req, (size_t)len);
-	while (rc == 0) {
-		rc = client_recv(c, &p);
-		if (rc)
-			break;
-		switch (p.type) {
-		case VICI_EVENT:
-			continue; /* of an earlier registration */
-		case VICI_EVENT_CONFIRM:
-			return 0;
-		case VICI_EVENT_UNKNOWN:
-			return -ENOTSUP;
-		default:
-			c->bad_type = p.type;
-			return -EPROTO;
-		}
+	rc = vici_end(&b, &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, name, rc);
+	/* events before the confirmation belong to earlier registrations */
+	rc = exchange(c, req, len, &p, NULL, NULL, f);
+	if (rc == 0 && p.type == VICI_EVENT_UNKNOWN)
+		rc = -ENOTSUP;
+	else if (rc == 0 && p.type != VICI_EVENT_CONFIRM) {
+		f->packet_type = p.type;
+		rc = -EPROTO;
 	}
-	return rc;
+	return rc ? status_fail(f, STAGE_REGISTER, name, rc) : 0;
 }

@@ -6,8 +6,10 @@
  * CHILD_SA's lines where its section ends; absent values read "(null)".
  */
 #include <errno.h>
+#include <stdio_ext.h>
 #include <string.h>
 
+#include "filter.h"
 #include "list.h"
 #include "print.h"
 #include "vici.h"
@@ -197,8 +199,7 @@ static int put_items(FILE *f, const struct items *l)
 
 	if (!l->present)
 		return 0;
-	vici_reader_init(&r, l->p, l->len);
-	r.in_list = 1;
+	vici_reader_init_list(&r, l->p, l->len);
 	while (vici_next(&r, &e) > 0 && e.type == VICI_LIST_ITEM) {
 		if (n++)
 			fputc(' ', f);
@@ -494,36 +495,84 @@ const char *list_print_event(FILE *f, const uint8_t *body, size_t len)
 					       e.name_len);
 			if (k >= 0) {
 				list = &s->l[k];
-				list_start = r.pos;
+				list_start = vici_pos(&r);
 			}
 			break;
 		case VICI_LIST_END:
 			if (list)
 				*list = (struct items){
 					list_start,
-					(size_t)(r.pos - 1 - list_start), 1
+					(size_t)(vici_pos(&r) - 1 - list_start),
+					1
 				};
 			list = NULL;
 			break;
 		}
 	}
-	return r.why;
+	return vici_why(&r);
 }
 
-long list_request(const struct args *a, uint8_t *mem, size_t cap)
+int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
+		 size_t cap, size_t *len)
 {
 	struct vici_buf b;
 
 	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "list-sas");
-	if (a->noblock)
+	if (noblock)
 		vici_put_str(&b, "noblock", "yes");
-	if (a->list_ike)
-		vici_put_str(&b, "ike", a->list_ike);
-	if (a->list_ike_id)
-		vici_put_u32(&b, "ike-id", a->list_ike_id);
-	if (a->list_child)
-		vici_put_str(&b, "child", a->list_child);
-	if (a->list_child_id)
-		vici_put_u32(&b, "child-id", a->list_child_id);
-	return vici_end(&b);
+	filter_put(&b, f);
+	return vici_end(&b, len);
+}
+
+static const char *human(FILE *f, const uint8_t *body, size_t len,
+			 const void *ctx)
+{
+	(void)ctx;
+	return list_print_event(f, body, len);
+}
+
+struct listing {
+	enum output output;
+};
+
+static int list_event(void *ctx, const struct vici_packet_view *ev,
+		      struct failure *f)
+{
+	const struct listing *l = ctx;
+
+	if (!vici_is(ev->name, ev->name_len, "list-sa"))
+		return 0;
+	/* one pass: a malformed event ends the listing where it breaks */
+	f->why = print_body(stdout, MESSAGE_LIST_EVENT, l->output, ev->body,
+			    ev->body_len, human, NULL);
+	return f->why ? -EBADMSG : 0;
+}
+
+int list_run(const struct args *a, struct client *c, struct failure *f)
+{
+	uint8_t req[VICI_MAX_REQUEST];
+	struct listing l = { a->output };
+	struct vici_packet_view reply;
+	size_t len;
+	int rc;
+
+	rc = list_request(&a->filter, a->noblock, req, sizeof(req), &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, "list-sas", rc);
+	rc = client_open(c, f);
+	if (rc)
+		return rc;
+	/* only this thread writes: skip stdio's lock on every call */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
+	rc = client_register(c, VICI_EVENT_REGISTER, "list-sa", f);
+	if (!rc)
+		rc = client_call(c, "list-sas", req, len, &reply, list_event,
+				 &l, f);
+	if (!rc)
+		print_body(stdout, MESSAGE_LIST_REPLY, a->output, reply.body,
+			   reply.body_len, NULL, NULL);
+	if (!rc)
+		rc = client_register(c, VICI_EVENT_UNREGISTER, "list-sa", f);
+	client_close(c);
+	return rc;
 }

@@ -4,6 +4,50 @@
 #include "vici.h"
 #include "vici_wire.h"
 
+/* clang-format off */
+static const struct {
+	const char *label; /* of the raw and pretty dumps */
+	enum view view[4]; /* by enum output: human, raw, pretty, json */
+} messages[] = {
+	[MESSAGE_REKEY_REPLY] = { "rekey reply",
+		{ VIEW_HUMAN, VIEW_RAW, VIEW_PRETTY, VIEW_JSON } },
+	[MESSAGE_REKEY_REPLY_WAIT] = { "rekey reply",
+		{ VIEW_NONE, VIEW_RAW, VIEW_PRETTY, VIEW_NONE } },
+	[MESSAGE_SUCCESSOR] = { NULL,
+		{ VIEW_HUMAN, VIEW_HUMAN, VIEW_HUMAN, VIEW_JSON } },
+	[MESSAGE_LIST_EVENT] = { "list-sa event",
+		{ VIEW_HUMAN, VIEW_RAW, VIEW_PRETTY, VIEW_JSON } },
+	[MESSAGE_LIST_REPLY] = { "list-sas reply",
+		{ VIEW_NONE, VIEW_RAW, VIEW_PRETTY, VIEW_NONE } },
+	[MESSAGE_VERSION_REPLY] = { "version reply",
+		{ VIEW_HUMAN, VIEW_RAW, VIEW_PRETTY, VIEW_JSON } },
+};
+/* clang-format on */
+
+enum view print_view(enum message m, enum output o)
+{
+	return messages[m].view[o];
+}
+
+const char *print_body(FILE *f, enum message m, enum output o,
+		       const uint8_t *body, size_t len, print_human_fn human,
+		       const void *ctx)
+{
+	switch (print_view(m, o)) {
+	case VIEW_HUMAN:
+		return human ? human(f, body, len, ctx) : NULL;
+	case VIEW_RAW:
+	case VIEW_PRETTY:
+		return print_dump(f, messages[m].label, body, len,
+				  print_view(m, o) == VIEW_PRETTY);
+	case VIEW_JSON:
+		return print_json(f, body, len);
+	case VIEW_NONE:
+		break;
+	}
+	return NULL;
+}
+
 static int printable(const uint8_t *v, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -123,7 +167,7 @@ const char *print_dump(FILE *f, const char *label, const uint8_t *body,
 			fputc('\n', f);
 	}
 	fputs("}\n", f);
-	return r.why;
+	return vici_why(&r);
 }
 
 void print_json_string(FILE *f, const uint8_t *s, size_t len)
@@ -191,7 +235,7 @@ const char *print_json(FILE *f, const uint8_t *body, size_t len)
 			e.type == VICI_LIST_START;
 	}
 	fputs("}\n", f);
-	return r.why;
+	return vici_why(&r);
 }
 
 void print_escaped(FILE *f, const uint8_t *s, size_t len)

@@ -4,43 +4,29 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "filter.h"
 #include "print.h"
 #include "rekey.h"
 #include "vici.h"
-#include "vici_wire.h"
+#include "wait.h"
 
-void rekey_put_selector(struct vici_buf *b, const struct args *a)
-{
-	const char *key = args_selector_key(a->selector);
-
-	if (!key) {
-		if (!b->err)
-			b->err = -EINVAL;
-		return;
-	}
-	if (a->selector == SELECTOR_CHILD_ID || a->selector == SELECTOR_IKE_ID)
-		vici_put_u32(b, key, a->id);
-	else
-		vici_put_str(b, key, a->name);
-}
-
-long rekey_request(const struct args *a, uint8_t *mem, size_t cap)
+int rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
+		  size_t cap, size_t *len)
 {
 	struct vici_buf b;
 
 	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "rekey");
-	rekey_put_selector(&b, a);
-	if (a->reauth)
+	if (!f->ike && !f->ike_id && !f->child && !f->child_id)
+		vici_fail(&b, -EINVAL); /* the daemon would say "missing" */
+	filter_put(&b, f);
+	if (reauth)
 		vici_put_str(&b, "reauth", "yes");
-	return vici_end(&b);
+	return vici_end(&b, len);
 }
 
 static int is_key(const struct vici_elem *e, const char *name)
 {
-	size_t n = strlen(name);
-
-	return e->type == VICI_KEY_VALUE && e->name_len == n &&
-	       !memcmp(e->name, name, n);
+	return e->type == VICI_KEY_VALUE && vici_is(e->name, e->name_len, name);
 }
 
 int rekey_result(const uint8_t *body, size_t len, struct rekey_result *res,
@@ -48,23 +34,18 @@ int rekey_result(const uint8_t *body, size_t len, struct rekey_result *res,
 {
 	struct vici_reader r;
 	struct vici_elem e;
-	int seen_success = 0, depth = 0, rc;
+	int seen_success = 0, rc;
 
 	*res = (struct rekey_result){ 0 };
 	vici_reader_init(&r, body, len);
 	while ((rc = vici_next(&r, &e)) > 0) {
-		if (e.type == VICI_SECTION_START)
-			depth++;
-		if (e.type == VICI_SECTION_END)
-			depth--;
-		if (depth)
+		if (vici_depth(&r) || e.type == VICI_SECTION_END)
 			continue;
 		/* A repeated key would make the verdict ambiguous. */
 		if (is_key(&e, "success")) {
 			if (seen_success++)
 				goto twice;
-			res->success =
-				e.value_len == 3 && !memcmp(e.value, "yes", 3);
+			res->success = vici_is(e.value, e.value_len, "yes");
 		} else if (is_key(&e, "errmsg")) {
 			if (res->errmsg)
 				goto twice;
@@ -72,21 +53,63 @@ int rekey_result(const uint8_t *body, size_t len, struct rekey_result *res,
 			res->errmsg_len = e.value_len;
 		}
 	}
-	*why = r.why;
+	*why = vici_why(&r);
 	return rc;
 twice:
 	*why = "a key is given twice at the top level";
 	return -EBADMSG;
 }
 
-void rekey_print(const struct rekey_result *res, FILE *out, FILE *err)
+/* swanctl's human line for an accepted rekey (a refusal is a failure). */
+static const char *human(FILE *f, const uint8_t *body, size_t len,
+			 const void *ctx)
 {
-	if (res->success) {
-		fputs("rekey completed successfully\n", out);
-		return;
-	}
-	fputs("rekey failed: ", err);
-	if (res->errmsg)
-		print_escaped(err, res->errmsg, res->errmsg_len);
-	fputc('\n', err);
+	const struct rekey_result *res = ctx;
+
+	(void)body;
+	(void)len;
+	if (res->success)
+		fputs("rekey completed successfully\n", f);
+	return NULL;
+}
+
+int rekey_call(const struct args *a, struct client *c, enum message m,
+	       struct failure *f)
+{
+	uint8_t req[VICI_MAX_REQUEST];
+	struct vici_packet_view reply;
+	struct rekey_result res;
+	size_t len;
+	int rc;
+
+	rc = rekey_request(&a->filter, a->reauth, req, sizeof(req), &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, "rekey", rc);
+	rc = client_call(c, "rekey", req, len, &reply, NULL, NULL, f);
+	if (rc)
+		return rc;
+	rc = rekey_result(reply.body, reply.body_len, &res, &f->why);
+	if (rc)
+		return status_fail(f, STAGE_EXCHANGE, "rekey", rc);
+	print_body(stdout, m, a->output, reply.body, reply.body_len, human,
+		   &res);
+	if (res.success)
+		return 0;
+	f->text = res.errmsg;
+	f->text_len = res.errmsg_len;
+	return status_fail(f, STAGE_RESULT, "rekey", -EPERM);
+}
+
+int rekey_run(const struct args *a, struct client *c, struct failure *f)
+{
+	int rc = client_open(c, f);
+
+	if (rc)
+		return rc;
+	if (a->wait)
+		rc = wait_run(a, c, f);
+	else
+		rc = rekey_call(a, c, MESSAGE_REKEY_REPLY, f);
+	client_close(c);
+	return rc;
 }

@@ -4,21 +4,35 @@
 
 #include "status.h"
 
+int status_fail(struct failure *f, enum stage stage, const char *step, int err)
+{
+	f->stage = stage;
+	f->step = step;
+	f->err = err;
+	return err;
+}
+
 int status_of(enum stage stage, int err)
 {
 	if (err == 0)
 		return STATUS_OK;
-	if (err == -ETIMEDOUT && stage != STAGE_USAGE)
-		return STATUS_TIMEOUT;
 	switch (stage) {
+	case STAGE_NONE:
+		break;
 	case STAGE_USAGE:
+	case STAGE_CONF:
+	case STAGE_URI:
+	case STAGE_ENCODE:
+	case STAGE_DELEGATE:
+		/* a usage error never reads as a timeout */
 		return STATUS_USAGE;
 	case STAGE_CONNECT:
-		return STATUS_CONNECT;
+		return err == -ETIMEDOUT ? STATUS_TIMEOUT : STATUS_CONNECT;
+	case STAGE_REGISTER:
 	case STAGE_EXCHANGE:
-		return STATUS_EXCHANGE;
+		return err == -ETIMEDOUT ? STATUS_TIMEOUT : STATUS_EXCHANGE;
 	case STAGE_RESULT:
-		return STATUS_REFUSED;
+		return err == -ETIMEDOUT ? STATUS_TIMEOUT : STATUS_REFUSED;
 	}
 	return STATUS_EXCHANGE;
 }

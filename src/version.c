@@ -1,37 +1,33 @@
 // SPDX-License-Identifier: MIT
-/* version: the daemon's line, in swanctl's words. */
+/* version: ours, and the daemon's line in swanctl's words. */
 #include <string.h>
 
 #include "print.h"
 #include "version.h"
 #include "vici.h"
-#include "vici_wire.h"
 
-long version_request(uint8_t *mem, size_t cap)
-{
-	struct vici_buf b;
-
-	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "version");
-	return vici_end(&b);
-}
+#ifndef SWANCTL_VERSION
+#define SWANCTL_VERSION "unknown"
+#endif
 
 static void put_key(FILE *f, const uint8_t *body, size_t len, const char *key)
 {
 	struct vici_reader r;
 	struct vici_elem e;
-	size_t n = strlen(key);
 
 	vici_reader_init(&r, body, len);
 	while (vici_next(&r, &e) > 0)
-		if (e.type == VICI_KEY_VALUE && r.depth == 0 &&
-		    e.name_len == n && !memcmp(e.name, key, n)) {
+		if (e.type == VICI_KEY_VALUE && vici_depth(&r) == 0 &&
+		    vici_is(e.name, e.name_len, key)) {
 			print_escaped(f, e.value, e.value_len);
 			return;
 		}
 }
 
-void version_print_daemon(FILE *f, const uint8_t *body, size_t len)
+const char *version_print_daemon(FILE *f, const uint8_t *body, size_t len,
+				 const void *ctx)
 {
+	(void)ctx;
 	fputs("strongSwan ", f);
 	put_key(f, body, len, "version");
 	fputc(' ', f);
@@ -43,4 +39,32 @@ void version_print_daemon(FILE *f, const uint8_t *body, size_t len)
 	fputs(", ", f);
 	put_key(f, body, len, "machine");
 	fputs(")\n", f);
+	return NULL;
+}
+
+int version_run(const struct args *a, struct client *c, struct failure *f)
+{
+	uint8_t req[16];
+	struct vici_packet_view reply;
+	struct vici_buf b;
+	size_t len;
+	int rc;
+
+	printf("swanctl %s (libc-only VICI client)\n", SWANCTL_VERSION);
+	if (!a->daemon)
+		return 0;
+	fflush(stdout);
+	vici_begin(&b, req, sizeof(req), VICI_CMD_REQUEST, "version");
+	rc = vici_end(&b, &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, "version", rc);
+	rc = client_open(c, f);
+	if (rc)
+		return rc;
+	rc = client_call(c, "version", req, len, &reply, NULL, NULL, f);
+	if (!rc)
+		print_body(stdout, MESSAGE_VERSION_REPLY, a->output, reply.body,
+			   reply.body_len, version_print_daemon, NULL);
+	client_close(c);
+	return rc;
 }

@@ -182,7 +182,13 @@ void vici_put_list_end(struct vici_buf *b)
 	b->in_list = 0;
 }
 
-long vici_end(struct vici_buf *b)
+void vici_fail(struct vici_buf *b, int err)
+{
+	if (!b->err)
+		b->err = err;
+}
+
+int vici_end(struct vici_buf *b, size_t *len)
 {
 	size_t body;
 
@@ -197,7 +203,24 @@ long vici_end(struct vici_buf *b)
 	b->data[1] = (uint8_t)(body >> 16);
 	b->data[2] = (uint8_t)(body >> 8);
 	b->data[3] = (uint8_t)body;
-	return (long)b->len;
+	*len = b->len;
+	return 0;
+}
+
+const char *vici_packet_name(int type)
+{
+	static const char *const names[] = {
+		[VICI_CMD_REQUEST] = "CMD_REQUEST",
+		[VICI_CMD_RESPONSE] = "CMD_RESPONSE",
+		[VICI_CMD_UNKNOWN] = "CMD_UNKNOWN",
+		[VICI_EVENT_REGISTER] = "EVENT_REGISTER",
+		[VICI_EVENT_UNREGISTER] = "EVENT_UNREGISTER",
+		[VICI_EVENT_CONFIRM] = "EVENT_CONFIRM",
+		[VICI_EVENT_UNKNOWN] = "EVENT_UNKNOWN",
+		[VICI_EVENT] = "EVENT",
+	};
+
+	return type >= 0 && type <= VICI_EVENT ? names[type] : NULL;
 }
 
 int vici_packet_parse(const uint8_t *frame, size_t len,
@@ -230,6 +253,14 @@ int vici_packet_parse(const uint8_t *frame, size_t len,
 void vici_reader_init(struct vici_reader *r, const uint8_t *body, size_t len)
 {
 	*r = (struct vici_reader){ .pos = body, .end = body + len };
+}
+
+void vici_reader_init_list(struct vici_reader *r, const uint8_t *items,
+			   size_t len)
+{
+	*r = (struct vici_reader){ .pos = items,
+				   .end = items + len,
+				   .in_list = 1 };
 }
 
 static int fail(struct vici_reader *r, const char *why)
@@ -333,4 +364,24 @@ int vici_validate(const uint8_t *body, size_t len, const char **why)
 		;
 	*why = r.why;
 	return rc;
+}
+
+int vici_depth(const struct vici_reader *r)
+{
+	return r->depth;
+}
+
+const uint8_t *vici_pos(const struct vici_reader *r)
+{
+	return r->pos;
+}
+
+const char *vici_why(const struct vici_reader *r)
+{
+	return r->why;
+}
+
+int vici_is(const uint8_t *s, size_t len, const char *word)
+{
+	return len == strlen(word) && !memcmp(s, word, len);
 }

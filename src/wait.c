@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "list.h"
 #include "print.h"
 #include "rekey.h"
 #include "vici.h"
-#include "vici_wire.h"
 #include "wait.h"
 
 /* Events nest IKE_SA > child-sas > CHILD_SA > old/new: depth 4. */
@@ -19,7 +19,8 @@
 
 /* What a section of an event says about one SA. */
 struct node {
-	char sec[WAIT_NAME];  /* the section's name */
+	int too_long;	     /* a value did not fit: the node matches nothing */
+	char sec[WAIT_NAME]; /* the section's name */
 	char name[WAIT_NAME]; /* key "name" (CHILD_SAs) */
 	char state[32];
 	uint32_t uniqueid;
@@ -44,17 +45,17 @@ enum event {
 	EVENT_CHILD_UPDOWN,
 };
 
-static void copy(char *dst, size_t size, const uint8_t *s, size_t len)
+/* Copy a value into a node's field; one that does not fit spoils the node
+ * (charon's names and SPIs always fit: see WAIT_NAME). */
+static void copy(struct node *n, char *dst, size_t size, const uint8_t *s,
+		 size_t len)
 {
-	if (len >= size)
-		len = size - 1;
+	if (len >= size) {
+		n->too_long = 1;
+		len = 0;
+	}
 	memcpy(dst, s, len);
 	dst[len] = '\0';
-}
-
-static int is(const uint8_t *s, size_t len, const char *word)
-{
-	return len == strlen(word) && !memcmp(s, word, len);
 }
 
 /* A unique id in decimal, 0 for anything else. */
@@ -74,18 +75,18 @@ static uint32_t number(const uint8_t *s, size_t len)
 
 static void set_key(struct node *n, const struct vici_elem *e)
 {
-	if (is(e->name, e->name_len, "uniqueid"))
+	if (vici_is(e->name, e->name_len, "uniqueid"))
 		n->uniqueid = number(e->value, e->value_len);
-	else if (is(e->name, e->name_len, "name"))
-		copy(n->name, sizeof(n->name), e->value, e->value_len);
-	else if (is(e->name, e->name_len, "state"))
-		copy(n->state, sizeof(n->state), e->value, e->value_len);
-	else if (is(e->name, e->name_len, "spi-in") ||
-		 is(e->name, e->name_len, "initiator-spi"))
-		copy(n->spi[0], WAIT_SPI, e->value, e->value_len);
-	else if (is(e->name, e->name_len, "spi-out") ||
-		 is(e->name, e->name_len, "responder-spi"))
-		copy(n->spi[1], WAIT_SPI, e->value, e->value_len);
+	else if (vici_is(e->name, e->name_len, "name"))
+		copy(n, n->name, sizeof(n->name), e->value, e->value_len);
+	else if (vici_is(e->name, e->name_len, "state"))
+		copy(n, n->state, sizeof(n->state), e->value, e->value_len);
+	else if (vici_is(e->name, e->name_len, "spi-in") ||
+		 vici_is(e->name, e->name_len, "initiator-spi"))
+		copy(n, n->spi[0], WAIT_SPI, e->value, e->value_len);
+	else if (vici_is(e->name, e->name_len, "spi-out") ||
+		 vici_is(e->name, e->name_len, "responder-spi"))
+		copy(n, n->spi[1], WAIT_SPI, e->value, e->value_len);
 }
 
 static struct wait_sa *find(struct wait *w, int child, uint32_t id)
@@ -100,7 +101,7 @@ static int add(struct wait *w, int child, const struct node *n, const char *ike)
 {
 	struct wait_sa *sa;
 
-	if (find(w, child, n->uniqueid))
+	if (n->too_long || find(w, child, n->uniqueid))
 		return 0;
 	if (w->count == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 8;
@@ -113,28 +114,30 @@ static int add(struct wait *w, int child, const struct node *n, const char *ike)
 	}
 	sa = &w->sa[w->count++];
 	*sa = (struct wait_sa){ .child = child, .id = n->uniqueid };
+	w->pending++;
 	memcpy(sa->name, child ? n->name : n->sec, WAIT_NAME);
 	memcpy(sa->ike, ike, WAIT_NAME);
 	memcpy(sa->spi, n->spi, sizeof(sa->spi));
 	return 0;
 }
 
-static void finish(struct wait_sa *sa, enum wait_state state,
+static void finish(struct wait *w, struct wait_sa *sa, enum wait_state state,
 		   wait_report_fn report, void *ctx)
 {
 	sa->state = state;
+	w->pending--;
 	if (report)
 		report(ctx, sa);
 }
 
 /* N reports SA's successor in its old and new sections. */
-static void rekeyed(struct wait_sa *sa, const struct node *n,
+static void rekeyed(struct wait *w, struct wait_sa *sa, const struct node *n,
 		    wait_report_fn report, void *ctx)
 {
 	sa->new_id = n->new.uniqueid;
 	memcpy(sa->spi, n->old.spi, sizeof(sa->spi));
 	memcpy(sa->new_spi, n->new.spi, sizeof(sa->new_spi));
-	finish(sa, WAIT_DONE, report, ctx);
+	finish(w, sa, WAIT_DONE, report, ctx);
 }
 
 /* A down event names the SA of kind CHILD with unique id ID. */
@@ -144,7 +147,7 @@ static void went_down(struct wait *w, int child, uint32_t id,
 	struct wait_sa *sa = find(w, child, id);
 
 	if (sa && sa->state == WAIT_PENDING)
-		finish(sa, WAIT_DOWN, report, ctx);
+		finish(w, sa, WAIT_DOWN, report, ctx);
 }
 
 /* A CHILD_SA section has ended: st[3] under st[2] "child-sas". */
@@ -156,11 +159,10 @@ static int child_end(struct wait *w, struct walk *k, enum event ev,
 
 	switch (ev) {
 	case EVENT_LIST_SA:
-		if (w->selector != SELECTOR_CHILD &&
-		    w->selector != SELECTOR_CHILD_ID)
+		if (!w->filter.child && !w->filter.child_id)
 			return 0;
-		if (w->selector == SELECTOR_CHILD ? strcmp(n->name, w->name)
-						  : n->uniqueid != w->id)
+		if (w->filter.child ? strcmp(n->name, w->filter.child)
+				    : n->uniqueid != w->filter.child_id)
 			return 0;
 		if (strcmp(n->state, "INSTALLED") || !n->uniqueid)
 			return 0;
@@ -171,7 +173,7 @@ static int child_end(struct wait *w, struct walk *k, enum event ev,
 		/* ids are unique in one daemon; the names guard the rest */
 		if (sa && sa->state == WAIT_PENDING &&
 		    !strcmp(sa->ike, k->st[1].sec) && !strcmp(sa->name, n->sec))
-			rekeyed(sa, n, report, ctx);
+			rekeyed(w, sa, n, report, ctx);
 		return 0;
 	case EVENT_IKE_UPDOWN:
 	case EVENT_CHILD_UPDOWN:
@@ -207,7 +209,7 @@ static void reauth_step(struct wait *w, const struct node *n, int up,
 		}
 	}
 	if (sa && sa->went_down && sa->new_id)
-		finish(sa, WAIT_DONE, report, ctx);
+		finish(w, sa, WAIT_DONE, report, ctx);
 }
 
 /* An IKE_SA section (st[1]) has ended. */
@@ -219,11 +221,10 @@ static int ike_end(struct wait *w, struct walk *k, enum event ev,
 
 	switch (ev) {
 	case EVENT_LIST_SA:
-		if (w->selector != SELECTOR_IKE &&
-		    w->selector != SELECTOR_IKE_ID)
+		if (!w->filter.ike && !w->filter.ike_id)
 			return 0;
-		if (w->selector == SELECTOR_IKE ? strcmp(n->sec, w->name)
-						: n->uniqueid != w->id)
+		if (w->filter.ike ? strcmp(n->sec, w->filter.ike)
+				  : n->uniqueid != w->filter.ike_id)
 			return 0;
 		if (strcmp(n->state, "ESTABLISHED") || !n->uniqueid)
 			return 0;
@@ -233,7 +234,7 @@ static int ike_end(struct wait *w, struct walk *k, enum event ev,
 					      : NULL;
 		if (!w->reauth && sa && sa->state == WAIT_PENDING &&
 		    !strcmp(sa->ike, n->sec))
-			rekeyed(sa, n, report, ctx);
+			rekeyed(w, sa, n, report, ctx);
 		return 0;
 	case EVENT_IKE_UPDOWN:
 		if (w->reauth) {
@@ -264,16 +265,16 @@ static int walk(struct wait *w, enum event ev, const uint8_t *body, size_t len,
 
 		switch (e.type) {
 		case VICI_KEY_VALUE:
-			if (depth == 0 && is(e.name, e.name_len, "up"))
-				k.up = is(e.value, e.value_len, "yes");
+			if (depth == 0 && vici_is(e.name, e.name_len, "up"))
+				k.up = vici_is(e.value, e.value_len, "yes");
 			else if (depth && n)
 				set_key(n, &e);
 			break;
 		case VICI_SECTION_START:
 			if (++depth <= WALK_DEPTH) {
 				memset(&k.st[depth], 0, sizeof(k.st[depth]));
-				copy(k.st[depth].sec, WAIT_NAME, e.name,
-				     e.name_len);
+				copy(&k.st[depth], k.st[depth].sec, WAIT_NAME,
+				     e.name, e.name_len);
 			}
 			break;
 		case VICI_SECTION_END:
@@ -305,28 +306,16 @@ static int walk(struct wait *w, enum event ev, const uint8_t *body, size_t len,
 	return rc;
 }
 
-void wait_init(struct wait *w, const struct args *a)
+void wait_init(struct wait *w, const struct sa_filter *f, int reauth)
 {
-	*w = (struct wait){ .selector = a->selector,
-			    .name = a->name,
-			    .id = a->id,
-			    .reauth = a->reauth };
+	*w = (struct wait){ .filter = *f, .reauth = reauth };
 }
 
 void wait_free(struct wait *w)
 {
 	free(w->sa);
 	w->sa = NULL;
-	w->count = w->cap = 0;
-}
-
-long wait_list_request(const struct args *a, uint8_t *mem, size_t cap)
-{
-	struct vici_buf b;
-
-	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "list-sas");
-	rekey_put_selector(&b, a);
-	return vici_end(&b);
+	w->count = w->cap = w->pending = 0;
 }
 
 int wait_learn(struct wait *w, const uint8_t *body, size_t len)
@@ -346,17 +335,8 @@ void wait_event(struct wait *w, const uint8_t *name, size_t name_len,
 	};
 
 	for (int ev = EVENT_IKE_REKEY; ev <= EVENT_CHILD_UPDOWN; ev++)
-		if (is(name, name_len, names[ev]))
+		if (vici_is(name, name_len, names[ev]))
 			walk(w, (enum event)ev, body, len, report, ctx);
-}
-
-size_t wait_pending(const struct wait *w)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < w->count; i++)
-		n += w->sa[i].state == WAIT_PENDING;
-	return n;
 }
 
 static void put(FILE *f, const char *s)
@@ -404,4 +384,122 @@ void wait_print(FILE *f, const struct wait_sa *sa, int reauth, int json)
 	json_sa(f, "new", sa->new_id, sa->new_spi[0], sa->new_spi[1],
 		sa->child);
 	fputs("}\n", f);
+}
+
+/* The dialogue of --rekey --wait, and how each SA ends up. */
+struct run {
+	struct wait w;
+	const struct args *a;
+	int down; /* some SA went down instead of rekeying */
+};
+
+static void report(void *ctx, const struct wait_sa *sa)
+{
+	struct run *r = ctx;
+
+	if (sa->state == WAIT_DONE) {
+		wait_print(stdout, sa, r->a->reauth,
+			   print_view(MESSAGE_SUCCESSOR, r->a->output) ==
+				   VIEW_JSON);
+		fflush(stdout);
+		return;
+	}
+	r->down = 1;
+	fputs("swanctl: ", stderr);
+	wait_print_sa(stderr, sa);
+	fputs(" went down instead of rekeying\n", stderr);
+}
+
+static int learn(void *ctx, const struct vici_packet_view *ev,
+		 struct failure *f)
+{
+	struct run *r = ctx;
+	const char *why;
+
+	(void)f;
+	if (!vici_is(ev->name, ev->name_len, "list-sa") ||
+	    vici_validate(ev->body, ev->body_len, &why))
+		return 0; /* a broken listing teaches nothing */
+	return wait_learn(&r->w, ev->body, ev->body_len);
+}
+
+/* Learn the SAs the selector matches, as list-sas streams them. */
+static int list(struct run *r, struct client *c, struct failure *f)
+{
+	uint8_t req[VICI_MAX_REQUEST];
+	struct vici_packet_view p;
+	size_t len;
+	int rc;
+
+	rc = list_request(&r->w.filter, 0, req, sizeof(req), &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, "list-sas", rc);
+	rc = client_register(c, VICI_EVENT_REGISTER, "list-sa", f);
+	if (!rc)
+		rc = client_call(c, "list-sas", req, len, &p, learn, r, f);
+	if (!rc)
+		rc = client_register(c, VICI_EVENT_UNREGISTER, "list-sa", f);
+	return rc;
+}
+
+/* Follow the events until every learned SA is finished or time is up. */
+static int follow(struct run *r, struct client *c, struct failure *f)
+{
+	struct vici_packet_view p;
+	int rc;
+
+	while (r->w.pending) {
+		rc = client_recv(c, "rekey", &p, f);
+		if (rc == -ETIMEDOUT)
+			break;
+		if (rc)
+			return rc;
+		if (p.type != VICI_EVENT) {
+			f->packet_type = p.type;
+			return status_fail(f, STAGE_EXCHANGE, "rekey", -EPROTO);
+		}
+		rc = vici_validate(p.body, p.body_len, &f->why);
+		if (rc)
+			return status_fail(f, STAGE_EXCHANGE, "rekey", rc);
+		wait_event(&r->w, p.name, p.name_len, p.body, p.body_len,
+			   report, r);
+	}
+	for (size_t i = 0; i < r->w.count; i++) {
+		if (r->w.sa[i].state != WAIT_PENDING)
+			continue;
+		fputs("swanctl: ", stderr);
+		wait_print_sa(stderr, &r->w.sa[i]);
+		fprintf(stderr, " did not finish rekeying within %g s\n",
+			r->a->timeout_ms / 1000.0);
+	}
+	/* each SA's outcome is printed: nothing left for main to say */
+	f->reported = 1;
+	if (r->w.pending)
+		return status_fail(f, STAGE_RESULT, NULL, -ETIMEDOUT);
+	return r->down ? status_fail(f, STAGE_RESULT, NULL, -ECANCELED) : 0;
+}
+
+int wait_run(const struct args *a, struct client *c, struct failure *f)
+{
+	static const char *const events[] = { "ike-rekey", "child-rekey",
+					      "ike-updown", "child-updown" };
+	struct run r = { .a = a };
+	int rc;
+
+	wait_init(&r.w, &a->filter, a->reauth);
+	rc = list(&r, c, f);
+	for (size_t i = 0; i < 4 && !rc; i++)
+		rc = client_register(c, VICI_EVENT_REGISTER, events[i], f);
+	/* events before the reply belong to earlier work: never counted */
+	if (!rc)
+		rc = rekey_call(a, c, MESSAGE_REKEY_REPLY_WAIT, f);
+	if (!rc && r.w.count == 0) {
+		f->why = "no matching SA was up before the rekey: nothing to "
+			 "wait for";
+		rc = status_fail(f, STAGE_RESULT, NULL, -ENOENT);
+	}
+	if (!rc)
+		rc = follow(&r, c, f);
+	wait_free(&r.w);
+	return rc;
 }

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "print.h"
-#include "rekey.h"
 #include "vici.h"
 #include "vici_wire.h"
 
@@ -48,7 +47,7 @@ static uint8_t mem[4096];
 static size_t mixed(void)
 {
 	struct vici_buf b;
-	long n;
+	size_t n;
 
 	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
 	vici_put_kv(&b, "success", "yes", 3);
@@ -71,9 +70,9 @@ static size_t mixed(void)
 	vici_put_section(&b, "es");
 	vici_put_section_end(&b);
 	vici_put_kv(&b, "last", "1", 1);
-	n = vici_end(&b);
+	assert_int_equal(vici_end(&b, &n), 0);
 	assert_true(n > 5);
-	return (size_t)n - 5;
+	return n - 5;
 }
 
 static void test_raw(void **state)
@@ -138,7 +137,7 @@ static void test_json(void **state)
 static void test_json_escapes(void **state)
 {
 	struct vici_buf b;
-	long n;
+	size_t n;
 
 	(void)state;
 	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
@@ -146,8 +145,8 @@ static void test_json_escapes(void **state)
 	vici_put_kv(&b, "bad", "\xc3\x28", 2);
 	vici_put_kv(&b, "overlong", "\xc0\xaf", 2);
 	vici_put_kv(&b, "surrogate", "\xed\xa0\x80", 3);
-	n = vici_end(&b);
-	print_json(f, mem + 5, (size_t)n - 5);
+	assert_int_equal(vici_end(&b, &n), 0);
+	print_json(f, mem + 5, n - 5);
 	expect_text("{\"q\":\"\\\"\\\\\\n\\u001b\\u007f\",\"bad\":\"0xc328\","
 		    "\"overlong\":\"0xc0af\",\"surrogate\":\"0xeda080\"}\n");
 }
@@ -163,20 +162,52 @@ static void test_escaped(void **state)
 		    "\\x0a");
 }
 
-static void test_rekey_lines(void **state)
+static const char *human(FILE *out, const uint8_t *body, size_t len,
+			 const void *ctx)
 {
-	struct rekey_result ok = { .success = 1 };
-	struct rekey_result no = { .errmsg = (const uint8_t *)"no \x1b SAs",
-				   .errmsg_len = 8 };
-	struct rekey_result bare = { 0 };
+	(void)body;
+	(void)len;
+	fprintf(out, "human view of %s\n", (const char *)ctx);
+	return NULL;
+}
+
+/* The output table: what each mode prints of each message. */
+static void test_views(void **state)
+{
+	static const struct {
+		enum message m;
+		enum output o;
+		const char *want;
+	} rows[] = {
+		{ MESSAGE_REKEY_REPLY, OUTPUT_HUMAN, "human view of x\n" },
+		{ MESSAGE_REKEY_REPLY, OUTPUT_RAW, "rekey reply {a=b}\n" },
+		{ MESSAGE_REKEY_REPLY, OUTPUT_PRETTY,
+		  "rekey reply {\n  a = b\n}\n" },
+		{ MESSAGE_REKEY_REPLY, OUTPUT_JSON, "{\"a\":\"b\"}\n" },
+		{ MESSAGE_REKEY_REPLY_WAIT, OUTPUT_HUMAN, "" },
+		{ MESSAGE_REKEY_REPLY_WAIT, OUTPUT_RAW, "rekey reply {a=b}\n" },
+		{ MESSAGE_REKEY_REPLY_WAIT, OUTPUT_JSON, "" },
+		{ MESSAGE_LIST_EVENT, OUTPUT_HUMAN, "human view of x\n" },
+		{ MESSAGE_LIST_EVENT, OUTPUT_RAW, "list-sa event {a=b}\n" },
+		{ MESSAGE_LIST_EVENT, OUTPUT_JSON, "{\"a\":\"b\"}\n" },
+		{ MESSAGE_LIST_REPLY, OUTPUT_HUMAN, "" },
+		{ MESSAGE_LIST_REPLY, OUTPUT_PRETTY,
+		  "list-sas reply {\n  a = b\n}\n" },
+		{ MESSAGE_LIST_REPLY, OUTPUT_JSON, "" },
+	};
+	const uint8_t body[] = { VICI_KEY_VALUE, 1, 'a', 0, 1, 'b' };
 
 	(void)state;
-	rekey_print(&ok, f, stderr);
-	expect_text("rekey completed successfully\n");
-	rekey_print(&no, stdout, f);
-	expect_text("rekey failed: no \\x1b SAs\n");
-	rekey_print(&bare, stdout, f);
-	expect_text("rekey failed: \n");
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_null(print_body(f, rows[i].m, rows[i].o, body,
+				       sizeof(body), human, "x"));
+		expect_text(rows[i].want);
+	}
+	/* --wait prints successors: JSON objects in --json, else lines */
+	assert_int_equal(print_view(MESSAGE_SUCCESSOR, OUTPUT_JSON), VIEW_JSON);
+	assert_int_equal(print_view(MESSAGE_SUCCESSOR, OUTPUT_RAW), VIEW_HUMAN);
+	assert_int_equal(print_view(MESSAGE_SUCCESSOR, OUTPUT_HUMAN),
+			 VIEW_HUMAN);
 }
 
 int main(void)
@@ -188,8 +219,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json_escapes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_escaped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rekey_lines, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_views, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("print", tests, NULL, NULL);

@@ -31,6 +31,13 @@ static void test_table(void **state)
 	assert_int_equal(status_of(STAGE_EXCHANGE, -ENOSYS), 4);
 	/* ENOENT is "no socket" only while connecting */
 	assert_int_equal(status_of(STAGE_EXCHANGE, -ENOENT), 4);
+	assert_int_equal(status_of(STAGE_CONF, -EINVAL), 2);
+	assert_int_equal(status_of(STAGE_URI, -ENAMETOOLONG), 2);
+	assert_int_equal(status_of(STAGE_ENCODE, -EMSGSIZE), 2);
+	assert_int_equal(status_of(STAGE_REGISTER, -ENOTSUP), 4);
+	assert_int_equal(status_of(STAGE_REGISTER, -ETIMEDOUT), 5);
+	assert_int_equal(status_of(STAGE_RESULT, -ECANCELED), 1);
+	assert_int_equal(status_of(STAGE_RESULT, -ETIMEDOUT), 5);
 	assert_int_equal(status_of(STAGE_CONNECT, -ETIMEDOUT), 5);
 	assert_int_equal(status_of(STAGE_EXCHANGE, -ETIMEDOUT), 5);
 }

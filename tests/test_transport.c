@@ -258,7 +258,8 @@ static const uint8_t request[] = { 0,	0,   0,	   0x11, 0x00, 0x05, 'r',
 static int call(const char *first, ...)
 {
 	struct vici_packet_view reply;
-	struct client c = { .buf = buf, .cap = sizeof(buf) };
+	static struct client c;
+	struct failure f = { 0 };
 	char *argv[8];
 	int n = 0, rc;
 	va_list ap;
@@ -270,15 +271,19 @@ static int call(const char *first, ...)
 	argv[n] = NULL;
 	fake("read", n > 0 ? argv[0] : "close", n > 1 ? argv[1] : NULL,
 	     n > 2 ? argv[2] : NULL, NULL);
-	open_fake(&c.t, 5000);
-	rc = client_call(&c, request, sizeof(request), &reply, NULL, NULL);
+	client_init(&c, uri, 5000, NULL);
+	assert_int_equal(client_open(&c, &f), 0);
+	rc = client_call(&c, "rekey", request, sizeof(request), &reply, NULL,
+			 NULL, &f);
+	if (rc)
+		assert_int_equal(f.stage, STAGE_EXCHANGE);
 	if (rc == 0) {
 		assert_int_equal(reply.type, VICI_CMD_RESPONSE);
 		assert_int_equal(reply.body_len, 14);
 	}
 	if (rc == -EPROTO)
-		rc = -1000 - c.bad_type;
-	transport_close(&c.t);
+		rc = -1000 - f.packet_type;
+	client_close(&c);
 	return rc;
 }
 

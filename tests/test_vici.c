@@ -26,43 +26,56 @@ static void expect_frame(long got, const uint8_t *want, size_t want_len)
 	assert_memory_equal(mem, want, want_len);
 }
 
-static long rekey_for(enum selector s, const char *name, uint32_t id,
-		      int reauth)
+/* vici_end() as one number: the frame length, or the error. */
+static long end(struct vici_buf *b)
 {
-	struct args a = { .command = COMMAND_REKEY,
-			  .selector = s,
-			  .name = name,
-			  .id = id,
-			  .reauth = reauth };
+	size_t len;
+	int rc = vici_end(b, &len);
 
-	return rekey_request(&a, mem, sizeof(mem));
+	return rc ? rc : (long)len;
+}
+
+static long list_for(const struct sa_filter *f, int noblock)
+{
+	size_t len;
+	int rc = list_request(f, noblock, mem, sizeof(mem), &len);
+
+	return rc ? rc : (long)len;
+}
+
+static long rekey_for(struct sa_filter f, int reauth)
+{
+	size_t len;
+	int rc = rekey_request(&f, reauth, mem, sizeof(mem), &len);
+
+	return rc ? rc : (long)len;
 }
 
 static void test_rekey_vectors(void **state)
 {
 	(void)state;
-	expect_frame(rekey_for(SELECTOR_IKE, "foo", 0, 0),
+	expect_frame(rekey_for((struct sa_filter){ .ike = "foo" }, 0),
 		     V(0x00, 0x00, 0x00, 0x11, 0x00, 0x05, 'r', 'e', 'k', 'e',
 		       'y', 0x03, 0x03, 'i', 'k', 'e', 0x00, 0x03, 'f', 'o',
 		       'o'),
 		     21);
-	expect_frame(rekey_for(SELECTOR_CHILD, "net", 0, 0),
+	expect_frame(rekey_for((struct sa_filter){ .child = "net" }, 0),
 		     V(0x00, 0x00, 0x00, 0x13, 0x00, 0x05, 0x72, 0x65, 0x6b,
 		       0x65, 0x79, 0x03, 0x05, 0x63, 0x68, 0x69, 0x6c, 0x64,
 		       0x00, 0x03, 0x6e, 0x65, 0x74),
 		     23);
-	expect_frame(rekey_for(SELECTOR_CHILD_ID, NULL, 12, 0),
+	expect_frame(rekey_for((struct sa_filter){ .child_id = 12 }, 0),
 		     V(0x00, 0x00, 0x00, 0x15, 0x00, 0x05, 0x72, 0x65, 0x6b,
 		       0x65, 0x79, 0x03, 0x08, 0x63, 0x68, 0x69, 0x6c, 0x64,
 		       0x2d, 0x69, 0x64, 0x00, 0x02, 0x31, 0x32),
 		     25);
-	expect_frame(rekey_for(SELECTOR_IKE_ID, NULL, 5, 1),
+	expect_frame(rekey_for((struct sa_filter){ .ike_id = 5 }, 1),
 		     V(0x00, 0x00, 0x00, 0x1f, 0x00, 0x05, 0x72, 0x65, 0x6b,
 		       0x65, 0x79, 0x03, 0x06, 0x69, 0x6b, 0x65, 0x2d, 0x69,
 		       0x64, 0x00, 0x01, 0x35, 0x03, 0x06, 0x72, 0x65, 0x61,
 		       0x75, 0x74, 0x68, 0x00, 0x03, 0x79, 0x65, 0x73),
 		     35);
-	assert_int_equal(rekey_for(SELECTOR_NONE, NULL, 0, 0), -EINVAL);
+	assert_int_equal(rekey_for((struct sa_filter){ 0 }, 0), -EINVAL);
 }
 
 static void test_rekey_largest_id_and_name(void **state)
@@ -70,16 +83,18 @@ static void test_rekey_largest_id_and_name(void **state)
 	static char name[VICI_MAX_VALUE + 2];
 
 	(void)state;
-	assert_int_equal(rekey_for(SELECTOR_IKE_ID, NULL, 4294967295u, 0),
-			 4 + 1 + 6 + 1 + 7 + 2 + 10);
+	assert_int_equal(
+		rekey_for((struct sa_filter){ .ike_id = 4294967295u }, 0),
+		4 + 1 + 6 + 1 + 7 + 2 + 10);
 	assert_memory_equal(mem + 4 + 1 + 6 + 1 + 7 + 2, "4294967295", 10);
 	memset(name, 'n', VICI_MAX_VALUE);
-	assert_int_equal(rekey_for(SELECTOR_CHILD, name, 0, 0),
+	assert_int_equal(rekey_for((struct sa_filter){ .child = name }, 0),
 			 4 + 1 + 6 + 1 + 6 + 2 + VICI_MAX_VALUE);
 	assert_int_equal(mem[4 + 1 + 6 + 1 + 6], 0xff);
 	assert_int_equal(mem[4 + 1 + 6 + 1 + 6 + 1], 0xff);
 	name[VICI_MAX_VALUE] = 'n'; /* one byte too many: never truncated */
-	assert_int_equal(rekey_for(SELECTOR_CHILD, name, 0, 0), -EMSGSIZE);
+	assert_int_equal(rekey_for((struct sa_filter){ .child = name }, 0),
+			 -EMSGSIZE);
 }
 
 static void test_event_vectors(void **state)
@@ -88,35 +103,33 @@ static void test_event_vectors(void **state)
 
 	(void)state;
 	vici_begin(&b, mem, sizeof(mem), VICI_EVENT_REGISTER, "ike-rekey");
-	expect_frame(vici_end(&b),
+	expect_frame(end(&b),
 		     V(0x00, 0x00, 0x00, 0x0b, 0x03, 0x09, 'i', 'k', 'e', '-',
 		       'r', 'e', 'k', 'e', 'y'),
 		     15);
 	vici_begin(&b, mem, sizeof(mem), VICI_EVENT_REGISTER, "child-rekey");
-	expect_frame(vici_end(&b),
+	expect_frame(end(&b),
 		     V(0x00, 0x00, 0x00, 0x0d, 0x03, 0x0b, 'c', 'h', 'i', 'l',
 		       'd', '-', 'r', 'e', 'k', 'e', 'y'),
 		     17);
 	vici_begin(&b, mem, sizeof(mem), VICI_EVENT_REGISTER, "list-sa");
-	expect_frame(vici_end(&b),
+	expect_frame(end(&b),
 		     V(0x00, 0x00, 0x00, 0x09, 0x03, 0x07, 'l', 'i', 's', 't',
 		       '-', 's', 'a'),
 		     13);
 	vici_begin(&b, mem, sizeof(mem), VICI_EVENT_UNREGISTER, "list-sa");
-	expect_frame(vici_end(&b),
+	expect_frame(end(&b),
 		     V(0x00, 0x00, 0x00, 0x09, 0x04, 0x07, 'l', 'i', 's', 't',
 		       '-', 's', 'a'),
 		     13);
 	/* the listing request of --list-sas --ike foo */
-	expect_frame(list_request(&(struct args){ .command = COMMAND_LIST_SAS,
-						  .list_ike = "foo" },
-				  mem, sizeof(mem)),
+	expect_frame(list_for(&(struct sa_filter){ .ike = "foo" }, 0),
 		     V(0x00, 0x00, 0x00, 0x14, 0x00, 0x08, 'l', 'i', 's', 't',
 		       '-', 's', 'a', 's', 0x03, 0x03, 'i', 'k', 'e', 0x00,
 		       0x03, 'f', 'o', 'o'),
 		     24);
 	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
-	expect_frame(vici_end(&b), V(0x00, 0x00, 0x00, 0x01, 0x01), 5);
+	expect_frame(end(&b), V(0x00, 0x00, 0x00, 0x01, 0x01), 5);
 }
 
 /* The protocol description's own 77-byte example body. */
@@ -146,7 +159,7 @@ static void test_example_encode(void **state)
 	vici_put_item(&b, "item2", 5);
 	vici_put_list_end(&b);
 	vici_put_section_end(&b);
-	assert_int_equal(vici_end(&b), 4 + 1 + sizeof(example));
+	assert_int_equal(end(&b), 4 + 1 + sizeof(example));
 	assert_memory_equal(mem + 5, example, sizeof(example));
 	assert_memory_equal(mem, V(0, 0, 0, 78, 1), 5);
 }
@@ -320,15 +333,12 @@ static void test_depth_cap(void **state)
 
 static void test_numbers_and_listing(void **state)
 {
-	struct args a = { .command = COMMAND_REKEY,
-			  .selector = SELECTOR_CHILD_ID,
-			  .id = 12,
-			  .wait = 1 };
+	struct sa_filter f = { .child_id = 12 };
 	struct vici_buf b;
 
 	(void)state;
 	/* --wait learns through list-sas with the same one selector */
-	expect_frame(wait_list_request(&a, mem, sizeof(mem)),
+	expect_frame(list_for(&f, 0),
 		     V(0x00, 0x00, 0x00, 0x18, 0x00, 0x08, 'l', 'i', 's', 't',
 		       '-', 's', 'a', 's', 0x03, 0x08, 'c', 'h', 'i', 'l', 'd',
 		       '-', 'i', 'd', 0x00, 0x02, '1', '2'),
@@ -336,19 +346,16 @@ static void test_numbers_and_listing(void **state)
 	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
 	vici_put_u32(&b, "z", 0);
 	vici_put_u32(&b, "m", 4294967295u);
-	expect_frame(vici_end(&b),
+	expect_frame(end(&b),
 		     V(0x00, 0x00, 0x00, 0x16, 0x01, 0x03, 0x01, 'z', 0x00,
 		       0x01, '0', 0x03, 0x01, 'm', 0x00, 0x0a, '4', '2', '9',
 		       '4', '9', '6', '7', '2', '9', '5'),
 		     26);
 	/* every filter of --list-sas, in a fixed order */
-	a = (struct args){ .command = COMMAND_LIST_SAS,
-			   .noblock = 1,
-			   .list_ike = "i",
-			   .list_ike_id = 1,
-			   .list_child = "c",
-			   .list_child_id = 2 };
-	expect_frame(list_request(&a, mem, sizeof(mem)),
+	f = (struct sa_filter){
+		.ike = "i", .ike_id = 1, .child = "c", .child_id = 2
+	};
+	expect_frame(list_for(&f, 1),
 		     V(0x00, 0x00, 0x00, 0x42, 0x00, 0x08, 'l', 'i', 's', 't',
 		       '-', 's', 'a', 's', 0x03, 0x07, 'n', 'o', 'b', 'l', 'o',
 		       'c', 'k', 0x00, 0x03, 'y', 'e', 's', 0x03, 0x03, 'i',
@@ -370,10 +377,10 @@ static void test_encoder_errors(void **state)
 	vici_begin(&b, mem, sizeof(mem), VICI_CMD_REQUEST, "rekey");
 	vici_put_kv(&b, big, "v", 1);
 	assert_int_equal(b.len, 11);
-	assert_int_equal(vici_end(&b), -EINVAL);
+	assert_int_equal(end(&b), -EINVAL);
 
 	vici_begin(&b, mem, sizeof(mem), VICI_CMD_REQUEST, "");
-	assert_int_equal(vici_end(&b), -EINVAL);
+	assert_int_equal(end(&b), -EINVAL);
 
 	/* a put that does not fit leaves the buffer as it was */
 	vici_begin(&b, small, sizeof(small), VICI_CMD_REQUEST, "rekey");
@@ -382,29 +389,29 @@ static void test_encoder_errors(void **state)
 	assert_int_equal(b.err, -EMSGSIZE);
 	vici_put_section_end(&b);
 	assert_int_equal(b.err, -EMSGSIZE);
-	assert_int_equal(vici_end(&b), -EMSGSIZE);
+	assert_int_equal(end(&b), -EMSGSIZE);
 
 	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
 	vici_put_section(&b, "s");
-	assert_int_equal(vici_end(&b), -EINVAL);
+	assert_int_equal(end(&b), -EINVAL);
 
 	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
 	vici_put_item(&b, "x", 1);
-	assert_int_equal(vici_end(&b), -EINVAL);
+	assert_int_equal(end(&b), -EINVAL);
 
 	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
 	vici_put_list(&b, "l");
 	vici_put_kv(&b, "k", "v", 1);
-	assert_int_equal(vici_end(&b), -EINVAL);
+	assert_int_equal(end(&b), -EINVAL);
 
 	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
 	vici_put_list(&b, "l");
 	vici_put_item(&b, big, VICI_MAX_VALUE + 1);
 	assert_int_equal(b.len, 8);
-	assert_int_equal(vici_end(&b), -EMSGSIZE);
+	assert_int_equal(end(&b), -EMSGSIZE);
 
 	vici_begin(&b, mem, 4, VICI_CMD_RESPONSE, NULL);
-	assert_int_equal(vici_end(&b), -EMSGSIZE);
+	assert_int_equal(end(&b), -EMSGSIZE);
 }
 
 static void test_rekey_result(void **state)

@@ -15,14 +15,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static uint8_t buf[VICI_MAX_FRAME];
 static const uint8_t request[] = { 0,	0,   0,	   0x11, 0x00, 0x05, 'r',
 				   'e', 'k', 'e',  'y',	 0x03, 0x03, 'i',
 				   'k', 'e', 0x00, 0x03, 'f',  'o',  'o' };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct client c = { .buf = buf, .cap = sizeof(buf) };
+	static struct client c;
+	struct failure f = { 0 };
 	struct vici_packet_view reply;
 	int sv[2], rc;
 
@@ -32,14 +32,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size && write(sv[1], data, size) != (ssize_t)size)
 		abort();
 	shutdown(sv[1], SHUT_WR);
-	c.t.fd = sv[0];
-	c.t.deadline_ms = -1;
-	rc = client_call(&c, request, sizeof(request), &reply, NULL, NULL);
+	client_attach(&c, sv[0], 0, NULL);
+	rc = client_call(&c, "rekey", request, sizeof(request), &reply, NULL,
+			 NULL, &f);
 	if (rc == 0 && (reply.type != VICI_CMD_RESPONSE ||
-			reply.body + reply.body_len > buf + sizeof(buf)))
+			reply.body + reply.body_len > c.buf + sizeof(c.buf)))
 		abort();
-	if (rc == -EBADMSG && !c.why)
+	if (rc == -EBADMSG && !f.why)
 		abort();
+	if (rc && (f.err != rc || f.stage != STAGE_EXCHANGE))
+		abort(); /* every failure is recorded where it happened */
 	close(sv[0]);
 	close(sv[1]);
 	return 0;

@@ -34,7 +34,7 @@ static void round_trip(const uint8_t *data, size_t size,
 	struct vici_reader r;
 	struct vici_elem e;
 	struct vici_buf b;
-	long n;
+	size_t n;
 
 	if (p->name)
 		cstr(name, p->name, p->name_len);
@@ -66,8 +66,7 @@ static void round_trip(const uint8_t *data, size_t size,
 			break;
 		}
 	}
-	n = vici_end(&b);
-	if (n != (long)size + 4 || memcmp(out + 4, data, size))
+	if (vici_end(&b, &n) || n != size + 4 || memcmp(out + 4, data, size))
 		abort();
 }
 
@@ -83,14 +82,17 @@ static void follow(const struct vici_packet_view *p)
 	static const char *const events[] = { "ike-rekey", "child-rekey",
 					      "ike-updown", "child-updown" };
 
-	for (int s = SELECTOR_CHILD; s <= SELECTOR_IKE_ID; s++) {
-		struct args a = { .selector = (enum selector)s,
-				  .name = "net",
-				  .id = 1,
-				  .reauth = s == SELECTOR_IKE };
+	static const struct sa_filter filters[] = {
+		{ .child = "net" },
+		{ .ike = "net" },
+		{ .child_id = 1 },
+		{ .ike_id = 1 },
+	};
+
+	for (size_t s = 0; s < 4; s++) {
 		struct wait w;
 
-		wait_init(&w, &a);
+		wait_init(&w, &filters[s], filters[s].ike != NULL);
 		wait_learn(&w, p->body, p->body_len);
 		for (size_t i = 0; i < 4; i++)
 			wait_event(&w, (const uint8_t *)events[i],
@@ -118,8 +120,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	print_dump(sink, "fuzz", p.body, p.body_len, 0);
 	print_dump(sink, "fuzz", p.body, p.body_len, 1);
 	print_json(sink, p.body, p.body_len);
-	if (rekey_result(p.body, p.body_len, &res, &why) == 0)
-		rekey_print(&res, sink, sink);
+	rekey_result(p.body, p.body_len, &res, &why);
+	for (int m = MESSAGE_REKEY_REPLY; m <= MESSAGE_LIST_REPLY; m++)
+		for (int o = OUTPUT_HUMAN; o <= OUTPUT_JSON; o++)
+			print_body(sink, (enum message)m, (enum output)o,
+				   p.body, p.body_len, NULL, NULL);
 	list_print_event(sink, p.body, p.body_len);
 	follow(&p);
 	round_trip(data, size, &p);

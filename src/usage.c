@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/* The usage texts of --help. */
+#include "client.h"
+#include "usage.h"
+
+const char usage_main[] =
+	"usage:\n"
+	"  swanctl --rekey    (-R)  rekey or reauthenticate IKE_SAs or "
+	"CHILD_SAs\n"
+	"  swanctl --list-sas (-l)  list IKE_SAs and CHILD_SAs with their "
+	"ids\n"
+	"  swanctl --version  (-V)  print the version; --daemon adds "
+	"charon's\n"
+	"                           (--raw, --pretty: its reply as a dump)\n"
+	"  swanctl --help     (-h)  print this text\n"
+	"global options, before or after the command:\n"
+	"  --uri      (-u) URI      VICI socket; default from "
+	"strongswan.conf,\n"
+	"                           else " CLIENT_DEFAULT_URI "\n"
+	"  --timeout  SECONDS       limit for the whole command, default 30, "
+	"0: none\n"
+	"  --debug    (-v) LEVEL    2 or more traces every packet on stderr\n"
+	"  --options  (-+) FILE     read more options from FILE\n";
+
+/* The global options and --help, as every command's usage lists them. */
+#define COMMON_OPTIONS                                                         \
+	"    --uri       (-u) URI   VICI socket; default from "                \
+	"strongswan.conf,\n"                                                   \
+	"                           else " CLIENT_DEFAULT_URI "\n"             \
+	"    --timeout   SECONDS    limit for the whole command, default 30, " \
+	"0: none\n"                                                            \
+	"    --debug     (-v) LEVEL 2 or more traces every packet on stderr\n" \
+	"    --options   (-+) FILE  read more options from FILE\n"             \
+	"    --help      (-h)       print this text\n"
+
+const char usage_list[] =
+	"usage:\n"
+	"  swanctl --list-sas [--ike <name>] [--ike-id <id>] [--child <name>]\n"
+	"                     [--child-id <id>] [--noblock] "
+	"[--raw|--pretty|--json]\n"
+	"    --ike       (-i) NAME  only IKE_SAs of config NAME\n"
+	"    --ike-id    (-I) ID    only the IKE_SA with unique id ID\n"
+	"    --child     (-c) NAME  only CHILD_SAs of config NAME\n"
+	"    --child-id  (-C) ID    only the CHILD_SA with unique id ID\n"
+	"    --noblock   (-n)       do not wait for SAs that are busy\n"
+	"    --raw       (-r)       print each event as a raw dump\n"
+	"    --pretty    (-P)       print each event as an indented dump\n"
+	"    --json                 print one JSON object per "
+	"IKE_SA\n" COMMON_OPTIONS;
+
+const char usage_rekey[] =
+	"usage:\n"
+	"  swanctl --rekey --child <name> | --ike <name> |\n"
+	"                  --child-id <id> | --ike-id <id>\n"
+	"                 [--reauth] [--wait] [--raw|--pretty|--json]\n"
+	"                 [--uri <uri>] [--timeout <seconds>]\n"
+	"    --child     (-c) NAME  every CHILD_SA of config NAME\n"
+	"    --ike       (-i) NAME  every IKE_SA of config NAME\n"
+	"    --child-id  (-C) ID    the CHILD_SA with unique id ID\n"
+	"    --ike-id    (-I) ID    the IKE_SA with unique id ID\n"
+	"    --reauth    (-a)       reauthenticate the IKE_SA instead\n"
+	"    --raw       (-r)       print the reply as a raw dump\n"
+	"    --pretty    (-P)       print the reply as an indented dump\n"
+	"    --json                 print the reply as one JSON object\n"
+	"    --wait                 return when every matched SA has "
+	"rekeyed\n" COMMON_OPTIONS;

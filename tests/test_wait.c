@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/*
+ * --wait's matching as a table: each row is a selector, the listing that
+ * teaches it the SAs, the events that follow, and the report lines they
+ * must give.  Messages are written in a small notation and encoded with
+ * the project's encoder: "name{" opens a section, "}" closes it, "k=v" is
+ * a key/value, words are separated by blanks.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vici.h"
+#include "wait.h"
+
+#define MAX_EVENTS 4
+
+struct row {
+	const char *what;
+	struct sa_filter filter;
+	int reauth;
+	const char *listing;		/* one list-sa event body */
+	const char *events[MAX_EVENTS]; /* "event-name: body" */
+	const char *want;		/* report lines, then "pending N" */
+};
+
+#define NET1                                                                   \
+	"home{ uniqueid=1 state=ESTABLISHED child-sas{ net-1{ name=net "       \
+	"uniqueid=1 state=INSTALLED spi-in=c1 spi-out=c2 } net2-2{ "           \
+	"name=net2 uniqueid=2 state=INSTALLED } } }"
+
+/* clang-format off */
+static const struct row rows[] = {
+	{ "a CHILD_SA rekey names its successor", { .child = "net" }, 0, NET1,
+	  { "child-rekey: home{ uniqueid=1 child-sas{ net{ name=net "
+	    "old{ uniqueid=1 spi-in=c1 spi-out=c2 } new{ uniqueid=3 "
+	    "spi-in=d1 spi-out=d2 } } } }" },
+	  "CHILD_SA net #1 rekeyed, new CHILD_SA #3\npending 0\n" },
+	{ "another CHILD_SA's rekey changes nothing", { .child = "net" }, 0,
+	  NET1,
+	  { "child-rekey: home{ child-sas{ net2{ name=net2 "
+	    "old{ uniqueid=2 } new{ uniqueid=4 } } } }" },
+	  "pending 1\n" },
+	{ "a successor is paired by config names too", { .child = "net" }, 0,
+	  NET1,
+	  { "child-rekey: office{ child-sas{ net{ old{ uniqueid=1 } "
+	    "new{ uniqueid=3 } } } }" },
+	  "pending 1\n" },
+	{ "a CHILD_SA that goes down", { .child_id = 1 }, 0, NET1,
+	  { "child-updown: home{ uniqueid=1 child-sas{ net-1{ name=net "
+	    "uniqueid=1 } } }" },
+	  "down CHILD_SA net #1\npending 0\n" },
+	{ "a CHILD_SA coming up is not ours going down", { .child_id = 1 }, 0,
+	  NET1,
+	  { "child-updown: up=yes home{ uniqueid=1 child-sas{ net-1{ "
+	    "name=net uniqueid=1 } } }" },
+	  "pending 1\n" },
+	{ "an IKE_SA rekey", { .ike = "home" }, 0, NET1,
+	  { "ike-rekey: home{ old{ uniqueid=1 } new{ uniqueid=5 "
+	    "initiator-spi=i responder-spi=r } }" },
+	  "IKE_SA home #1 rekeyed, new IKE_SA #5\npending 0\n" },
+	{ "a reauthentication: down, then a new IKE_SA of the config",
+	  { .ike_id = 1 }, 1, NET1,
+	  { "ike-updown: home{ uniqueid=1 }",
+	    "ike-updown: up=yes home{ uniqueid=6 }" },
+	  "IKE_SA home #1 reauthenticated, new IKE_SA #6\npending 0\n" },
+	{ "a reauthentication: the new IKE_SA first", { .ike = "home" }, 1,
+	  NET1,
+	  { "ike-updown: up=yes home{ uniqueid=6 }",
+	    "ike-updown: home{ uniqueid=1 }" },
+	  "IKE_SA home #1 reauthenticated, new IKE_SA #6\npending 0\n" },
+	{ "an IKE_SA of another config is no successor", { .ike = "home" }, 1,
+	  NET1,
+	  { "ike-updown: home{ uniqueid=1 }",
+	    "ike-updown: up=yes office{ uniqueid=7 }" },
+	  "pending 1\n" },
+	{ "SAs not up when listed are not waited for", { .child = "net" }, 0,
+	  "home{ uniqueid=1 state=CONNECTING child-sas{ net-1{ name=net "
+	  "uniqueid=1 state=REKEYED } } }",
+	  { NULL },
+	  "pending 0\n" },
+	{ "ids of both kinds can coincide", { .ike_id = 2 }, 0,
+	  "home{ uniqueid=2 state=ESTABLISHED child-sas{ net-2{ name=net "
+	  "uniqueid=2 state=INSTALLED } } }",
+	  { "child-rekey: home{ child-sas{ net{ name=net old{ uniqueid=2 } "
+	    "new{ uniqueid=8 } } } }",
+	    "ike-rekey: home{ old{ uniqueid=2 } new{ uniqueid=9 } }" },
+	  "IKE_SA home #2 rekeyed, new IKE_SA #9\npending 0\n" },
+};
+/* clang-format on */
+
+static uint8_t mem[8192];
+
+/* Encode the notation TEXT as a message body; its length. */
+static size_t encode(const char *text)
+{
+	char word[256];
+	struct vici_buf b;
+	size_t n;
+	int used;
+
+	vici_begin(&b, mem, sizeof(mem), 7 /* EVENT */, "e");
+	while (sscanf(text, " %255s%n", word, &used) == 1) {
+		size_t len = strlen(word);
+		char *eq = strchr(word, '=');
+
+		text += used;
+		if (!strcmp(word, "}")) {
+			vici_put_section_end(&b);
+		} else if (word[len - 1] == '{') {
+			word[len - 1] = '\0';
+			vici_put_section(&b, word);
+		} else {
+			assert_non_null(eq);
+			*eq = '\0';
+			vici_put_str(&b, word, eq + 1);
+		}
+	}
+	assert_int_equal(vici_end(&b, &n), 0);
+	assert_true(n > 7);
+	return n - 7; /* length, type, name "e" */
+}
+
+static FILE *out;
+
+static void report(void *ctx, const struct wait_sa *sa)
+{
+	const struct wait *w = ctx;
+
+	if (sa->state == WAIT_DONE) {
+		wait_print(out, sa, w->reauth, 0);
+		return;
+	}
+	fputs("down ", out);
+	wait_print_sa(out, sa);
+	fputc('\n', out);
+}
+
+static void test_rows(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct row *r = &rows[i];
+		char *text = NULL;
+		size_t text_len, len;
+		struct wait w;
+
+		out = open_memstream(&text, &text_len);
+		assert_non_null(out);
+		wait_init(&w, &r->filter, r->reauth);
+		len = encode(r->listing);
+		assert_int_equal(wait_learn(&w, mem + 7, len), 0);
+		for (size_t e = 0; e < MAX_EVENTS && r->events[e]; e++) {
+			const char *colon = strchr(r->events[e], ':');
+
+			len = encode(colon + 1);
+			wait_event(&w, (const uint8_t *)r->events[e],
+				   (size_t)(colon - r->events[e]), mem + 7, len,
+				   report, &w);
+		}
+		fprintf(out, "pending %zu\n", w.pending);
+		fclose(out);
+		if (strcmp(text, r->want))
+			print_error("row %zu (%s):\n got:\n%s want:\n%s", i,
+				    r->what, text, r->want);
+		assert_string_equal(text, r->want);
+		free(text);
+		wait_free(&w);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows),
+	};
+
+	return cmocka_run_group_tests_name("wait", tests, NULL, NULL);
+}
