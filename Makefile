@@ -121,7 +121,8 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 	@for h in $(HARNESSES); do \
 		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
-	@SWANCTL=./swanctl sh tests/delegate.sh
+	@STRONGSWAN_SWANCTL=$(STRONGSWAN_SWANCTL) SWANCTL=./swanctl \
+		sh tests/delegate.sh
 	@SWANCTL=./swanctl sh tests/conf.sh
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@sh tests/install.sh
