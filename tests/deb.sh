@@ -192,7 +192,7 @@ expect_rekey() {
 	fi
 }
 
-# expect_load_all works|not-implemented [BINARY]: the service's command
+# expect_load_all works|not-implemented [BINARY]: the service's commands
 expect_load_all() {
 	count=$((count + 1))
 	bin=${2:-/usr/sbin/swanctl}
@@ -202,6 +202,12 @@ expect_load_all() {
 	if [ "$1" = works ]; then
 		[ "$status" = 0 ] && [ "$(tail -n 1 "$work/out")" = "successfully loaded 1 connections, 0 unloaded" ] ||
 			fail "$bin --load-all: exit $status: $(cat "$work/out" "$work/err")"
+		# the service's ExecReload: an abbreviation of --reload-settings
+		count=$((count + 1))
+		STRONGSWAN_CONF=$LAB/a/strongswan.conf "$bin" --reload >"$work/out" 2>"$work/err"
+		status=$?
+		[ "$status" = 0 ] ||
+			fail "$bin --reload: exit $status: $(cat "$work/out" "$work/err")"
 	else
 		[ "$status" = 2 ] && grep -q -- '--load-all' "$work/err" ||
 			fail "$bin --load-all without strongSwan: exit $status: $(cat "$work/out" "$work/err")"
