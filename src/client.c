@@ -9,10 +9,8 @@
 /* The socket strongswan.conf names, else the built-in one. */
 static int conf_uri(struct client *c, const char **uri, struct failure *f)
 {
-	const char *file = getenv("STRONGSWAN_CONF");
-	int rc;
+	int rc = conf_socket(&c->conf, NULL);
 
-	rc = conf_socket(&c->conf, file ? file : CONF_DEFAULT_FILE);
 	if (rc) {
 		f->why = c->conf.error;
 		return status_fail(f, STAGE_CONF, NULL, rc);

@@ -518,9 +518,9 @@ int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
 	struct vici_buf b;
 
 	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "list-sas");
-	if (noblock)
-		vici_put_str(&b, "noblock", "yes");
 	filter_put(&b, f);
+	if (noblock) /* last, as strongSwan's swanctl sends it */
+		vici_put_str(&b, "noblock", "yes");
 	return vici_end(&b, len);
 }
 
