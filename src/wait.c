@@ -390,7 +390,9 @@ void wait_print(FILE *f, const struct wait_sa *sa, int reauth, int json)
 struct run {
 	struct wait w;
 	const struct args *a;
-	int down; /* some SA went down instead of rekeying */
+	int down;	   /* some SA went down instead of rekeying */
+	int out;	   /* 0, or -errno of a failed write to stdout */
+	struct failure *f; /* where that failure is recorded */
 };
 
 static void report(void *ctx, const struct wait_sa *sa)
@@ -401,7 +403,8 @@ static void report(void *ctx, const struct wait_sa *sa)
 		wait_print(stdout, sa, r->a->reauth,
 			   print_view(MESSAGE_SUCCESSOR, r->a->output) ==
 				   VIEW_JSON);
-		fflush(stdout);
+		if (!r->out)
+			r->out = print_flush(stdout, r->f);
 		return;
 	}
 	r->down = 1;
@@ -415,12 +418,13 @@ static int learn(void *ctx, const struct vici_packet_view *ev,
 {
 	struct run *r = ctx;
 	const char *why;
+	int rc;
 
-	(void)f;
 	if (!vici_is(ev->name, ev->name_len, "list-sa") ||
 	    vici_validate(ev->body, ev->body_len, &why))
 		return 0; /* a broken listing teaches nothing */
-	return wait_learn(&r->w, ev->body, ev->body_len);
+	rc = wait_learn(&r->w, ev->body, ev->body_len);
+	return rc ? status_fail(f, STAGE_EXCHANGE, "list-sas", rc) : 0;
 }
 
 /* Learn the SAs the selector matches, as list-sas streams them. */
@@ -463,6 +467,8 @@ static int follow(struct run *r, struct client *c, struct failure *f)
 			return status_fail(f, STAGE_EXCHANGE, "rekey", rc);
 		wait_event(&r->w, p.name, p.name_len, p.body, p.body_len,
 			   report, r);
+		if (r->out)
+			return r->out; /* nobody reads what we report */
 	}
 	for (size_t i = 0; i < r->w.count; i++) {
 		if (r->w.sa[i].state != WAIT_PENDING)
@@ -483,7 +489,7 @@ int wait_run(const struct args *a, struct client *c, struct failure *f)
 {
 	static const char *const events[] = { "ike-rekey", "child-rekey",
 					      "ike-updown", "child-updown" };
-	struct run r = { .a = a };
+	struct run r = { .a = a, .f = f };
 	int rc;
 
 	wait_init(&r.w, &a->filter, a->reauth);
