@@ -28,7 +28,7 @@ OBJDIR = build
 SRCS = src/args.c src/vici.c src/transport.c src/client.c src/print.c \
 	src/filter.c src/usage.c \
 	src/status.c src/rekey.c src/version.c src/conf.c \
-	src/wait.c src/list.c
+	src/wait.c src/list.c src/batch.c
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
 TESTS = test_args test_vici test_transport test_print test_status test_wait
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)

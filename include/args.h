@@ -17,6 +17,8 @@ enum command {
 };
 
 #define ARGS_DEFAULT_TIMEOUT_MS 30000
+#define ARGS_DEFAULT_SA_TIMEOUT_MS 60000
+#define ARGS_MAX_BATCH 100000
 
 struct args {
 	enum command command;
@@ -25,8 +27,11 @@ struct args {
 	struct sa_filter filter;
 	int reauth;
 	int noblock;
-	int wait;   /* --wait: until every matched SA has rekeyed */
-	int daemon; /* --version --daemon */
+	int wait;	   /* --wait: until every matched SA has rekeyed */
+	unsigned batch;	   /* --batch N: at most N rekeys in flight (implies
+			      wait); 0: all at once */
+	int sa_timeout_ms; /* --sa-timeout: per SA under --batch, 0: none */
+	int daemon;	   /* --version --daemon */
 	enum output output;
 	const char *uri;
 	int timeout_ms; /* 0: no limit */

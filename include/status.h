@@ -13,6 +13,8 @@ enum {
 	STATUS_CONNECT = 3,
 	STATUS_EXCHANGE = 4,
 	STATUS_TIMEOUT = 5,
+	STATUS_SIGINT = 130,  /* 128 + SIGINT, as a shell reports it */
+	STATUS_SIGTERM = 143, /* 128 + SIGTERM */
 };
 
 /* Where in the pipeline an error happened. */
@@ -25,6 +27,8 @@ enum stage {
 	STAGE_REGISTER, /* (un)registering for an event */
 	STAGE_EXCHANGE, /* sending a request and reading the reply */
 	STAGE_RESULT,	/* the daemon's verdict: ERR nonzero means refused */
+	STAGE_SIGNAL,	/* stopped by SIGINT (-EINTR) or SIGTERM (-ESHUTDOWN)
+			   after reporting what finished */
 };
 
 /*

@@ -59,6 +59,15 @@ void wait_free(struct wait *w);
 /* Learn the matching SAs that are up from one validated list-sa event;
  * 0 or -ENOMEM. */
 int wait_learn(struct wait *w, const uint8_t *body, size_t len);
+/* List the SAs W's selector matches over C (connected) and learn them;
+ * 0 or -errno with F filled. */
+int wait_list(struct wait *w, struct client *c, struct failure *f);
+/* Start following a copy of SA (as learned elsewhere), pending again;
+ * 0, -EEXIST when W follows it already, or -ENOMEM. */
+int wait_add(struct wait *w, const struct wait_sa *sa);
+/* Stop following the SA of kind CHILD with unique id ID: a later event
+ * finishes it no more (it is counted as down, without a report). */
+void wait_drop(struct wait *w, int child, uint32_t id);
 /* Apply one validated event (ike-rekey, child-rekey, ike-updown,
  * child-updown); REPORT is called for each SA it finishes. */
 void wait_event(struct wait *w, const uint8_t *name, size_t name_len,

@@ -156,6 +156,8 @@ static void report(const struct failure *f, const struct args *a)
 			fputc('\n', stderr);
 		}
 		break;
+	case STAGE_SIGNAL:
+		break; /* the command has said what finished */
 	}
 }
 

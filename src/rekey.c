@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "batch.h"
 #include "filter.h"
 #include "print.h"
 #include "rekey.h"
@@ -106,7 +107,9 @@ int rekey_run(const struct args *a, struct client *c, struct failure *f)
 
 	if (rc)
 		return rc;
-	if (a->wait)
+	if (a->batch)
+		rc = batch_run(a, c, f);
+	else if (a->wait)
 		rc = wait_run(a, c, f);
 	else
 		rc = rekey_call(a, c, MESSAGE_REKEY_REPLY, f);

@@ -30,6 +30,8 @@ int status_of(enum stage stage, int err)
 		return err == -ETIMEDOUT ? STATUS_TIMEOUT : STATUS_EXCHANGE;
 	case STAGE_RESULT:
 		return err == -ETIMEDOUT ? STATUS_TIMEOUT : STATUS_REFUSED;
+	case STAGE_SIGNAL:
+		return err == -ESHUTDOWN ? STATUS_SIGTERM : STATUS_SIGINT;
 	}
 	return STATUS_EXCHANGE;
 }

@@ -323,6 +323,25 @@ int wait_learn(struct wait *w, const uint8_t *body, size_t len)
 	return walk(w, EVENT_LIST_SA, body, len, NULL, NULL);
 }
 
+int wait_add(struct wait *w, const struct wait_sa *sa)
+{
+	struct node n = { .uniqueid = sa->id };
+
+	if (find(w, sa->child, sa->id))
+		return -EEXIST;
+	memcpy(sa->child ? n.name : n.sec, sa->name, WAIT_NAME);
+	memcpy(n.spi, sa->spi, sizeof(n.spi));
+	return add(w, sa->child, &n, sa->ike);
+}
+
+void wait_drop(struct wait *w, int child, uint32_t id)
+{
+	struct wait_sa *sa = find(w, child, id);
+
+	if (sa && sa->state == WAIT_PENDING)
+		finish(w, sa, WAIT_DOWN, NULL, NULL);
+}
+
 void wait_event(struct wait *w, const uint8_t *name, size_t name_len,
 		const uint8_t *body, size_t len, wait_report_fn report,
 		void *ctx)
@@ -413,30 +432,30 @@ static void report(void *ctx, const struct wait_sa *sa)
 static int learn(void *ctx, const struct vici_packet_view *ev,
 		 struct failure *f)
 {
-	struct run *r = ctx;
+	struct wait *w = ctx;
 	const char *why;
 
 	(void)f;
 	if (!vici_is(ev->name, ev->name_len, "list-sa") ||
 	    vici_validate(ev->body, ev->body_len, &why))
 		return 0; /* a broken listing teaches nothing */
-	return wait_learn(&r->w, ev->body, ev->body_len);
+	return wait_learn(w, ev->body, ev->body_len);
 }
 
 /* Learn the SAs the selector matches, as list-sas streams them. */
-static int list(struct run *r, struct client *c, struct failure *f)
+int wait_list(struct wait *w, struct client *c, struct failure *f)
 {
 	uint8_t req[VICI_MAX_REQUEST];
 	struct vici_packet_view p;
 	long len;
 	int rc;
 
-	len = list_request(&r->w.filter, 0, req, sizeof(req));
+	len = list_request(&w->filter, 0, req, sizeof(req));
 	if (len < 0)
 		return status_fail(f, STAGE_ENCODE, "list-sas", (int)len);
 	rc = client_register(c, VICI_EVENT_REGISTER, "list-sa", f);
 	if (!rc)
-		rc = client_call(c, "list-sas", req, (size_t)len, &p, learn, r,
+		rc = client_call(c, "list-sas", req, (size_t)len, &p, learn, w,
 				 f);
 	if (!rc)
 		rc = client_register(c, VICI_EVENT_UNREGISTER, "list-sa", f);
@@ -487,7 +506,7 @@ int wait_run(const struct args *a, struct client *c, struct failure *f)
 	int rc;
 
 	wait_init(&r.w, &a->filter, a->reauth);
-	rc = list(&r, c, f);
+	rc = wait_list(&r.w, c, f);
 	for (size_t i = 0; i < 4 && !rc; i++)
 		rc = client_register(c, VICI_EVENT_REGISTER, events[i], f);
 	/* events before the reply belong to earlier work: never counted */

@@ -40,6 +40,10 @@ static void test_table(void **state)
 	assert_int_equal(status_of(STAGE_RESULT, -ETIMEDOUT), 5);
 	assert_int_equal(status_of(STAGE_CONNECT, -ETIMEDOUT), 5);
 	assert_int_equal(status_of(STAGE_EXCHANGE, -ETIMEDOUT), 5);
+	/* --batch stopped by a signal: 128 + its number, as a shell says */
+	assert_int_equal(status_of(STAGE_SIGNAL, -EINTR), 130);
+	assert_int_equal(status_of(STAGE_SIGNAL, -ESHUTDOWN), 143);
+	assert_int_equal(status_of(STAGE_SIGNAL, 0), 0);
 }
 
 int main(void)
