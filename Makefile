@@ -99,6 +99,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
 	@SWANCTL=./swanctl sh tests/conf.sh
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
+	@SWANCTL=./swanctl sh tests/batch.sh
 	@sh tests/install.sh
 
 check-e2e: swanctl $(FAKE)
