@@ -104,6 +104,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS)
 
 check-e2e: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl bash tests/e2e.sh
+	@SWANCTL=./swanctl bash tests/e2e-batch.sh
 
 check-static: static $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static sh tests/blackbox.sh
