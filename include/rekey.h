@@ -24,10 +24,10 @@ int rekey_run(const struct args *a, struct client *c, struct failure *f);
  * message M; 0 when the daemon accepted, or -errno with F filled. */
 int rekey_call(const struct args *a, struct client *c, enum message m,
 	       struct failure *f);
-/* Encode the rekey request for selector F into MEM; frame length or
- * -errno. */
-long rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
-		   size_t cap);
+/* Encode the rekey request for selector F into MEM; 0 and the frame
+ * length in *LEN, or -errno. */
+int rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
+		  size_t cap, size_t *len);
 /* Read the verdict from a validated reply body; 0, or -EBADMSG with *WHY
  * when a top-level key the verdict depends on is given twice. */
 int rekey_result(const uint8_t *body, size_t len, struct rekey_result *res,

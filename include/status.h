@@ -19,6 +19,7 @@ enum {
 
 /* Where in the pipeline an error happened. */
 enum stage {
+	STAGE_NONE,	/* never recorded: a bug if it reaches main */
 	STAGE_USAGE,	/* arguments */
 	STAGE_CONF,	/* strongswan.conf */
 	STAGE_URI,	/* the socket URI */
@@ -27,6 +28,7 @@ enum stage {
 	STAGE_REGISTER, /* (un)registering for an event */
 	STAGE_EXCHANGE, /* sending a request and reading the reply */
 	STAGE_RESULT,	/* the daemon's verdict: ERR nonzero means refused */
+	STAGE_DELEGATE, /* handing a command to strongSwan's swanctl */
 	STAGE_SIGNAL,	/* stopped by SIGINT (-EINTR) or SIGTERM (-ESHUTDOWN)
 			   after reporting what finished */
 };
@@ -45,6 +47,7 @@ struct failure {
 	const uint8_t *text; /* the daemon's own words (errmsg), unescaped */
 	size_t text_len;
 	int packet_type;      /* -EPROTO: the packet that came instead */
+	int reported;	      /* the command has printed it, SA by SA */
 	size_t got, expected; /* -EPIPE, -EMSGSIZE: bytes of the frame */
 };
 

@@ -224,16 +224,16 @@ static int start(struct batch *b, struct failure *f)
 	struct vici_packet_view reply;
 	struct rekey_result res;
 	struct slot *s = free_slot(b);
-	long len;
+	size_t len;
 	int rc;
 
 	if (sa->child)
 		one.child_id = sa->id;
 	else
 		one.ike_id = sa->id;
-	len = rekey_request(&one, b->a->reauth, req, sizeof(req));
-	if (len < 0)
-		return status_fail(f, STAGE_ENCODE, "rekey", (int)len);
+	rc = rekey_request(&one, b->a->reauth, req, sizeof(req), &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, "rekey", rc);
 	/* followed from before the request: its events may come first */
 	rc = wait_add(&b->follow, sa);
 	if (rc)
@@ -246,8 +246,7 @@ static int start(struct batch *b, struct failure *f)
 	if (b->a->sa_timeout_ms)
 		s->deadline_ms = now_ms() + b->a->sa_timeout_ms;
 	b->in_flight++;
-	rc = client_call(b->c, "rekey", req, (size_t)len, &reply, on_event, b,
-			 f);
+	rc = client_call(b->c, "rekey", req, len, &reply, on_event, b, f);
 	if (rc)
 		return rc;
 	rc = rekey_result(reply.body, reply.body_len, &res, &f->why);
@@ -406,6 +405,8 @@ static int run(struct batch *b, struct failure *f)
 				return rc;
 		}
 	}
+	/* each SA's outcome is printed: nothing left for main to say */
+	f->reported = 1;
 	if (stop_signal) {
 		snprintf(why, sizeof(why), "still rekeying when stopped by %s",
 			 stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -70,9 +70,13 @@ static void trace(struct client *c, const char *dir, const uint8_t *p,
 
 static int send_frame(struct client *c, const uint8_t *req, size_t len)
 {
+	int rc;
+
 	if (c->trace)
 		trace(c, "sent", req + 4, len - 4);
-	return transport_send(&c->t, req, len);
+	rc = transport_send(&c->t, req, len);
+	/* closed before it read our request: it never replied */
+	return rc == -EPIPE ? -ECONNRESET : rc;
 }
 
 /* The step (STAGE_EXCHANGE or STAGE_REGISTER) is the caller's to set. */
@@ -159,15 +163,15 @@ int client_register(struct client *c, int type, const char *name,
 	uint8_t req[4 + 2 + VICI_MAX_NAME];
 	struct vici_packet_view p;
 	struct vici_buf b;
-	long len;
+	size_t len;
 	int rc;
 
 	vici_begin(&b, req, sizeof(req), type, name);
-	len = vici_end(&b);
-	if (len < 0)
-		return status_fail(f, STAGE_ENCODE, name, (int)len);
+	rc = vici_end(&b, &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, name, rc);
 	/* events before the confirmation belong to earlier registrations */
-	rc = exchange(c, req, (size_t)len, &p, NULL, NULL, f);
+	rc = exchange(c, req, len, &p, NULL, NULL, f);
 	if (rc == 0 && p.type == VICI_EVENT_UNKNOWN)
 		rc = -ENOTSUP;
 	else if (rc == 0 && p.type != VICI_EVENT_CONFIRM) {

@@ -11,8 +11,8 @@
 #include "vici.h"
 #include "wait.h"
 
-long rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
-		   size_t cap)
+int rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
+		  size_t cap, size_t *len)
 {
 	struct vici_buf b;
 
@@ -22,7 +22,7 @@ long rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
 	filter_put(&b, f);
 	if (reauth)
 		vici_put_str(&b, "reauth", "yes");
-	return vici_end(&b);
+	return vici_end(&b, len);
 }
 
 static int is_key(const struct vici_elem *e, const char *name)
@@ -80,13 +80,13 @@ int rekey_call(const struct args *a, struct client *c, enum message m,
 	uint8_t req[VICI_MAX_REQUEST];
 	struct vici_packet_view reply;
 	struct rekey_result res;
-	long len;
+	size_t len;
 	int rc;
 
-	len = rekey_request(&a->filter, a->reauth, req, sizeof(req));
-	if (len < 0)
-		return status_fail(f, STAGE_ENCODE, "rekey", (int)len);
-	rc = client_call(c, "rekey", req, (size_t)len, &reply, NULL, NULL, f);
+	rc = rekey_request(&a->filter, a->reauth, req, sizeof(req), &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, "rekey", rc);
+	rc = client_call(c, "rekey", req, len, &reply, NULL, NULL, f);
 	if (rc)
 		return rc;
 	rc = rekey_result(reply.body, reply.body_len, &res, &f->why);

@@ -17,10 +17,13 @@ int status_of(enum stage stage, int err)
 	if (err == 0)
 		return STATUS_OK;
 	switch (stage) {
+	case STAGE_NONE:
+		break;
 	case STAGE_USAGE:
 	case STAGE_CONF:
 	case STAGE_URI:
 	case STAGE_ENCODE:
+	case STAGE_DELEGATE:
 		/* a usage error never reads as a timeout */
 		return STATUS_USAGE;
 	case STAGE_CONNECT:

@@ -11,6 +11,7 @@ const char usage_main[] =
 	"ids\n"
 	"  swanctl --version  (-V)  print the version; --daemon adds "
 	"charon's\n"
+	"                           (--raw, --pretty: its reply as a dump)\n"
 	"  swanctl --help     (-h)  print this text\n"
 	"global options, before or after the command:\n"
 	"  --uri      (-u) URI      VICI socket; default from "
@@ -49,8 +50,8 @@ const char usage_list[] =
 
 const char usage_rekey[] =
 	"usage:\n"
-	"  swanctl --rekey --child <name> | --ike <name> | --child-id <id> | "
-	"--ike-id <id>\n"
+	"  swanctl --rekey --child <name> | --ike <name> |\n"
+	"                  --child-id <id> | --ike-id <id>\n"
 	"                 [--reauth] [--wait] [--raw|--pretty|--json]\n"
 	"                 [--batch <n> [--sa-timeout <seconds>]]\n"
 	"                 [--uri <uri>] [--timeout <seconds>]\n"
