@@ -30,6 +30,11 @@ struct str {
 	size_t len;
 };
 
+/* S (LEN bytes) is exactly the literal LIT: a length test, then an inlined
+ * compare (the hot path of every event). */
+#define IS(s, len, lit)                                                        \
+	((len) == sizeof(lit) - 1 && !memcmp((s), (lit), sizeof(lit) - 1))
+
 /* What a section of an event says about one SA. */
 struct node {
 	struct str sec;	 /* the section's name */
@@ -341,25 +346,25 @@ static void set_key(struct node *n, const struct vici_elem *e, int top)
 {
 	struct str v = slice(e->value, e->value_len);
 
-	if (vici_is(e->name, e->name_len, "uniqueid"))
+	if (IS(e->name, e->name_len, "uniqueid"))
 		n->uniqueid = number(e->value, e->value_len);
-	else if (vici_is(e->name, e->name_len, "name"))
+	else if (IS(e->name, e->name_len, "name"))
 		n->name = v;
-	else if (vici_is(e->name, e->name_len, "state"))
+	else if (IS(e->name, e->name_len, "state"))
 		n->state = v;
-	else if (vici_is(e->name, e->name_len, "spi-in") ||
-		 vici_is(e->name, e->name_len, "initiator-spi"))
+	else if (IS(e->name, e->name_len, "spi-in") ||
+		 IS(e->name, e->name_len, "initiator-spi"))
 		n->spi[0] = v;
-	else if (vici_is(e->name, e->name_len, "spi-out") ||
-		 vici_is(e->name, e->name_len, "responder-spi"))
+	else if (IS(e->name, e->name_len, "spi-out") ||
+		 IS(e->name, e->name_len, "responder-spi"))
 		n->spi[1] = v;
 	else if (!top)
 		return;
-	else if (vici_is(e->name, e->name_len, "local-id"))
+	else if (IS(e->name, e->name_len, "local-id"))
 		n->local_id = v;
-	else if (vici_is(e->name, e->name_len, "remote-id"))
+	else if (IS(e->name, e->name_len, "remote-id"))
 		n->remote_id = v;
-	else if (vici_is(e->name, e->name_len, "remote-host"))
+	else if (IS(e->name, e->name_len, "remote-host"))
 		n->remote_host = v;
 }
 
@@ -438,6 +443,10 @@ static void finish(struct wait *w, struct wait_sa *sa, enum wait_state state,
 	sa->cause = NULL;
 	if (report)
 		report(ctx, sa);
+	if (state == WAIT_DONE && report) {
+		free(sa->said); /* its story is told: keep the memory small */
+		sa->said = NULL;
+	}
 }
 
 /* N reports SA's successor in its old and new sections. */
@@ -650,8 +659,8 @@ static int walk(struct wait *w, enum event ev, const uint8_t *body, size_t len,
 
 		switch (e.type) {
 		case VICI_KEY_VALUE:
-			if (depth == 0 && vici_is(e.name, e.name_len, "up"))
-				k.up = vici_is(e.value, e.value_len, "yes");
+			if (depth == 0 && IS(e.name, e.name_len, "up"))
+				k.up = IS(e.value, e.value_len, "yes");
 			else if (depth && n)
 				set_key(n, &e, depth == 1);
 			break;
@@ -666,11 +675,10 @@ static int walk(struct wait *w, enum event ev, const uint8_t *body, size_t len,
 				struct node *up = &k.st[depth - 1];
 				struct node_sa *to = NULL;
 
-				if (vici_is(n->sec.p, n->sec.len, "old")) {
+				if (IS(n->sec.p, n->sec.len, "old")) {
 					to = &up->old;
 					up->has_old = 1;
-				} else if (vici_is(n->sec.p, n->sec.len,
-						   "new")) {
+				} else if (IS(n->sec.p, n->sec.len, "new")) {
 					to = &up->new;
 					up->has_new = 1;
 				}
@@ -680,8 +688,8 @@ static int walk(struct wait *w, enum event ev, const uint8_t *body, size_t len,
 					to->spi[1] = n->spi[1];
 				}
 			}
-			if (depth == 3 && vici_is(k.st[2].sec.p,
-						  k.st[2].sec.len, "child-sas"))
+			if (depth == 3 &&
+			    IS(k.st[2].sec.p, k.st[2].sec.len, "child-sas"))
 				rc = child_end(w, &k, ev, report, ctx);
 			if (depth == 1)
 				rc = ike_end(w, &k, ev, report, ctx);
@@ -833,13 +841,13 @@ static void log_event(struct wait *w, const uint8_t *body, size_t len,
 	while (vici_next(&r, &e) > 0) {
 		if (e.type != VICI_KEY_VALUE || vici_depth(&r))
 			continue;
-		if (vici_is(e.name, e.name_len, "ikesa-uniqueid"))
+		if (IS(e.name, e.name_len, "ikesa-uniqueid"))
 			id = number(e.value, e.value_len);
-		else if (vici_is(e.name, e.name_len, "msg"))
+		else if (IS(e.name, e.name_len, "msg"))
 			msg = slice(e.value, e.value_len);
-		else if (vici_is(e.name, e.name_len, "group"))
+		else if (IS(e.name, e.name_len, "group"))
 			group = slice(e.value, e.value_len);
-		else if (vici_is(e.name, e.name_len, "thread")) {
+		else if (IS(e.name, e.name_len, "thread")) {
 			thread = number(e.value, e.value_len);
 			has_thread = 1;
 		}
@@ -940,20 +948,16 @@ void wait_event(struct wait *w, const uint8_t *name, size_t name_len,
 		const uint8_t *body, size_t len, wait_report_fn report,
 		void *ctx)
 {
-	static const char *const names[] = {
-		[EVENT_IKE_REKEY] = "ike-rekey",
-		[EVENT_CHILD_REKEY] = "child-rekey",
-		[EVENT_IKE_UPDOWN] = "ike-updown",
-		[EVENT_CHILD_UPDOWN] = "child-updown",
-	};
-
-	if (vici_is(name, name_len, "log")) {
+	if (IS(name, name_len, "log"))
 		log_event(w, body, len, report, ctx);
-		return;
-	}
-	for (int ev = EVENT_IKE_REKEY; ev <= EVENT_CHILD_UPDOWN; ev++)
-		if (vici_is(name, name_len, names[ev]))
-			walk(w, (enum event)ev, body, len, report, ctx);
+	else if (IS(name, name_len, "ike-rekey"))
+		walk(w, EVENT_IKE_REKEY, body, len, report, ctx);
+	else if (IS(name, name_len, "child-rekey"))
+		walk(w, EVENT_CHILD_REKEY, body, len, report, ctx);
+	else if (IS(name, name_len, "ike-updown"))
+		walk(w, EVENT_IKE_UPDOWN, body, len, report, ctx);
+	else if (IS(name, name_len, "child-updown"))
+		walk(w, EVENT_CHILD_UPDOWN, body, len, report, ctx);
 }
 
 static void put(FILE *f, const char *s)
@@ -1090,7 +1094,7 @@ static int learn(void *ctx, const struct vici_packet_view *ev,
 	const char *why;
 
 	(void)f;
-	if (!vici_is(ev->name, ev->name_len, "list-sa") ||
+	if (!IS(ev->name, ev->name_len, "list-sa") ||
 	    vici_validate(ev->body, ev->body_len, &why))
 		return 0; /* a broken listing teaches nothing */
 	return wait_learn(&r->w, ev->body, ev->body_len);
