@@ -103,6 +103,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS)
 
 check-e2e: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl bash tests/e2e.sh
+	@SWANCTL=./swanctl bash tests/e2e-scale.sh
 
 check-static: static $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static sh tests/blackbox.sh
