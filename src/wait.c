@@ -731,9 +731,8 @@ static int has(struct str s, const char *word)
 static enum said classify(struct str msg)
 {
 	static const char *const causes[] = {
-		"unable to ",	 "no acceptable",     "peer didn't",
-		"abort active ", "closing CHILD_SA",  "peer seems to not",
-		"invalid ",	 "authentication of",
+		"unable to ",	     "no acceptable",	      "peer didn't",
+		"peer seems to not", "abort active rekeying", "tried ",
 	};
 
 	if (starts(msg, "CHILD_SA rekeying failed"))
@@ -744,7 +743,9 @@ static enum said classify(struct str msg)
 		return SAID_REAUTH_FAILED;
 	if (starts(msg, "giving up after"))
 		return SAID_GAVE_UP;
-	if (starts(msg, "received ") && has(msg, " notify"))
+	if ((starts(msg, "received ") && has(msg, " notify")) ||
+	    has(msg, "we tried to rekey") ||
+	    (starts(msg, "authentication of ") && has(msg, "failed")))
 		return SAID_CAUSE;
 	for (size_t i = 0; i < sizeof(causes) / sizeof(causes[0]); i++)
 		if (starts(msg, causes[i]))
