@@ -5,8 +5,13 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+# zsh: Debian's packages use vendor-completions; elsewhere site-functions.
+# Ours is called _swanctl_rekey so that zsh's own _swanctl (strongSwan's
+# commands, which ours hands over to) is not shadowed.
+ZSHCOMPDIR ?= $(if $(filter /usr,$(PREFIX)),$(PREFIX)/share/zsh/vendor-completions,$(PREFIX)/share/zsh/site-functions)
 DESTDIR ?=
+# strongSwan's swanctl, which gets the commands this client lacks
+STRONGSWAN_SWANCTL ?= /usr/sbin/swanctl
 CC ?= cc
 CFLAGS ?= -O2 -g
 
@@ -26,7 +31,7 @@ endif
 
 OBJDIR = build
 SRCS = src/args.c src/vici.c src/transport.c src/client.c src/print.c \
-	src/filter.c src/usage.c \
+	src/filter.c src/usage.c src/delegate.c \
 	src/status.c src/rekey.c src/version.c src/conf.c \
 	src/wait.c src/list.c
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
@@ -54,6 +59,25 @@ $(STAMP): FORCE | $(OBJDIR)
 
 $(OBJDIR)/%.o: src/%.c $(STAMP)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(OBJDIR)/delegate.o: ALL_CPPFLAGS += \
+	-DSTRONGSWAN_SWANCTL='"$(STRONGSWAN_SWANCTL)"'
+
+# Variants for the black-box tests of the hand-over to strongSwan's swanctl:
+# none installed, a stand-in that prints its argv, and this client itself.
+DELEGATE_TO_none = /nonexistent/swanctl
+DELEGATE_TO_fake = $(CURDIR)/tests/fake-strongswan-swanctl
+DELEGATE_TO_self = $(CURDIR)/$(OBJDIR)/swanctl-self
+DELEGATE_BINS = $(OBJDIR)/swanctl-none $(OBJDIR)/swanctl-fake \
+	$(OBJDIR)/swanctl-self
+DELEGATE_OBJS = $(DELEGATE_BINS:$(OBJDIR)/swanctl-%=$(OBJDIR)/delegate-%.o)
+$(DELEGATE_OBJS): $(OBJDIR)/delegate-%.o: src/delegate.c $(STAMP)
+	$(CC) $(ALL_CPPFLAGS) -DSTRONGSWAN_SWANCTL='"$(DELEGATE_TO_$*)"' \
+		$(ALL_CFLAGS) -c -o $@ $<
+$(DELEGATE_BINS): $(OBJDIR)/swanctl-%: \
+		$(filter-out $(OBJDIR)/delegate.o,$(OBJS)) \
+		$(OBJDIR)/main.o $(OBJDIR)/delegate-%.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
 $(OBJDIR)/test_%.o: tests/test_%.c $(STAMP)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -91,15 +115,18 @@ VALGRIND_CMD = valgrind -q --error-exitcode=99 --leak-check=full \
 
 check: check-unit check-e2e
 
-check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS)
+check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 	@for t in $(TEST_BINS); do \
 		FAKEVICI=$(FAKE) $$t || exit 1; done
 	@for h in $(HARNESSES); do \
 		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
+	@SWANCTL=./swanctl sh tests/delegate.sh
 	@SWANCTL=./swanctl sh tests/conf.sh
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@sh tests/install.sh
+	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/completion.sh
+	@sh tests/man.sh
 
 check-e2e: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl bash tests/e2e.sh
@@ -131,26 +158,35 @@ install: swanctl
 	install -m 644 man/swanctl.8 $(DESTDIR)$(MANDIR)/man8/swanctl.8
 	install -m 644 src/completion/swanctl.bash \
 		$(DESTDIR)$(BASHCOMPDIR)/swanctl
-	install -m 644 src/completion/_swanctl $(DESTDIR)$(ZSHCOMPDIR)/_swanctl
+	install -m 644 src/completion/_swanctl_rekey \
+		$(DESTDIR)$(ZSHCOMPDIR)/_swanctl_rekey
+	@# 0.1.0 installed ours as _swanctl, hiding zsh's own: take it away
+	@if grep -qs 'libc-only rekey client' $(DESTDIR)$(ZSHCOMPDIR)/_swanctl; \
+	then rm -f $(DESTDIR)$(ZSHCOMPDIR)/_swanctl; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/swanctl $(DESTDIR)$(MANDIR)/man8/swanctl.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/swanctl $(DESTDIR)$(ZSHCOMPDIR)/_swanctl
+		$(DESTDIR)$(BASHCOMPDIR)/swanctl \
+		$(DESTDIR)$(ZSHCOMPDIR)/_swanctl_rekey
 
-# A versioned source tarball of the files git tracks (or, outside a git
-# checkout, of the distributed directories).
+# A versioned source tarball, reproducible: in a git checkout it is the
+# committed tree of HEAD (git archive: sorted, owner root, every mtime the
+# commit's), so uncommitted edits stay out and two runs from one commit give
+# the same bytes; outside one (an unpacked tarball) the same files, sorted,
+# owner 0, every mtime the Makefile's.  gzip -n stores no name or time.
 DIST = swanctl-rekey-$(VERSION)
-DIST_FILES = Makefile README.md LICENSE BENCHMARKS.md .clang-format .ci \
-	bench include man src tests
+DIST_FILES = Makefile README.md CHANGELOG.md LICENSE BENCHMARKS.md \
+	.clang-format .ci bench include man src tests
 dist:
-	@rm -rf $(OBJDIR)/$(DIST) && mkdir -p $(OBJDIR)/$(DIST)
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-		git ls-files -z | tar --null -T - -cf - | \
-			tar -xf - -C $(OBJDIR)/$(DIST); \
+		git diff --quiet HEAD -- || echo "make dist: uncommitted" \
+			"changes are not in the tarball" >&2; \
+		git archive --format=tar --prefix=$(DIST)/ HEAD; \
 	else \
-		tar -cf - $(wildcard $(DIST_FILES)) | tar -xf - -C $(OBJDIR)/$(DIST); \
-	fi
-	@tar -czf $(DIST).tar.gz -C $(OBJDIR) $(DIST)
+		tar -cf - --sort=name --mtime=@$$(stat -c %Y Makefile) \
+			--owner=0 --group=0 --numeric-owner \
+			--transform 's|^|$(DIST)/|' $(wildcard $(DIST_FILES)); \
+	fi | gzip -n -9 >$(DIST).tar.gz
 	@echo $(DIST).tar.gz
 
 clean:

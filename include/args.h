@@ -14,13 +14,16 @@ enum command {
 	COMMAND_LIST_SAS,
 	COMMAND_VERSION,
 	COMMAND_HELP,
+	COMMAND_OTHER, /* one of strongSwan's that this client hands over */
 };
 
 #define ARGS_DEFAULT_TIMEOUT_MS 30000
 
 struct args {
 	enum command command;
-	int help; /* --help after a command: that command's usage */
+	const char *other; /* COMMAND_OTHER: its long name, "load-all" */
+	char **argv;	   /* the command line, as main() got it */
+	int help;	   /* --help after a command: that command's usage */
 	/* --rekey: exactly one selector; --list-sas: any combination */
 	struct sa_filter filter;
 	int reauth;

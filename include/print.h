@@ -16,6 +16,7 @@ enum message {
 	MESSAGE_SUCCESSOR,	  /* --wait: one per rekeyed SA */
 	MESSAGE_LIST_EVENT,
 	MESSAGE_LIST_REPLY,
+	MESSAGE_VERSION_REPLY,
 };
 
 enum view {

@@ -25,6 +25,7 @@ enum stage {
 	STAGE_REGISTER, /* (un)registering for an event */
 	STAGE_EXCHANGE, /* sending a request and reading the reply */
 	STAGE_RESULT,	/* the daemon's verdict: ERR nonzero means refused */
+	STAGE_DELEGATE, /* handing a command to strongSwan's swanctl */
 };
 
 /*

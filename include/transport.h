@@ -23,7 +23,8 @@ struct transport {
 /* Parse URI; 0, -EINVAL (bad syntax or scheme), -ENAMETOOLONG (path). */
 int transport_parse_uri(const char *uri, struct endpoint *ep);
 /* Start the deadline TIMEOUT_MS from now (0: none) and connect; 0 or
- * -errno (-EADDRNOTAVAIL: host unknown, -ETIMEDOUT). */
+ * -errno (-EADDRNOTAVAIL: host unknown, -EAGAIN: name resolution failed
+ * for now, -ETIMEDOUT). */
 int transport_connect(struct transport *t, const struct endpoint *ep,
 		      int timeout_ms);
 /* Use FD, already connected, under a deadline TIMEOUT_MS from now. */

@@ -13,7 +13,9 @@
 /* --version: print ours, and with --daemon connect C and print charon's.
  * 0 or -errno with F filled. */
 int version_run(const struct args *a, struct client *c, struct failure *f);
-/* Print the daemon's version line from a validated reply body. */
-void version_print_daemon(FILE *f, const uint8_t *body, size_t len);
+/* Print the daemon's version line from a validated reply body (a
+ * print_human_fn); NULL. */
+const char *version_print_daemon(FILE *f, const uint8_t *body, size_t len,
+				 const void *ctx);
 
 #endif

@@ -61,7 +61,7 @@ static const struct opt command_opts[] = {
 	{ "initiate", 'i', 0, OPT_OTHER_COMMAND },
 	{ "terminate", 't', 0, OPT_OTHER_COMMAND },
 	{ "redirect", 'd', 0, OPT_OTHER_COMMAND },
-	{ "uninstall", 0, 0, OPT_OTHER_COMMAND },
+	{ "uninstall", 'U', 0, OPT_OTHER_COMMAND },
 	{ "install", 'p', 0, OPT_OTHER_COMMAND },
 	{ "monitor-sa", 'm', 0, OPT_OTHER_COMMAND },
 	{ "list-pols", 'P', 0, OPT_OTHER_COMMAND },
@@ -69,6 +69,7 @@ static const struct opt command_opts[] = {
 	{ "list-conns", 'L', 0, OPT_OTHER_COMMAND },
 	{ "list-certs", 'x', 0, OPT_OTHER_COMMAND },
 	{ "list-pools", 'A', 0, OPT_OTHER_COMMAND },
+	{ "list-algs", 'g', 0, OPT_OTHER_COMMAND },
 	{ "flush-certs", 'f', 0, OPT_OTHER_COMMAND },
 	{ "load-all", 'q', 0, OPT_OTHER_COMMAND },
 	{ "load-authorities", 'b', 0, OPT_OTHER_COMMAND },
@@ -110,6 +111,8 @@ static const struct opt list_opts[] = {
 
 static const struct opt version_opts[] = {
 	{ "daemon", 'd', 0, OPT_DAEMON },
+	{ "raw", 'r', 0, OPT_RAW },
+	{ "pretty", 'P', 0, OPT_PRETTY },
 	{ "help", 'h', 0, OPT_HELP },
 	{ NULL, 0, 0, OPT_END },
 };
@@ -181,6 +184,24 @@ static const struct opt *find_long(const struct args *a, const char *name,
 			hit = o;
 		}
 	return *ambiguous ? NULL : hit;
+}
+
+/* getopt_long's words for a prefix of several options, naming them. */
+static int ambiguity(struct parser *p, const char *name, size_t len)
+{
+	const struct opt *sets[] = { global_opts, local_opts(p->a) };
+	size_t used;
+
+	error(p, "option '--%.*s' is ambiguous; possibilities:", (int)len,
+	      name);
+	for (size_t s = 0; s < 2; s++)
+		for (const struct opt *o = sets[s]; o && o->name; o++) {
+			used = strlen(p->msg);
+			if (!strncmp(o->name, name, len))
+				snprintf(p->msg + used, p->msg_size - used,
+					 " '--%s'", o->name);
+		}
+	return -EINVAL;
 }
 
 static int parse_id(struct parser *p, const char *opt, const char *s,
@@ -336,10 +357,10 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 			a->help = 1;
 		return 0;
 	case OPT_OTHER_COMMAND:
-		return error(p,
-			     "--%s is not implemented by this client, only "
-			     "--rekey and --list-sas",
-			     o->name);
+		/* strongSwan's swanctl gets the whole command line */
+		a->command = COMMAND_OTHER;
+		a->other = o->name;
+		return 0;
 	case OPT_CHILD:
 	case OPT_IKE:
 	case OPT_CHILD_ID:
@@ -383,7 +404,7 @@ static int parse_long(struct parser *p, char *arg, int argc, char **argv,
 
 	o = find_long(p->a, name, len, &ambiguous);
 	if (!o && ambiguous)
-		return error(p, "option '--%.*s' is ambiguous", (int)len, name);
+		return ambiguity(p, name, len);
 	if (!o)
 		return error(p, "unrecognized option '--%.*s'", (int)len, name);
 	snprintf(spelled, sizeof(spelled), "--%s", o->name);
@@ -423,7 +444,7 @@ static int parse_short(struct parser *p, char *arg, int argc, char **argv,
 					     spelled);
 			return apply(p, o, spelled, argv[++*i]);
 		}
-		if (rc)
+		if (rc || p->a->command == COMMAND_OTHER)
 			return rc;
 	}
 	return 0;
@@ -443,8 +464,8 @@ static int parse_words(struct parser *p, int argc, char **argv)
 			rc = parse_long(p, arg, argc, argv, &i);
 		else
 			rc = parse_short(p, arg, argc, argv, &i);
-		if (rc)
-			return rc;
+		if (rc || p->a->command == COMMAND_OTHER)
+			return rc; /* the rest is strongSwan's to read */
 	}
 	return 0;
 }
@@ -550,8 +571,10 @@ static int check(struct parser *p)
 	if (a->command == COMMAND_NONE)
 		return error(p, "no command given");
 	if (a->help || a->command == COMMAND_HELP ||
-	    a->command == COMMAND_VERSION)
+	    a->command == COMMAND_OTHER)
 		return 0;
+	if (a->command == COMMAND_VERSION)
+		return output(p);
 	if (a->command == COMMAND_REKEY && !p->selector_opt)
 		return error(p, "--rekey needs a selector: --child, --ike, "
 				"--child-id or --ike-id");
@@ -569,7 +592,9 @@ int args_parse(struct args *a, int argc, char **argv, char *msg,
 	struct parser p = { .a = a, .msg = msg, .msg_size = msg_size };
 	int rc;
 
-	*a = (struct args){ .timeout_ms = ARGS_DEFAULT_TIMEOUT_MS, .debug = 1 };
+	*a = (struct args){ .timeout_ms = ARGS_DEFAULT_TIMEOUT_MS,
+			    .debug = 1,
+			    .argv = argv };
 	msg[0] = '\0';
 	rc = parse_words(&p, argc - 1, argv + 1);
 	if (rc)

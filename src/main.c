@@ -13,6 +13,7 @@
 
 #include "args.h"
 #include "client.h"
+#include "delegate.h"
 #include "list.h"
 #include "print.h"
 #include "rekey.h"
@@ -33,6 +34,7 @@ static const struct command_entry {
 	{ COMMAND_LIST_SAS, "list-sas", list_run, usage_list },
 	{ COMMAND_VERSION, NULL, version_run, usage_main },
 	{ COMMAND_HELP, NULL, NULL, usage_main },
+	{ COMMAND_OTHER, NULL, delegate_run, usage_main },
 };
 
 static const char *const packet_names[] = {
@@ -59,6 +61,10 @@ static void connect_failed(const struct failure *f, double timeout)
 		      stderr);
 	else if (f->err == -EADDRNOTAVAIL)
 		fputs("host unknown\n", stderr);
+	else if (f->err == -EAGAIN)
+		fputs("the host name cannot be resolved now (name server "
+		      "failure or no answer)\n",
+		      stderr);
 	else if (f->err == -ETIMEDOUT)
 		fprintf(stderr, "no answer within %g s\n", timeout);
 	else
@@ -145,6 +151,24 @@ static void report(const struct failure *f, const struct args *a)
 		/* fall through */
 	case STAGE_EXCHANGE:
 		exchange_failed(f, timeout);
+		break;
+	case STAGE_DELEGATE:
+		fprintf(stderr,
+			"swanctl: --%s is not implemented by this client, "
+			"only --rekey, --list-sas and --version; ",
+			f->step);
+		if (f->err == -ENOENT)
+			fprintf(stderr,
+				"strongSwan's swanctl (%s) is not "
+				"installed\n",
+				f->why);
+		else if (f->err == -ELOOP)
+			fprintf(stderr, "%s is this client itself\n", f->why);
+		else
+			fprintf(stderr,
+				"cannot run strongSwan's swanctl (%s): "
+				"%s\n",
+				f->why, strerror(-f->err));
 		break;
 	case STAGE_RESULT:
 		/* the daemon's refusal in its own words, as swanctl does */

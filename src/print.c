@@ -19,6 +19,8 @@ static const struct {
 		{ VIEW_HUMAN, VIEW_RAW, VIEW_PRETTY, VIEW_JSON } },
 	[MESSAGE_LIST_REPLY] = { "list-sas reply",
 		{ VIEW_NONE, VIEW_RAW, VIEW_PRETTY, VIEW_NONE } },
+	[MESSAGE_VERSION_REPLY] = { "version reply",
+		{ VIEW_HUMAN, VIEW_RAW, VIEW_PRETTY, VIEW_JSON } },
 };
 /* clang-format on */
 

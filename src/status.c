@@ -21,6 +21,7 @@ int status_of(enum stage stage, int err)
 	case STAGE_CONF:
 	case STAGE_URI:
 	case STAGE_ENCODE:
+	case STAGE_DELEGATE:
 		/* a usage error never reads as a timeout */
 		return STATUS_USAGE;
 	case STAGE_CONNECT:

@@ -154,6 +154,9 @@ int transport_connect(struct transport *t, const struct endpoint *ep,
 	rc = getaddrinfo(ep->host, ep->port, &hints, &res);
 	if (rc == EAI_SYSTEM)
 		return -errno;
+	/* a name server that does not answer is not an unknown host */
+	if (rc == EAI_AGAIN || rc == EAI_FAIL)
+		return -EAGAIN;
 	if (rc)
 		return -EADDRNOTAVAIL;
 	rc = -EADDRNOTAVAIL;

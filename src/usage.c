@@ -49,8 +49,8 @@ const char usage_list[] =
 
 const char usage_rekey[] =
 	"usage:\n"
-	"  swanctl --rekey --child <name> | --ike <name> | --child-id <id> | "
-	"--ike-id <id>\n"
+	"  swanctl --rekey --child <name> | --ike <name> |\n"
+	"                  --child-id <id> | --ike-id <id>\n"
 	"                 [--reauth] [--wait] [--raw|--pretty|--json]\n"
 	"                 [--uri <uri>] [--timeout <seconds>]\n"
 	"    --child     (-c) NAME  every CHILD_SA of config NAME\n"

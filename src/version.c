@@ -24,8 +24,10 @@ static void put_key(FILE *f, const uint8_t *body, size_t len, const char *key)
 		}
 }
 
-void version_print_daemon(FILE *f, const uint8_t *body, size_t len)
+const char *version_print_daemon(FILE *f, const uint8_t *body, size_t len,
+				 const void *ctx)
 {
+	(void)ctx;
 	fputs("strongSwan ", f);
 	put_key(f, body, len, "version");
 	fputc(' ', f);
@@ -37,6 +39,7 @@ void version_print_daemon(FILE *f, const uint8_t *body, size_t len)
 	fputs(", ", f);
 	put_key(f, body, len, "machine");
 	fputs(")\n", f);
+	return NULL;
 }
 
 int version_run(const struct args *a, struct client *c, struct failure *f)
@@ -60,7 +63,8 @@ int version_run(const struct args *a, struct client *c, struct failure *f)
 		return rc;
 	rc = client_call(c, "version", req, (size_t)len, &reply, NULL, NULL, f);
 	if (!rc)
-		version_print_daemon(stdout, reply.body, reply.body_len);
+		print_body(stdout, MESSAGE_VERSION_REPLY, a->output, reply.body,
+			   reply.body_len, version_print_daemon, NULL);
 	client_close(c);
 	return rc;
 }

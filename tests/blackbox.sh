@@ -121,8 +121,7 @@ expect long-path 2 "" \
 	--rekey --ike x -u "$long"
 expect unknown-option 2 "" "swanctl: unrecognized option '--bogus'
 $try" --rekey --bogus
-expect other-command 2 "" "swanctl: --initiate is not implemented by this client, only --rekey and --list-sas
-Try 'swanctl --help'." --initiate --child x
+# strongSwan's other commands are handed over: tests/delegate.sh
 expect no-command 2 "" "swanctl: no command given
 Try 'swanctl --help'."
 expect options-missing 2 "" "swanctl: cannot read options file '$dir/none': No such file or directory
@@ -137,6 +136,13 @@ expect version 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI 
 fake read reply:daemon=charon,version=5.9.8,sysname=Linux,release=6.1.0-13-amd64,machine=x86_64 close
 expect version-daemon 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)
 strongSwan 5.9.8 charon (Linux, 6.1.0-13-amd64, x86_64)" "" --version --daemon -u "$uri"
+fake read reply:daemon=charon,version=5.9.8 close
+expect version-daemon-raw 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)
+version reply {daemon=charon version=5.9.8}" "" --version --daemon --raw -u "$uri"
+expect version-json 2 "" "swanctl: unrecognized option '--json'
+Try 'swanctl --help'." --version --json
+expect ambiguous 2 "" "swanctl: option '--chi' is ambiguous; possibilities: '--child' '--child-id'
+Try 'swanctl --rekey --help'." --rekey --chi x
 
 # 3: cannot connect
 expect no-socket 3 "" \

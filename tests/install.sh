@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # make install into a staging folder puts exactly the binary, the man page
-# and the two completions there; make uninstall takes them all away; the
-# bash completion completes options; the dist tarball builds and passes
-# make check elsewhere (DIST=1).
+# and the two completions there (zsh's under Debian's vendor-completions
+# with PREFIX=/usr, site-functions otherwise); make uninstall takes them all
+# away; two make dist runs give the same bytes, from committed files only;
+# the dist tarball builds and passes make check elsewhere (DIST=1).  The
+# completions themselves are tested by tests/completion.sh.
 set -u
 dir=$(mktemp -d /tmp/install.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
@@ -12,46 +14,64 @@ fail() {
 	echo "FAIL: install: $*"
 	failed=$((failed + 1))
 }
+# a make of its own, not a part of the caller's (no jobserver warnings)
+mk() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"
+}
 
-make -s install DESTDIR="$dir/stage" PREFIX=/usr >/dev/null || fail "make install"
+mk -s install DESTDIR="$dir/stage" PREFIX=/usr >/dev/null || fail "make install"
 (cd "$dir/stage" && find . -type f | sort) >"$dir/got"
 cat >"$dir/want" <<EOL
 ./usr/sbin/swanctl
 ./usr/share/bash-completion/completions/swanctl
 ./usr/share/man/man8/swanctl.8
-./usr/share/zsh/site-functions/_swanctl
+./usr/share/zsh/vendor-completions/_swanctl_rekey
 EOL
 cmp -s "$dir/got" "$dir/want" || fail "installed files: $(cat "$dir/got")"
 [ -x "$dir/stage/usr/sbin/swanctl" ] || fail "binary not executable"
 "$dir/stage/usr/sbin/swanctl" --version | grep -q "^swanctl $(sed -n 's/^VERSION = //p' Makefile) " ||
 	fail "installed binary's --version"
-make -s uninstall DESTDIR="$dir/stage" PREFIX=/usr >/dev/null || fail "make uninstall"
+mk -s uninstall DESTDIR="$dir/stage" PREFIX=/usr >/dev/null || fail "make uninstall"
 [ -z "$(find "$dir/stage" -type f)" ] || fail "left behind: $(find "$dir/stage" -type f)"
 
-# completion
-got=$(bash -c '. src/completion/swanctl.bash
-	COMP_WORDS=(swanctl --rekey --ch) COMP_CWORD=2; _swanctl; echo "${COMPREPLY[*]}"')
-[ "$got" = "--child --child-id" ] || fail "bash completion of --rekey --ch: '$got'"
-got=$(bash -c '. src/completion/swanctl.bash
-	COMP_WORDS=(swanctl --rek) COMP_CWORD=1; _swanctl; echo "${COMPREPLY[*]}"')
-[ "$got" = "--rekey" ] || fail "bash completion of --rek: '$got'"
-got=$(bash -c '. src/completion/swanctl.bash
-	COMP_WORDS=(swanctl -R --ike x --rea) COMP_CWORD=4; _swanctl; echo "${COMPREPLY[*]}"')
-[ "$got" = "--reauth" ] || fail "bash completion of --rea: '$got'"
-got=$(bash -c '. src/completion/swanctl.bash
-	COMP_WORDS=(swanctl -l --no) COMP_CWORD=2; _swanctl; echo "${COMPREPLY[*]}"')
-[ "$got" = "--noblock" ] || fail "bash completion of -l --no: '$got'"
-if command -v zsh >/dev/null; then
-	zsh -n src/completion/_swanctl || fail "zsh completion syntax"
+# the default prefix: zsh's under site-functions, and the _swanctl 0.1.0
+# installed there (which hid zsh's own _swanctl) is taken away
+mkdir -p "$dir/local/usr/local/share/zsh/site-functions"
+echo '# zsh completion for swanctl (the libc-only rekey client).' \
+	>"$dir/local/usr/local/share/zsh/site-functions/_swanctl"
+mk -s install DESTDIR="$dir/local" >/dev/null || fail "make install (default prefix)"
+(cd "$dir/local" && find . -type f | sort) >"$dir/got"
+cat >"$dir/want" <<EOL
+./usr/local/sbin/swanctl
+./usr/local/share/bash-completion/completions/swanctl
+./usr/local/share/man/man8/swanctl.8
+./usr/local/share/zsh/site-functions/_swanctl_rekey
+EOL
+cmp -s "$dir/got" "$dir/want" || fail "installed files (default prefix): $(cat "$dir/got")"
+
+# make dist: the committed tree of HEAD, the same bytes every time
+if git rev-parse --git-dir >/dev/null 2>&1; then
+	for run in 1 2; do
+		tarball=$(mk -s --no-print-directory dist 2>/dev/null | tail -n 1)
+		mv "$tarball" "$dir/dist$run.tar.gz" || fail "make dist"
+		[ $run = 2 ] || sleep 1
+	done
+	cmp -s "$dir/dist1.tar.gz" "$dir/dist2.tar.gz" ||
+		fail "two make dist runs differ"
+	tar -tzf "$dir/dist1.tar.gz" | grep -v '/$' | sed 's|^[^/]*/||' |
+		sort >"$dir/got"
+	git ls-tree -r --name-only HEAD | sort >"$dir/want"
+	cmp -s "$dir/got" "$dir/want" ||
+		fail "make dist does not pack exactly HEAD's files"
 fi
 
 if [ -n "${DIST:-}" ]; then
-	tarball=$(make -s --no-print-directory dist | tail -n 1)
+	tarball=$(mk -s --no-print-directory dist | tail -n 1)
 	mkdir "$dir/unpacked"
 	tar -xzf "$tarball" -C "$dir/unpacked" || fail "unpacking $tarball"
 	# the unpacked tree's own make check runs this script too, without DIST
 	(cd "$dir/unpacked/${tarball%.tar.gz}" && unset DIST MAKEFLAGS MAKELEVEL &&
-		make -s >/dev/null && make check) ||
+		mk -s >/dev/null && make check) ||
 		fail "the tarball does not build and pass make check"
 	rm -f "$tarball"
 fi

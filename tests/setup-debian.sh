@@ -10,5 +10,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	make gcc clang libc6-dev libcmocka-dev valgrind time util-linux zsh \
+	bash-completion mandoc \
 	clang-format libclang-rt-14-dev \
 	iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins

@@ -38,7 +38,10 @@ static const struct row rows[] = {
 	/* unique prefixes, as getopt_long */
 	{ { "--rek", "--child-i", "7", "--pre" },
 	  "rekey child-id=7 out=pretty timeout=30000 debug=1" },
-	{ { "--rekey", "--chi", "x" }, "error: option '--chi' is ambiguous" },
+	{ { "--rekey", "--chi", "x" },
+	  "error: option '--chi' is ambiguous; possibilities: '--child' '--child-id'" },
+	{ { "--list" },
+	  "error: option '--list' is ambiguous; possibilities: '--list-sas' '--list-pols' '--list-authorities' '--list-conns' '--list-certs' '--list-pools' '--list-algs'" },
 	/* exactly one selector */
 	{ { "--rekey" },
 	  "error: --rekey needs a selector: --child, --ike, --child-id or --ike-id" },
@@ -74,10 +77,11 @@ static const struct row rows[] = {
 	{ { "--rekey", "--ike", "x", "stray" },
 	  "error: unexpected argument 'stray'" },
 	{ { NULL }, "error: no command given" },
-	{ { "--load-all" },
-	  "error: --load-all is not implemented by this client, only --rekey and --list-sas" },
-	{ { "-i" },
-	  "error: --initiate is not implemented by this client, only --rekey and --list-sas" },
+	/* strongSwan's other commands: the rest of the line is theirs */
+	{ { "--load-all" }, "other=load-all out=human timeout=30000 debug=1" },
+	{ { "-u", "unix:///x", "-i", "--child", "net", "--bogus" },
+	  "other=initiate out=human uri=unix:///x timeout=30000 debug=1" },
+	{ { "-gx" }, "other=list-algs out=human timeout=30000 debug=1" },
 	/* global options, before or after the command */
 	{ { "-u", "unix:///x", "--timeout", "2.5", "--rekey", "--ike", "a", "-v", "2" },
 	  "rekey ike=a out=human uri=unix:///x timeout=2500 debug=2" },
@@ -104,6 +108,10 @@ static const struct row rows[] = {
 	{ { "-V" }, "version out=human timeout=30000 debug=1" },
 	{ { "--version", "--daemon" },
 	  "version daemon out=human timeout=30000 debug=1" },
+	{ { "--version", "-d", "--raw" },
+	  "version daemon out=raw timeout=30000 debug=1" },
+	{ { "-V", "-P" }, "version out=pretty timeout=30000 debug=1" },
+	{ { "-V", "--json" }, "error: unrecognized option '--json'" },
 	/* --list-sas: filters combine, as swanctl's do */
 	{ { "--list-sas" }, "list-sas out=human timeout=30000 debug=1" },
 	{ { "-l", "-i", "home", "-C", "7", "-n", "-P" },
@@ -130,7 +138,7 @@ static void describe(char *out, size_t size)
 	static const char *const commands[] = {
 		[COMMAND_NONE] = "none",	 [COMMAND_REKEY] = "rekey",
 		[COMMAND_LIST_SAS] = "list-sas", [COMMAND_VERSION] = "version",
-		[COMMAND_HELP] = "help",
+		[COMMAND_HELP] = "help",	 [COMMAND_OTHER] = "other",
 	};
 	static const char *const outputs[] = { "human", "raw", "pretty",
 					       "json" };
@@ -138,6 +146,8 @@ static void describe(char *out, size_t size)
 
 	assert_non_null(f);
 	fputs(commands[a.command], f);
+	if (a.other)
+		fprintf(f, "=%s", a.other);
 	if (a.help)
 		fputs(" help", f);
 	if (a.filter.ike)

@@ -1,62 +1,244 @@
 # SPDX-License-Identifier: MIT
-# bash completion for swanctl (the libc-only rekey client): commands,
-# options, and the names and ids of live SAs where the socket can be read.
+# bash completion for swanctl-rekey's swanctl: commands, options, and the
+# names and ids of the SAs charon reports on the socket the command line
+# names.  The words are taken from the line itself, not from COMP_WORDS, so
+# that "--uri unix:///run/x" and "--opt=value" stay one word whatever
+# COMP_WORDBREAKS holds; bash-completion is not needed.  Debian ships no
+# bash completion for strongSwan's swanctl, so the commands this client
+# hands to it (--load-all, --initiate...) complete nothing here.
 
-# _swanctl_sas OPTION [URI]: names or ids of live SAs for OPTION
-_swanctl_sas()
+# _swanctl_rekey_live KIND PROGRAM URI: the names (KIND ike or child) or
+# unique ids (ike-id, child-id) of the SAs charon reports, asked with
+# PROGRAM --list-sas --raw, on URI if it is not empty
+_swanctl_rekey_live()
 {
-	local raw
-	raw=$(timeout 2 swanctl --list-sas --raw ${2:+--uri "$2"} 2>/dev/null) || return
-	case $1 in
-	--ike | -i) grep -o 'list-sa event {[^ ]* {' <<<"$raw" | cut -d'{' -f2 ;;
-	--ike-id | -I) grep -o 'list-sa event {[^ ]* {uniqueid=[0-9]*' <<<"$raw" | cut -d= -f2 ;;
-	--child | -c) grep -o '{name=[^ ]*' <<<"$raw" | cut -d= -f2 ;;
-	--child-id | -C) grep -o '{name=[^ ]* uniqueid=[0-9]*' <<<"$raw" | cut -d= -f3 ;;
-	esac | tr -d ' ' | sort -u
+	local out line i
+	local -a tok
+	out=$("$2" --list-sas --raw --timeout 1 ${3:+--uri "$3"} 2>/dev/null)
+	# list-sa event {NAME {uniqueid=N ... child-sas {KEY {name=C uniqueid=M
+	while IFS= read -r line; do
+		read -ra tok <<<"$line"
+		[[ ${tok[0]} == list-sa && ${tok[1]} == event &&
+			${tok[2]} == '{'?* ]] || continue
+		case $1 in
+		ike) echo "${tok[2]#\{}" ;;
+		ike-id)
+			[[ ${tok[3]} =~ ^\{uniqueid=[0-9]+$ ]] && echo "${tok[3]#*=}"
+			;;
+		child | child-id)
+			for ((i = 3; i < ${#tok[@]}; i++)); do
+				[[ ${tok[i]} == '{name='?* ]] || continue
+				if [[ $1 == child ]]; then
+					echo "${tok[i]#*=}"
+				elif [[ ${tok[i + 1]} =~ ^uniqueid=[0-9]+$ ]]; then
+					echo "${tok[i + 1]#*=}"
+				fi
+			done
+			;;
+		esac
+	done <<<"$out" | if [[ $1 == *-id ]]; then sort -n -u; else sort -u; fi
 }
 
-_swanctl()
+# _swanctl_rekey_value OPTION VALUE PROGRAM URI: candidates for the argument
+# of OPTION (a long name)
+_swanctl_rekey_value()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local cmd= uri= opts w i
+	local f
+	case $1 in
+	--uri)
+		if [[ $2 == unix://?* ]]; then
+			# a path: directories and sockets
+			for f in $(compgen -f -- "${2#unix://}"); do
+				if [ -d "$f" ]; then
+					echo "unix://$f/"
+				elif [ -S "$f" ]; then
+					echo "unix://$f"
+				fi
+			done
+		else
+			echo unix:///var/run/charon.vici
+			echo tcp://
+		fi
+		;;
+	--debug) printf '%s\n' -1 0 1 2 3 4 ;;
+	--options) compgen -f -- "$2" ;;
+	--child) _swanctl_rekey_live child "$3" "$4" ;;
+	--ike) _swanctl_rekey_live ike "$3" "$4" ;;
+	--child-id) _swanctl_rekey_live child-id "$3" "$4" ;;
+	--ike-id) _swanctl_rekey_live ike-id "$3" "$4" ;;
+	esac
+}
+
+# _swanctl_rekey_long COMMAND WORD: the long name of an option of COMMAND
+# (rekey, list-sas, version) that WORD gives, if any
+_swanctl_rekey_long()
+{
+	case $2 in
+	--*) echo "${2%%=*}" ;;
+	-u*) echo --uri ;;
+	-v*) echo --debug ;;
+	-+*) echo --options ;;
+	-?*)
+		case $1:${2:1:1} in
+		rekey:c | list-sas:c) echo --child ;;
+		rekey:i | list-sas:i) echo --ike ;;
+		rekey:C | list-sas:C) echo --child-id ;;
+		rekey:I | list-sas:I) echo --ike-id ;;
+		rekey:a) echo --reauth ;;
+		rekey:r | list-sas:r | version:r) echo --raw ;;
+		rekey:P | list-sas:P | version:P) echo --pretty ;;
+		list-sas:n) echo --noblock ;;
+		version:d) echo --daemon ;;
+		*:h) echo --help ;;
+		esac
+		;;
+	esac
+}
+
+_swanctl_rekey()
+{
+	local line=${COMP_LINE:0:COMP_POINT} cur prefix='' cmd='' uri='' want=''
+	local w i n
+	local prog opts c x names seen=' '
+	local -a words cands
 	local globals="--uri --timeout --debug --options"
 
-	for ((i = 1; i < COMP_CWORD; i++)); do
-		w=${COMP_WORDS[i]}
+	read -ra words <<<"$line"
+	[[ ${#words[@]} -eq 0 || $line == *[[:space:]] ]] && words+=("")
+	n=$((${#words[@]} - 1))
+	cur=${words[n]}
+	prog=${words[0]}
+	# shellcheck disable=SC2088 # a tilde as typed, expanded here
+	[[ $prog == '~/'* ]] && prog=$HOME/${prog#'~/'}
+
+	# the command is the first command option; global options may stand
+	# before or after it, as the client reads them
+	names="rekey list-sas version help counters initiate terminate redirect
+		uninstall install monitor-sa list-pols list-authorities list-conns
+		list-certs list-pools list-algs flush-certs load-all load-authorities
+		load-conns load-creds load-pools log reload-settings stats"
+	for ((i = 1; i < n; i++)); do
+		w=${words[i]}
+		seen+="$(_swanctl_rekey_long "$cmd" "$w") "
 		case $w in
-		--rekey | -R) cmd=rekey ;;
-		--list-sas | -l) cmd=list ;;
-		--version | -V) cmd=version ;;
-		--help | -h) [ -n "$cmd" ] || cmd=help ;;
-		--uri | -u) uri=${COMP_WORDS[i + 1]} ;;
+		--uri=*) uri=${w#--uri=} ;;
+		-u | --uri | --timeout | -v | --debug | -+ | --options)
+			case $w in
+			-u | --uri) uri=${words[i + 1]} ;;
+			esac
+			((i + 1 == n)) && want=$w
+			((i++))
+			;;
+		-u?*) uri=${w#-u} ;;
+		--*=* | -v?* | -+?*) ;;
+		*)
+			if [ -z "$cmd" ]; then
+				case $w in
+				--*)
+					# an exact name, else a unique abbreviation
+					c=
+					for x in $names; do
+						if [[ $x == "${w#--}" ]]; then
+							c=$x
+							break
+						fi
+						[[ $x == "${w#--}"* ]] && c+=" $x"
+					done
+					c=${c# }
+					case $c in
+					*' '* | '') ;;
+					rekey | list-sas | version | help) cmd=$c ;;
+					*) cmd=other ;;
+					esac
+					;;
+				-R*) cmd=rekey ;;
+				-l*) cmd=list-sas ;;
+				-V*) cmd=version ;;
+				-h*) cmd=help ;;
+				-?*) cmd=other ;;
+				esac
+			elif [[ $cmd == rekey || $cmd == list-sas ]]; then
+				case $w in
+				-c | --child | -i | --ike | -C | --child-id | -I | --ike-id)
+					((i + 1 == n)) && want=$w
+					((i++))
+					;;
+				esac
+			fi
+			;;
 		esac
 	done
-	case $prev in
-	--uri | -u)
-		COMPREPLY=($(compgen -W "unix:///var/run/charon.vici tcp://" -- "$cur"))
-		return
-		;;
-	--options | -+)
-		COMPREPLY=($(compgen -f -- "$cur"))
-		return
-		;;
-	--timeout | --debug | -v)
-		return
-		;;
-	--child | -c | --ike | -i | --child-id | -C | --ike-id | -I)
-		[ "$cmd" = rekey ] || [ "$cmd" = list ] || return
-		COMPREPLY=($(compgen -W "$(_swanctl_sas "$prev" "$uri")" -- "$cur"))
-		return
-		;;
+	case $want in
+	-u) want=--uri ;;
+	-v) want=--debug ;;
+	-+) want=--options ;;
+	-c) want=--child ;;
+	-i) want=--ike ;;
+	-C) want=--child-id ;;
+	-I) want=--ike-id ;;
 	esac
-	case $cmd in
-	rekey) opts="--child --ike --child-id --ike-id --reauth --wait --raw --pretty --json --help $globals" ;;
-	list) opts="--ike --ike-id --child --child-id --noblock --raw --pretty --json --help $globals" ;;
-	version) opts="--daemon $globals" ;;
-	help) opts= ;;
-	*) opts="--rekey --list-sas --version --help $globals" ;;
-	esac
-	COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+
+	COMPREPLY=()
+	if [ -n "$want" ]; then
+		mapfile -t cands < <(_swanctl_rekey_value "$want" "$cur" \
+			"$prog" "$uri")
+	elif [[ $cur == --*=* ]]; then
+		w=${cur%%=*}
+		case $w in
+		--child | --ike | --child-id | --ike-id)
+			[[ $cmd == rekey || $cmd == list-sas ]] || w=
+			;;
+		--uri | --timeout | --debug | --options) ;;
+		*) w= ;;
+		esac
+		[ -z "$w" ] || mapfile -t cands < <(_swanctl_rekey_value "$w" \
+			"${cur#*=}" "$prog" "$uri" | sed "s|^|$w=|")
+	elif [[ $cur == -* || -z $cur ]]; then
+		case $cmd in
+		rekey) opts="--child --ike --child-id --ike-id --reauth --wait --raw --pretty --json --help" ;;
+		list-sas) opts="--ike --ike-id --child --child-id --noblock --raw --pretty --json --help" ;;
+		version) opts="--daemon --raw --pretty --help" ;;
+		help) opts= ;;
+		other) globals= ;;
+		*) opts="--rekey --list-sas --version --help" ;;
+		esac
+		# what the client would refuse: an option twice, a second
+		# selector, --reauth of a CHILD_SA, --json with --raw or --pretty
+		x=
+		case $cmd:$seen in
+		rekey:*' '--child*) x+=" --reauth" ;;
+		rekey:*' '--reauth' '*) x+=" --child --child-id" ;;
+		esac
+		case $cmd:$seen in
+		rekey:*' '--child' '* | rekey:*' '--ike' '* | rekey:*' '--child-id' '* | rekey:*' '--ike-id' '*)
+			x+=" --child --ike --child-id --ike-id"
+			;;
+		esac
+		case $seen in
+		*' '--json' '*) x+=" --raw --pretty" ;;
+		*' '--raw' '* | *' '--pretty' '*) x+=" --json" ;;
+		esac
+		for c in $opts $globals; do
+			[[ "$seen$x " == *" $c "* ]] || cands+=("$c")
+		done
+	fi
+	for c in "${cands[@]}"; do
+		[[ $c == "$cur"* ]] && COMPREPLY+=("$c")
+	done
+	# unique ids in numeric order
+	[[ $want == --*-id || $cur == --*-id=* ]] && compopt -o nosort 2>/dev/null
+	[[ $want == --options || $cur == --options=* ]] && compopt -o filenames 2>/dev/null
+	[[ ${COMPREPLY[*]} == */ || ${COMPREPLY[*]} == */\ * ]] &&
+		compopt -o nospace 2>/dev/null
+
+	# readline replaces only what follows the last COMP_WORDBREAKS
+	# character of the word ("--uri=unix:" completes after the colon)
+	for ((i = ${#cur}; i > 0; i--)); do
+		[[ $COMP_WORDBREAKS == *"${cur:i-1:1}"* ]] && break
+	done
+	prefix=${cur:0:i}
+	[ -z "$prefix" ] || COMPREPLY=("${COMPREPLY[@]#"$prefix"}")
+	return 0
 }
 
-complete -F _swanctl swanctl
+complete -F _swanctl_rekey swanctl

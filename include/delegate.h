@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* strongSwan's commands that this client lacks, handed to strongSwan's
+ * swanctl. */
+#ifndef DELEGATE_H
+#define DELEGATE_H
+
+#include "args.h"
+#include "client.h"
+
+/* Where strongSwan's swanctl is looked for: fixed at build time. */
+#ifndef STRONGSWAN_SWANCTL
+#define STRONGSWAN_SWANCTL "/usr/sbin/swanctl"
+#endif
+
+/*
+ * Run strongSwan's swanctl with the whole command line of A in place of
+ * this process; returns only on failure: -ENOENT when it is not installed,
+ * -ELOOP when that path is this client itself, or exec's -errno, with F
+ * filled (STAGE_DELEGATE).
+ */
+int delegate_run(const struct args *a, struct client *c, struct failure *f);
+
+#endif

@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The bash and zsh completions as a user meets them: make install into a
+# staging folder (PREFIX=/usr), then an interactive bash (with Debian's
+# bash-completion loading ours from the staged folder) and an interactive
+# zsh (compinit, the staged vendor-completions before zsh's own functions)
+# in a pseudo-terminal; for each line of tests/completion/cases the text is
+# typed, TAB pressed, and the listing and the line after it must equal
+# tests/completion/SHELL.expected.  Live names come from fakevici serving
+# recorded list-sa events.  RECORD=1 rewrites the expected files.
+set -u
+SWANCTL=${SWANCTL:-./swanctl}
+FAKEVICI=${FAKEVICI:-build/fakevici}
+here=$(cd "$(dirname "$0")" && pwd)
+for need in zsh /usr/share/bash-completion/bash_completion; do
+	if ! command -v "$need" >/dev/null && [ ! -e "$need" ]; then
+		echo "FAIL: completion: $need is missing (sh tests/setup-debian.sh)"
+		exit 1
+	fi
+done
+dir=$(mktemp -d /tmp/completion.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+failed=0
+
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s install DESTDIR="$dir/stage" PREFIX=/usr >/dev/null ||
+	failed=$((failed + 1))
+mkdir "$dir/bin"
+ln -s "$(realpath "$SWANCTL")" "$dir/bin/swanctl"
+cat "$here/listsas/lab-initiator.events" "$here/listsas/full-child.events" \
+	>"$dir/events"
+printf 'swanctl {\n\tsocket = unix://dflt\n}\n' >"$dir/strongswan.conf"
+
+# both shells at once, each in its own folder
+for sh in bash zsh; do
+	FAKEVICI=$FAKEVICI timeout 60 zsh -f "$here/completion.zsh" "$sh" \
+		"$dir" "$here/completion/cases" >"$dir/$sh.out" 2>&1 &
+done
+wait
+for sh in bash zsh; do
+	if [ -n "${RECORD:-}" ]; then
+		cp "$dir/$sh.out" "$here/completion/$sh.expected"
+	elif ! cmp -s "$dir/$sh.out" "$here/completion/$sh.expected"; then
+		echo "FAIL: completion: $sh offers other words:"
+		diff "$here/completion/$sh.expected" "$dir/$sh.out" | head -n 20
+		failed=$((failed + 1))
+	fi
+done
+echo "completion: $(grep -c '^[-a-z]' "$here/completion/cases") cases in bash and zsh, $failed failed"
+[ "$failed" = 0 ]

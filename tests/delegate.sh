@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The commands this client lacks go to strongSwan's swanctl with the same
+# command line, through build variants that differ only in where it is
+# looked for (Makefile DELEGATE_TO_*): a stand-in that prints its argv, a
+# path where nothing is installed, and this client itself.
+set -u
+SWANCTL=${SWANCTL:-./swanctl}
+dir=$(mktemp -d /tmp/delegate.XXXXXX)
+trap 'rm -rf "$dir"' EXIT INT TERM
+count=0
+failed=0
+
+# expect NAME BINARY STATUS STDOUT STDERR ARGS...
+expect() {
+	name=$1 bin=$2 want_status=$3 want_out=$4 want_err=$5
+	shift 5
+	count=$((count + 1))
+	"$bin" "$@" >"$dir/out" 2>"$dir/err"
+	status=$?
+	if [ -n "$want_out" ]; then printf '%s\n' "$want_out"; fi >"$dir/want_out"
+	if [ -n "$want_err" ]; then printf '%s\n' "$want_err"; fi >"$dir/want_err"
+	if [ "$status" != "$want_status" ] ||
+		! cmp -s "$dir/out" "$dir/want_out" ||
+		! cmp -s "$dir/err" "$dir/want_err"; then
+		echo "FAIL: $name: status $status (want $want_status)"
+		echo "stdout:"; cat "$dir/out"; echo "stderr:"; cat "$dir/err"
+		failed=$((failed + 1))
+	fi
+}
+
+fake=build/swanctl-fake
+expect argv-as-given $fake 7 "strongSwan's swanctl got 6 words:
+[-u]
+[unix:///x y]
+[--load-all]
+[--file]
+[a b]
+[--bogus]" "" -u "unix:///x y" --load-all --file "a b" --bogus
+expect short-command $fake 7 "strongSwan's swanctl got 2 words:
+[-qn]
+[--debug=2]" "" -qn --debug=2
+expect help-after-command $fake 7 "strongSwan's swanctl got 2 words:
+[--list-algs]
+[--help]" "" --list-algs --help
+expect abbreviated $fake 7 "strongSwan's swanctl got 1 words:
+[--list-c]" "" --list-c
+# our own commands stay ours
+expect ours $fake 2 "" "swanctl: --rekey needs a selector: --child, --ike, --child-id or --ike-id
+Try 'swanctl --rekey --help'." --rekey
+
+expect not-installed build/swanctl-none 2 "" \
+	"swanctl: --initiate is not implemented by this client, only --rekey, --list-sas and --version; strongSwan's swanctl (/nonexistent/swanctl) is not installed" \
+	--initiate --child x
+expect never-itself build/swanctl-self 2 "" \
+	"swanctl: --load-all is not implemented by this client, only --rekey, --list-sas and --version; $(pwd)/build/swanctl-self is this client itself" \
+	--load-all
+
+# the real one, when installed where the default build looks
+if [ -x /usr/sbin/swanctl ] && ! cmp -s /usr/sbin/swanctl "$SWANCTL"; then
+	count=$((count + 1))
+	"$SWANCTL" --list-conns --uri unix://$dir/none >"$dir/out" 2>&1
+	status=$?
+	grep -q "connecting to 'unix://$dir/none' failed" "$dir/out" ||
+		{ echo "FAIL: real: $(cat "$dir/out")"; failed=$((failed + 1)); }
+	[ "$status" != 0 ] ||
+		{ echo "FAIL: real: status 0"; failed=$((failed + 1)); }
+else
+	echo "delegate: strongSwan's swanctl not at /usr/sbin/swanctl: real case skipped"
+fi
+echo "delegate: $count cases, $failed failed"
+[ "$failed" = 0 ]
