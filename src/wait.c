@@ -739,7 +739,8 @@ static enum said classify(struct str msg)
 		return SAID_CHILD_FAILED;
 	if (starts(msg, "IKE_SA rekeying failed"))
 		return SAID_IKE_FAILED;
-	if (starts(msg, "reauthenticating IKE_SA failed"))
+	if (starts(msg, "reauthenticating IKE_SA failed") ||
+	    starts(msg, "initiator did not reauthenticate"))
 		return SAID_REAUTH_FAILED;
 	if (starts(msg, "giving up after"))
 		return SAID_GAVE_UP;
