@@ -827,6 +827,32 @@ static void note(struct wait *w, struct wait_sa *sa, struct str msg,
 		finish(w, sa, WAIT_FAILED, report, ctx);
 }
 
+/* Charon starts a reauthenticated IKE_SA's successor in the thread that
+ * has just dealt with the old one: "IKE_SA deleted" (or "reauthenticating
+ * IKE_SA" before a make-before-break), then "restarting CHILD_SA" and
+ * "initiating IKE_SA" about the new one.  A line about no IKE_SA means the
+ * thread has moved on. */
+static void follow_thread(struct wait *w, uint32_t thread, uint32_t id,
+			  struct str msg)
+{
+	size_t t = thread % (sizeof(w->threads) / sizeof(w->threads[0]));
+	struct wait_sa *prev = NULL;
+
+	if (w->threads[t].thread == thread && w->threads[t].ike_id != id)
+		prev = wait_find(w, 0, w->threads[t].ike_id);
+	if (prev && id && !prev->hint && !prev->new_id &&
+	    prev->state == WAIT_PENDING &&
+	    (starts(msg, "initiating IKE_SA ") ||
+	     starts(msg, "restarting CHILD_SA ")) &&
+	    !wait_find(w, 0, id) && !find_slot(w, KEY_SUCCESSOR, id)) {
+		prev->hint = id;
+		if (index_put(w, KEY_SUCCESSOR, (size_t)(prev - w->sa)))
+			prev->hint = 0;
+	}
+	w->threads[t].thread = thread;
+	w->threads[t].ike_id = id;
+}
+
 /* A log event: charon's word on an IKE_SA, maybe one of ours. */
 static void log_event(struct wait *w, const uint8_t *body, size_t len,
 		      wait_report_fn report, void *ctx)
@@ -854,28 +880,10 @@ static void log_event(struct wait *w, const uint8_t *body, size_t len,
 			has_thread = 1;
 		}
 	}
+	if (w->reauth && has_thread)
+		follow_thread(w, thread, id, msg);
 	if (!id)
 		return;
-	if (w->reauth && has_thread) {
-		/* charon starts a reauthenticated IKE_SA's successor in the
-		 * thread that last spoke of the old one */
-		size_t t =
-			thread % (sizeof(w->threads) / sizeof(w->threads[0]));
-
-		prev = w->threads[t].thread == thread
-			       ? wait_find(w, 0, w->threads[t].ike_id)
-			       : NULL;
-		if (prev && w->threads[t].ike_id != id && !prev->hint &&
-		    !prev->new_id && prev->state == WAIT_PENDING &&
-		    starts(msg, "initiating IKE_SA ") && !wait_find(w, 0, id) &&
-		    !find_slot(w, KEY_SUCCESSOR, id)) {
-			prev->hint = id;
-			if (index_put(w, KEY_SUCCESSOR, (size_t)(prev - w->sa)))
-				prev->hint = 0;
-		}
-		w->threads[t].thread = thread;
-		w->threads[t].ike_id = id;
-	}
 	sa = wait_find(w, 0, id);
 	if (!sa)
 		sa = at(w, find_slot(w, KEY_SUCCESSOR, id));

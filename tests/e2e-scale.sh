@@ -82,6 +82,9 @@ conn() {
 		remote_addrs = $3
 		proposals = aes128-sha256-ecp256
 		rekey_time = 4h
+		# many IKE_SAs of one peer: an INITIAL_CONTACT from one of them
+		# must not make the other side drop the rest silently
+		unique = never
 		local {
 			auth = psk
 			id = $4
