@@ -49,6 +49,10 @@ charon {
 	reuse_ikesa = no
 	# every blocking initiate holds a worker until its IKE_SA is up
 	threads = 48
+	# all of A's IKE_SAs come from one address: no cookies, no blocking
+	# of its half-open IKE_SAs (the defaults, 10 and 5, cost retransmits)
+	cookie_threshold = 10000
+	block_threshold = 10000
 	plugins {
 		vici {
 			socket = unix://$LAB/$1/charon.vici
