@@ -1000,7 +1000,12 @@ void wait_print_end(FILE *f, const struct wait *w, const struct wait_sa *sa,
 		break;
 	case WAIT_PENDING:
 		fprintf(f, " did not finish rekeying within %g s", timeout_s);
-		if (!sa->said && w->logs)
+		if (sa->went_down && sa->peer && sa->peer->pool_count)
+			fprintf(f,
+				"; it is down, and %zu new IKE_SAs of the same "
+				"peer are up, not told apart",
+				sa->peer->pool_count);
+		else if (!sa->said && w->logs)
 			fputs(": charon started nothing for it", f);
 		break;
 	}
