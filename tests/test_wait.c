@@ -172,6 +172,16 @@ static const struct row rows[] = {
 	    "ike-updown: home{ uniqueid=1 }" },
 	  "IKE_SA home #2 reauthenticated, new IKE_SA #5\n"
 	  "IKE_SA home #1 reauthenticated, new IKE_SA #6\npending 0\n" },
+	{ "reauth: twins down, one new IKE_SA: not told whose",
+	  { .ike = "home" }, 1,
+	  "home{ uniqueid=1 state=ESTABLISHED } home{ uniqueid=2 "
+	  "state=ESTABLISHED }",
+	  { "ike-updown: home{ uniqueid=1 }", "ike-updown: home{ uniqueid=2 }",
+	    "ike-updown: up=yes home{ uniqueid=5 }" },
+	  "pending 2\nend IKE_SA home #1 did not finish rekeying within 1 s; "
+	  "it is down, and 1 new IKE_SAs of the same peer are up, not told "
+	  "apart\nend IKE_SA home #2 did not finish rekeying within 1 s; it is "
+	  "down, and 1 new IKE_SAs of the same peer are up, not told apart\n" },
 	{ "a timeout names charon's last line", { .child = "net" }, 0, NET1,
 	  { "log: thread=4 ikesa-uniqueid=1 "
 	    "msg=sending%20packet:%20from%20a%20to%20b",
@@ -270,7 +280,8 @@ static void test_rows(void **state)
 		}
 		fprintf(out, "pending %zu\n", w.pending);
 		for (size_t j = 0; j < w.count; j++)
-			if (w.sa[j].state == WAIT_PENDING && w.sa[j].said)
+			if (w.sa[j].state == WAIT_PENDING &&
+			    (w.sa[j].said || w.sa[j].went_down))
 				report(&w, &w.sa[j]);
 		fclose(out);
 		if (strcmp(text, r->want))
