@@ -79,7 +79,7 @@ static const struct row rows[] = {
 	  NET1,
 	  { "ike-updown: home{ uniqueid=1 }",
 	    "ike-updown: up=yes office{ uniqueid=7 }" },
-	  "pending 1\n" },
+	  "pending 1\nend IKE_SA home #1 did not finish rekeying within 1 s\n" },
 	{ "SAs not up when listed are not waited for", { .child = "net" }, 0,
 	  "home{ uniqueid=1 state=CONNECTING child-sas{ net-1{ name=net "
 	  "uniqueid=1 state=REKEYED } } }",
