@@ -521,20 +521,25 @@ static void pair(struct wait *w, struct wait_sa *sa, const struct node *n,
 		if ((sa)->state == WAIT_PENDING && !(sa)->new_id)
 
 /* P's new IKE_SAs came up without a way to tell which is whose: once all
- * its unpaired IKE_SAs are down and as many new ones are up, each is done
- * with "one of N". */
+ * its unpaired IKE_SAs for which charon named no successor are down and as
+ * many new ones are up, each of those is done with "one of N" (exactly
+ * when N is 1). */
 static void settle(struct wait *w, struct wait_peer *p, wait_report_fn report,
 		   void *ctx)
 {
 	struct wait_sa *sa;
+	size_t unhinted = 0;
 
-	if (!p->unpaired || p->pool_count < p->unpaired)
+	EACH_UNPAIRED(w, p, sa)
+	if (!sa->hint) {
+		if (!sa->went_down)
+			return;
+		unhinted++;
+	}
+	if (!unhinted || p->pool_count < unhinted)
 		return;
 	EACH_UNPAIRED(w, p, sa)
-	if (!sa->went_down)
-		return;
-	EACH_UNPAIRED(w, p, sa)
-	{
+	if (!sa->hint) {
 		if (p->pool_count == 1) {
 			sa->new_id = p->pool[0];
 		} else {
