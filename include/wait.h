@@ -22,8 +22,10 @@ enum wait_state {
 	WAIT_FAILED, /* charon logged that the rekey failed: said is why */
 };
 
-/* The other end of a reauthenticated IKE_SA (opaque). */
+/* The other end of a reauthenticated IKE_SA, and a new IKE_SA of one
+ * (opaque). */
 struct wait_peer;
+struct wait_new;
 
 struct wait_sa {
 	int child; /* a CHILD_SA, else an IKE_SA */
@@ -58,7 +60,8 @@ typedef void (*wait_log_fn)(void *ctx, const uint8_t *group, size_t group_len,
 struct wait {
 	struct sa_filter filter; /* exactly one selector */
 	int reauth;
-	int logs; /* registered for charon's "log" events: silence speaks */
+	int logs;  /* registered for charon's "log" events: silence speaks */
+	int heard; /* a log event has come */
 	struct wait_sa *sa; /* owned, wait_free() */
 	size_t count;
 	size_t cap;
@@ -73,6 +76,8 @@ struct wait {
 	size_t names_cap, names_count;
 	struct wait_peer **peers;
 	size_t peers_cap, peers_count;
+	struct wait_new *fresh; /* new IKE_SAs of our peers, not paired */
+	size_t fresh_count, fresh_cap;
 	struct {
 		uint32_t thread, ike_id;
 	} threads[64];

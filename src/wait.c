@@ -80,8 +80,21 @@ struct wait_peer {
 	struct wait_peer *other_host; /* same identities, another address */
 	uint32_t first;		      /* our IKE_SAs with it, chained by next */
 	uint32_t unpaired;	      /* of those, still without a successor */
-	uint32_t *pool;		      /* its new IKE_SAs not told apart */
-	size_t pool_count, pool_cap;
+	uint32_t ready;		      /* its fresh IKE_SAs charon named no
+				       * predecessor for */
+	uint32_t fresh;		      /* all its fresh IKE_SAs */
+};
+
+/* A new IKE_SA of a peer we wait for, up, not paired yet.  With charon's
+ * log (once a line has come) it is "ready" to be counted as nobody's known
+ * successor only when the log has caught up with it ("IKE_SA home[7]
+ * established ..."): charon sends log lines from a queue of their own, and
+ * they can lag behind the other events. */
+struct wait_new {
+	uint32_t id;
+	int ready;
+	struct wait_peer *peer;
+	char spi[2][WAIT_SPI];
 };
 
 static int same(const char *s, struct str v)
@@ -520,9 +533,38 @@ static void pair(struct wait *w, struct wait_sa *sa, const struct node *n,
 	     i_ = (sa)->next)                                                  \
 		if ((sa)->state == WAIT_PENDING && !(sa)->new_id)
 
+static int fresh_find(const struct wait *w, uint32_t id)
+{
+	for (size_t i = 0; i < w->fresh_count; i++)
+		if (w->fresh[i].id == id)
+			return (int)i;
+	return -1;
+}
+
+static void fresh_take(struct wait *w, int i)
+{
+	struct wait_new *n = &w->fresh[i];
+
+	n->peer->fresh--;
+	n->peer->ready -= n->ready != 0;
+	*n = w->fresh[--w->fresh_count];
+}
+
+/* SA (an IKE_SA of ours) has its successor, the fresh IKE_SA I. */
+static void pair_fresh(struct wait *w, struct wait_sa *sa, int i,
+		       wait_report_fn report, void *ctx)
+{
+	sa->new_id = w->fresh[i].id;
+	memcpy(sa->new_spi, w->fresh[i].spi, sizeof(sa->new_spi));
+	fresh_take(w, i);
+	sa->peer->unpaired--;
+	if (sa->went_down)
+		finish(w, sa, WAIT_DONE, report, ctx);
+}
+
 /* P's new IKE_SAs came up without a way to tell which is whose: once all
  * its unpaired IKE_SAs for which charon named no successor are down and as
- * many new ones are up, each of those is done with "one of N" (exactly
+ * many new ones are ready, each of those is done with "one of N" (exactly
  * when N is 1). */
 static void settle(struct wait *w, struct wait_peer *p, wait_report_fn report,
 		   void *ctx)
@@ -536,19 +578,55 @@ static void settle(struct wait *w, struct wait_peer *p, wait_report_fn report,
 			return;
 		unhinted++;
 	}
-	if (!unhinted || p->pool_count < unhinted)
+	if (!unhinted || p->ready < unhinted)
 		return;
+	if (unhinted == 1 && p->ready == 1) {
+		for (size_t i = 0; i < w->fresh_count; i++) {
+			if (w->fresh[i].peer != p || !w->fresh[i].ready)
+				continue;
+			EACH_UNPAIRED(w, p, sa)
+			if (!sa->hint) {
+				pair_fresh(w, sa, (int)i, report, ctx);
+				return;
+			}
+		}
+	}
 	EACH_UNPAIRED(w, p, sa)
 	if (!sa->hint) {
-		if (p->pool_count == 1) {
-			sa->new_id = p->pool[0];
-		} else {
-			sa->candidates = (uint32_t)p->pool_count;
-			memset(sa->new_spi, 0, sizeof(sa->new_spi));
-		}
+		sa->candidates = p->ready;
+		memset(sa->new_spi, 0, sizeof(sa->new_spi));
 		p->unpaired--;
 		finish(w, sa, WAIT_DONE, report, ctx);
 	}
+}
+
+/* Charon named ID the successor of SA (see follow_thread). */
+static void hinted(struct wait *w, struct wait_sa *sa, uint32_t id,
+		   wait_report_fn report, void *ctx)
+{
+	int i = fresh_find(w, id);
+
+	sa->hint = id;
+	if (index_put(w, KEY_SUCCESSOR, (size_t)(sa - w->sa))) {
+		sa->hint = 0;
+		return;
+	}
+	/* its up event came before the log line */
+	if (i >= 0 && w->fresh[i].peer == sa->peer)
+		pair_fresh(w, sa, i, report, ctx);
+}
+
+/* The log has caught up with the new IKE_SA ID. */
+static void fresh_ready(struct wait *w, uint32_t id, wait_report_fn report,
+			void *ctx)
+{
+	int i = fresh_find(w, id);
+
+	if (i < 0 || w->fresh[i].ready)
+		return;
+	w->fresh[i].ready = 1;
+	w->fresh[i].peer->ready++;
+	settle(w, w->fresh[i].peer, report, ctx);
 }
 
 /* Reauthentication: done when the old IKE_SA is down and a new one of
@@ -556,9 +634,9 @@ static void settle(struct wait *w, struct wait_peer *p, wait_report_fn report,
 static void reauth_step(struct wait *w, const struct node *n, int up,
 			wait_report_fn report, void *ctx)
 {
-	struct wait_sa *sa = wait_find(w, 0, n->uniqueid), *lone = NULL;
+	struct wait_sa *sa = wait_find(w, 0, n->uniqueid);
 	struct wait_peer *p;
-	size_t unhinted = 0;
+	struct wait_new *fresh;
 
 	if (!up) {
 		if (!sa || sa->state != WAIT_PENDING)
@@ -578,29 +656,25 @@ static void reauth_step(struct wait *w, const struct node *n, int up,
 		pair(w, sa, n, report, ctx); /* the one charon named */
 		return;
 	}
-	if (!p || !p->unpaired)
+	if (!p || !p->unpaired || fresh_find(w, n->uniqueid) >= 0)
 		return; /* another peer, or one we do not wait for */
-	EACH_UNPAIRED(w, p, sa)
-	if (!sa->hint) {
-		unhinted++;
-		lone = sa;
-	}
-	if (p->unpaired == 1 && unhinted == 1) {
-		pair(w, lone, n, report, ctx);
-		return;
-	}
-	if (!unhinted)
-		return; /* each awaits the successor charon named */
-	if (p->pool_count == p->pool_cap) {
-		size_t cap = p->pool_cap ? p->pool_cap * 2 : 4;
-		uint32_t *grown = realloc(p->pool, cap * sizeof(*grown));
+	if (w->fresh_count == w->fresh_cap) {
+		size_t cap = w->fresh_cap ? w->fresh_cap * 2 : 8;
+		struct wait_new *grown =
+			realloc(w->fresh, cap * sizeof(*grown));
 
 		if (!grown)
 			return; /* it will time out, truthfully */
-		p->pool = grown;
-		p->pool_cap = cap;
+		w->fresh = grown;
+		w->fresh_cap = cap;
 	}
-	p->pool[p->pool_count++] = n->uniqueid;
+	fresh = &w->fresh[w->fresh_count++];
+	*fresh = (struct wait_new){ .id = n->uniqueid,
+				    .ready = !w->heard,
+				    .peer = p };
+	copy_spi(fresh->spi, n->spi);
+	p->fresh++;
+	p->ready += !w->heard;
 	settle(w, p, report, ctx);
 }
 
@@ -838,7 +912,7 @@ static void note(struct wait *w, struct wait_sa *sa, struct str msg,
  * "initiating IKE_SA" about the new one.  A line about no IKE_SA means the
  * thread has moved on. */
 static void follow_thread(struct wait *w, uint32_t thread, uint32_t id,
-			  struct str msg)
+			  struct str msg, wait_report_fn report, void *ctx)
 {
 	size_t t = thread % (sizeof(w->threads) / sizeof(w->threads[0]));
 	struct wait_sa *prev = NULL;
@@ -850,9 +924,7 @@ static void follow_thread(struct wait *w, uint32_t thread, uint32_t id,
 	    (starts(msg, "initiating IKE_SA ") ||
 	     starts(msg, "restarting CHILD_SA ")) &&
 	    !wait_find(w, 0, id) && !find_slot(w, KEY_SUCCESSOR, id)) {
-		prev->hint = id;
-		if (index_put(w, KEY_SUCCESSOR, (size_t)(prev - w->sa)))
-			prev->hint = 0;
+		hinted(w, prev, id, report, ctx);
 	}
 	w->threads[t].thread = thread;
 	w->threads[t].ike_id = id;
@@ -870,6 +942,7 @@ static void log_event(struct wait *w, const uint8_t *body, size_t len,
 	enum said what;
 	int has_thread = 0;
 
+	w->heard = 1;
 	vici_reader_init(&r, body, len);
 	while (vici_next(&r, &e) > 0) {
 		if (e.type != VICI_KEY_VALUE || vici_depth(&r))
@@ -886,7 +959,10 @@ static void log_event(struct wait *w, const uint8_t *body, size_t len,
 		}
 	}
 	if (w->reauth && has_thread)
-		follow_thread(w, thread, id, msg);
+		follow_thread(w, thread, id, msg, report, ctx);
+	if (w->reauth && id && w->fresh_count && starts(msg, "IKE_SA ") &&
+	    has(msg, "] established between"))
+		fresh_ready(w, id, report, ctx);
 	if (!id)
 		return;
 	sa = wait_find(w, 0, id);
@@ -934,7 +1010,6 @@ void wait_free(struct wait *w)
 		while (p) {
 			struct wait_peer *next = p->other_host;
 
-			free(p->pool);
 			free(p);
 			p = next;
 		}
@@ -943,6 +1018,9 @@ void wait_free(struct wait *w)
 		free(w->names[i]);
 	free(w->names);
 	free(w->peers);
+	free(w->fresh);
+	w->fresh = NULL;
+	w->fresh_count = w->fresh_cap = 0;
 	free(w->slot);
 	free(w->sa);
 	w->sa = NULL;
@@ -1005,11 +1083,11 @@ void wait_print_end(FILE *f, const struct wait *w, const struct wait_sa *sa,
 		break;
 	case WAIT_PENDING:
 		fprintf(f, " did not finish rekeying within %g s", timeout_s);
-		if (sa->went_down && sa->peer && sa->peer->pool_count)
+		if (sa->went_down && sa->peer && sa->peer->fresh)
 			fprintf(f,
-				"; it is down, and %zu new IKE_SAs of the same "
+				"; it is down, and %u new IKE_SAs of the same "
 				"peer are up, not told apart",
-				sa->peer->pool_count);
+				(unsigned)sa->peer->fresh);
 		else if (!sa->said && w->logs)
 			fputs(": charon started nothing for it", f);
 		break;

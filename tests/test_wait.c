@@ -169,9 +169,25 @@ static const struct row rows[] = {
 	    "ike-updown: up=yes home{ uniqueid=5 }",
 	    "ike-updown: up=yes home{ uniqueid=6 }",
 	    "ike-updown: home{ uniqueid=2 }",
-	    "ike-updown: home{ uniqueid=1 }" },
+	    "ike-updown: home{ uniqueid=1 }",
+	    "log: thread=3 ikesa-uniqueid=6 msg=IKE_SA%20home[6]%20established"
+	    "%20between%20a...b" },
 	  "IKE_SA home #2 reauthenticated, new IKE_SA #5\n"
 	  "IKE_SA home #1 reauthenticated, new IKE_SA #6\npending 0\n" },
+	{ "reauth: charon's log lags behind the up events",
+	  { .ike = "home" }, 1,
+	  "home{ uniqueid=1 state=ESTABLISHED } home{ uniqueid=2 "
+	  "state=ESTABLISHED }",
+	  { "log: thread=9 ikesa-uniqueid=1 msg=IKE_SA%20deleted",
+	    "ike-updown: home{ uniqueid=1 }", "ike-updown: home{ uniqueid=2 }",
+	    "ike-updown: up=yes home{ uniqueid=5 initiator-spi=i5 }",
+	    "ike-updown: up=yes home{ uniqueid=6 }",
+	    "log: thread=9 ikesa-uniqueid=6 "
+	    "msg=initiating%20IKE_SA%20home[6]%20to%2010.0.0.1",
+	    "log: thread=8 ikesa-uniqueid=5 msg=IKE_SA%20home[5]%20established"
+	    "%20between%20a...b" },
+	  "IKE_SA home #1 reauthenticated, new IKE_SA #6\n"
+	  "IKE_SA home #2 reauthenticated, new IKE_SA #5\npending 0\n" },
 	{ "reauth: twins down, one new IKE_SA: not told whose",
 	  { .ike = "home" }, 1,
 	  "home{ uniqueid=1 state=ESTABLISHED } home{ uniqueid=2 "
