@@ -262,7 +262,8 @@ run_case() {
 	[ $? = 0 ] || fail "$(echo "$checked" | head -n 5)"
 	n=$(echo "$checked" | tail -n 1)
 	[ "$n" = "$want_lines" ] || fail "$n pairs printed, expected $want_lines"
-	[ ! -s "$out/err" ] || [ "$want_status" != 0 ] || fail "stderr: $(head -c 300 "$out/err")"
+	[ ! -s "$out/err" ] || [ "$want_status" != 0 ] || [ -n "${SCALE_DEBUG:-}" ] ||
+		fail "stderr: $(head -c 300 "$out/err")"
 	echo "e2e-scale: $case_name: exit $status, $n pairs checked, ${ms} ms"
 }
 
@@ -333,11 +334,14 @@ run_case "child rekey x$SCALE_SAS" 0 "$SCALE_SAS" CHILD_SA \
 	--rekey --child net --wait --timeout 60
 run_case "IKE rekey x$SCALE_SAS" 0 "$SCALE_SAS" IKE_SA \
 	--rekey --ike home --wait --timeout 60
+# all from one peer: only charon's log (the thread that deleted each one
+# starts its successor) tells the successors apart
 run_case "reauth x$SCALE_SAS, one peer" 0 "$SCALE_SAS" IKE_SA \
-	--rekey --ike home --reauth --wait --timeout 90
-if grep -q "not told apart" "$out/out"; then
-	echo "e2e-scale: note: $(grep -c "not told apart" "$out/out") successors not told apart"
-fi
+	--rekey --ike home --reauth --wait --timeout 90 ${SCALE_DEBUG:+-v 2}
+[ -z "${SCALE_DEBUG:-}" ] || cp "$out/err" "$LAB/reauth.err"
+! grep -q "not told apart" "$out/out" ||
+	fail "$(grep -c "not told apart" "$out/out") successors not told apart"
+
 
 # while other peers of rw come and go: only the listed peers count, and
 # nobody else's SA finishes or fails ours
