@@ -78,6 +78,8 @@ struct wait {
 	size_t peers_cap, peers_count;
 	struct wait_new *fresh; /* new IKE_SAs of our peers, not paired */
 	size_t fresh_count, fresh_cap;
+	uint32_t *seen; /* new IKE_SAs the log showed established, set */
+	size_t seen_count, seen_cap;
 	struct {
 		uint32_t thread, ike_id;
 	} threads[64];

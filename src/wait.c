@@ -533,6 +533,53 @@ static void pair(struct wait *w, struct wait_sa *sa, const struct node *n,
 	     i_ = (sa)->next)                                                  \
 		if ((sa)->state == WAIT_PENDING && !(sa)->new_id)
 
+static int seen_has(const struct wait *w, uint32_t id)
+{
+	size_t mask = w->seen_cap - 1;
+
+	if (!w->seen_cap)
+		return 0;
+	for (size_t i = home(id, KEY_SUCCESSOR, mask); w->seen[i];
+	     i = (i + 1) & mask)
+		if (w->seen[i] == id)
+			return 1;
+	return 0;
+}
+
+static void seen_put(struct wait *w, uint32_t id)
+{
+	if ((w->seen_count + 1) * 2 > w->seen_cap) {
+		size_t cap = w->seen_cap ? w->seen_cap * 2 : 64;
+		uint32_t *grown = calloc(cap, sizeof(*grown));
+
+		if (!grown)
+			return; /* it will only be paired later, or time out */
+		for (size_t i = 0; i < w->seen_cap; i++) {
+			size_t j;
+
+			if (!w->seen[i])
+				continue;
+			j = home(w->seen[i], KEY_SUCCESSOR, cap - 1);
+			while (grown[j])
+				j = (j + 1) & (cap - 1);
+			grown[j] = w->seen[i];
+		}
+		free(w->seen);
+		w->seen = grown;
+		w->seen_cap = cap;
+	}
+	if (seen_has(w, id))
+		return;
+	for (size_t i = home(id, KEY_SUCCESSOR, w->seen_cap - 1);;
+	     i = (i + 1) & (w->seen_cap - 1)) {
+		if (!w->seen[i]) {
+			w->seen[i] = id;
+			w->seen_count++;
+			return;
+		}
+	}
+}
+
 static int fresh_find(const struct wait *w, uint32_t id)
 {
 	for (size_t i = 0; i < w->fresh_count; i++)
@@ -670,11 +717,12 @@ static void reauth_step(struct wait *w, const struct node *n, int up,
 	}
 	fresh = &w->fresh[w->fresh_count++];
 	*fresh = (struct wait_new){ .id = n->uniqueid,
-				    .ready = !w->heard,
+				    .ready = !w->heard ||
+					     seen_has(w, n->uniqueid),
 				    .peer = p };
 	copy_spi(fresh->spi, n->spi);
 	p->fresh++;
-	p->ready += !w->heard;
+	p->ready += fresh->ready;
 	settle(w, p, report, ctx);
 }
 
@@ -930,6 +978,47 @@ static void follow_thread(struct wait *w, uint32_t thread, uint32_t id,
 	w->threads[t].ike_id = id;
 }
 
+/* The unique id in "initiating IKE_SA home[7] to ...", or 0. */
+static uint32_t initiated(struct str msg)
+{
+	size_t i = sizeof("initiating IKE_SA ") - 1, start;
+
+	if (!starts(msg, "initiating IKE_SA "))
+		return 0;
+	while (i < msg.len && msg.p[i] != '[')
+		i++;
+	start = ++i;
+	while (i < msg.len && msg.p[i] != ']')
+		i++;
+	return i < msg.len ? number(msg.p + start, i - start) : 0;
+}
+
+/* Reauthentication and charon's log line MSG about the IKE_SA ID: charon
+ * 5.9 logs "initiating IKE_SA home[7]" about the old IKE_SA it replaces (a
+ * successor named outright); "IKE_SA home[7] established" tells that the
+ * log has caught up with the new one. */
+static void reauth_log(struct wait *w, uint32_t id, struct str msg,
+		       wait_report_fn report, void *ctx)
+{
+	struct wait_sa *sa;
+	uint32_t next;
+
+	if ((next = initiated(msg)) && next != id &&
+	    (sa = wait_find(w, 0, id)) && sa->state == WAIT_PENDING &&
+	    !sa->hint && !sa->new_id && !wait_find(w, 0, next) &&
+	    !find_slot(w, KEY_SUCCESSOR, next)) {
+		hinted(w, sa, next, report, ctx);
+		return;
+	}
+	if (!starts(msg, "IKE_SA ") || !has(msg, "] established between") ||
+	    wait_find(w, 0, id))
+		return;
+	if (fresh_find(w, id) >= 0)
+		fresh_ready(w, id, report, ctx);
+	else if (!find_slot(w, KEY_SUCCESSOR, id))
+		seen_put(w, id); /* its up event is still to come */
+}
+
 /* A log event: charon's word on an IKE_SA, maybe one of ours. */
 static void log_event(struct wait *w, const uint8_t *body, size_t len,
 		      wait_report_fn report, void *ctx)
@@ -960,9 +1049,8 @@ static void log_event(struct wait *w, const uint8_t *body, size_t len,
 	}
 	if (w->reauth && has_thread)
 		follow_thread(w, thread, id, msg, report, ctx);
-	if (w->reauth && id && w->fresh_count && starts(msg, "IKE_SA ") &&
-	    has(msg, "] established between"))
-		fresh_ready(w, id, report, ctx);
+	if (w->reauth && id)
+		reauth_log(w, id, msg, report, ctx);
 	if (!id)
 		return;
 	sa = wait_find(w, 0, id);
@@ -1019,8 +1107,10 @@ void wait_free(struct wait *w)
 	free(w->names);
 	free(w->peers);
 	free(w->fresh);
+	free(w->seen);
 	w->fresh = NULL;
-	w->fresh_count = w->fresh_cap = 0;
+	w->seen = NULL;
+	w->fresh_count = w->fresh_cap = w->seen_count = w->seen_cap = 0;
 	free(w->slot);
 	free(w->sa);
 	w->sa = NULL;

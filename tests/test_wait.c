@@ -188,6 +188,29 @@ static const struct row rows[] = {
 	    "%20between%20a...b" },
 	  "IKE_SA home #1 reauthenticated, new IKE_SA #6\n"
 	  "IKE_SA home #2 reauthenticated, new IKE_SA #5\npending 0\n" },
+	{ "reauth: charon 5.9 names the successor in the old IKE_SA's line",
+	  { .ike = "home" }, 1,
+	  "home{ uniqueid=1 state=ESTABLISHED } home{ uniqueid=2 "
+	  "state=ESTABLISHED }",
+	  { "log: thread=9 ikesa-uniqueid=1 "
+	    "msg=initiating%20IKE_SA%20home[6]%20to%2010.0.0.1",
+	    "log: thread=9 ikesa-uniqueid=2 "
+	    "msg=initiating%20IKE_SA%20home[5]%20to%2010.0.0.1",
+	    "log: thread=8 ikesa-uniqueid=5 msg=IKE_SA%20home[5]%20established"
+	    "%20between%20a...b",
+	    "ike-updown: up=yes home{ uniqueid=5 }",
+	    "ike-updown: up=yes home{ uniqueid=6 }",
+	    "ike-updown: home{ uniqueid=2 }", "ike-updown: home{ uniqueid=1 }" },
+	  "IKE_SA home #2 reauthenticated, new IKE_SA #5\n"
+	  "IKE_SA home #1 reauthenticated, new IKE_SA #6\npending 0\n" },
+	{ "reauth: the log showed it established before its up event",
+	  { .ike = "home" }, 1, NET1,
+	  { "log: thread=8 ikesa-uniqueid=1 msg=IKE_SA%20deleted",
+	    "ike-updown: home{ uniqueid=1 }",
+	    "log: thread=3 ikesa-uniqueid=7 msg=IKE_SA%20home[7]%20established"
+	    "%20between%20a...b",
+	    "ike-updown: up=yes home{ uniqueid=7 }" },
+	  "IKE_SA home #1 reauthenticated, new IKE_SA #7\npending 0\n" },
 	{ "reauth: twins down, one new IKE_SA: not told whose",
 	  { .ike = "home" }, 1,
 	  "home{ uniqueid=1 state=ESTABLISHED } home{ uniqueid=2 "
