@@ -132,6 +132,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 check-e2e: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl bash tests/e2e.sh
 	@SWANCTL=./swanctl bash tests/e2e-batch.sh
+	@SWANCTL=./swanctl bash tests/e2e-scale.sh
 
 check-static: static $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static sh tests/blackbox.sh

@@ -54,6 +54,7 @@ struct batch {
 	int64_t start_ms, drawn_ms;
 	int64_t deadline_ms; /* --timeout for the whole run, or -1 */
 	sigset_t wait_mask;  /* while waiting: SIGINT and SIGTERM let through */
+	char why[1024];	     /* reason() */
 };
 
 static volatile sig_atomic_t stop_signal, signals;
@@ -118,30 +119,17 @@ static void json_old(const struct wait_sa *sa)
 	fputc('}', stdout);
 }
 
-/* SA did not rekey: WHY and TEXT (the daemon's words, or NULL) after its
- * name on stderr, and under --json its object on stdout. */
+/* SA did not rekey: REASON after its name on stderr, and under --json
+ * its object on stdout with REASON as "error". */
 static void fail_line(struct batch *b, const struct wait_sa *sa,
-		      const char *why, const uint8_t *text, size_t text_len)
+		      const char *reason)
 {
-	char msg[1024];
-	size_t n;
-
 	unshow(b);
 	fputs("swanctl: ", stderr);
 	wait_print_sa(stderr, sa);
-	fprintf(stderr, " %s", why);
-	if (text)
-		print_escaped(stderr, text, text_len);
-	fputc('\n', stderr);
+	fprintf(stderr, " %s\n", reason);
 	if (!b->json)
 		return;
-	n = (size_t)snprintf(msg, sizeof(msg), "%s", why);
-	if (n >= sizeof(msg))
-		n = sizeof(msg) - 1;
-	if (text && text_len > sizeof(msg) - n)
-		text_len = sizeof(msg) - n;
-	if (text)
-		memcpy(msg + n, text, text_len);
 	fprintf(stdout,
 		"{\"sa\":\"%s\",\"name\":", sa->child ? "CHILD_SA" : "IKE_SA");
 	print_json_string(stdout, (const uint8_t *)sa->name, strlen(sa->name));
@@ -151,10 +139,36 @@ static void fail_line(struct batch *b, const struct wait_sa *sa,
 		b->a->reauth && !sa->child ? "reauthenticated" : "rekeyed");
 	json_old(sa);
 	fputs(",\"error\":", stdout);
-	print_json_string(stdout, (const uint8_t *)msg,
-			  n + (text ? text_len : 0));
+	print_json_string(stdout, (const uint8_t *)reason, strlen(reason));
 	fputs("}\n", stdout);
 	fflush(stdout);
+}
+
+/* PREFIX, then how SA ended as wait.c words it (for one still pending:
+ * not within TIMEOUT_S, and what charon last logged about it), or TEXT
+ * (the daemon's words, escaped) when not NULL; in b->why. */
+static const char *reason(struct batch *b, const struct wait_sa *sa,
+			  const char *prefix, double timeout_s,
+			  const uint8_t *text, size_t text_len)
+{
+	FILE *f = fmemopen(b->why, sizeof(b->why), "w");
+	char *s = b->why;
+	size_t n;
+
+	b->why[0] = '\0';
+	if (!f)
+		return prefix;
+	fputs(prefix, f);
+	if (text)
+		print_escaped(f, text, text_len);
+	else
+		wait_print_end(f, &b->follow, sa, timeout_s);
+	fclose(f);
+	b->why[sizeof(b->why) - 1] = '\0';
+	n = strlen(s);
+	while (n && s[n - 1] == '\n')
+		s[--n] = '\0';
+	return s[0] == ' ' ? s + 1 : s;
 }
 
 static struct slot *slot_of(struct batch *b, int child, uint32_t id)
@@ -197,7 +211,7 @@ static void report(void *ctx, const struct wait_sa *sa)
 		fflush(stdout);
 	} else {
 		b->failed++;
-		fail_line(b, sa, "went down instead of rekeying", NULL, 0);
+		fail_line(b, sa, reason(b, sa, "", 0, NULL, 0));
 	}
 	progress(b, 0);
 }
@@ -260,45 +274,56 @@ static int start(struct batch *b, struct failure *f)
 	if (res.success || !s->used)
 		return 0; /* followed, or already finished by an event */
 	/* refused, most often because the SA is gone by now */
+	fail_line(b, sa,
+		  reason(b, sa, "rekey failed: ", 0,
+			 res.errmsg ? res.errmsg : (const uint8_t *)"",
+			 res.errmsg_len));
 	wait_drop(&b->follow, sa->child, sa->id);
 	release(b, s);
 	b->failed++;
-	fail_line(b, sa, "rekey failed: ", res.errmsg, res.errmsg_len);
 	return 0;
+}
+
+/* Stop following the SA in flight in S, reported with PREFIX: what it has
+ * not done within TIMEOUT_S (0: PREFIX alone). */
+static void give_up(struct batch *b, struct slot *s, const char *prefix,
+		    double timeout_s)
+{
+	const struct wait_sa *sa = wait_find(&b->follow, s->child, s->id);
+
+	if (!sa)
+		sa = &b->list.sa[s->index];
+	if (timeout_s > 0)
+		fail_line(b, sa, reason(b, sa, prefix, timeout_s, NULL, 0));
+	else
+		fail_line(b, sa, prefix);
+	wait_drop(&b->follow, s->child, s->id);
+	release(b, s);
 }
 
 /* Give up on the SAs in flight whose --sa-timeout has passed. */
 static void expire(struct batch *b, int64_t now)
 {
-	char why[64];
-
-	snprintf(why, sizeof(why), "timed out: no successor within %g s",
-		 b->a->sa_timeout_ms / 1000.0);
 	for (size_t i = 0; i < b->a->batch; i++) {
 		struct slot *s = &b->slot[i];
 
 		if (!s->used || s->deadline_ms < 0 || now < s->deadline_ms)
 			continue;
-		wait_drop(&b->follow, s->child, s->id);
-		release(b, s);
+		give_up(b, s, "timed out:", b->a->sa_timeout_ms / 1000.0);
 		b->timed_out++;
-		fail_line(b, &b->list.sa[s->index], why, NULL, 0);
 	}
 }
 
-/* Report every SA still in flight as not finished, for WHY; counted in
- * *COUNT. */
-static void abandon(struct batch *b, const char *why, size_t *count)
+/* Give up on every SA still in flight, reported as give_up() does;
+ * counted in *COUNT. */
+static void abandon(struct batch *b, const char *prefix, double timeout_s,
+		    size_t *count)
 {
 	for (size_t i = 0; i < b->a->batch; i++) {
-		struct slot *s = &b->slot[i];
-
-		if (!s->used)
+		if (!b->slot[i].used)
 			continue;
-		wait_drop(&b->follow, s->child, s->id);
-		release(b, s);
+		give_up(b, &b->slot[i], prefix, timeout_s);
 		++*count;
-		fail_line(b, &b->list.sa[s->index], why, NULL, 0);
 	}
 }
 
@@ -371,7 +396,6 @@ static void summary(struct batch *b)
 static int run(struct batch *b, struct failure *f)
 {
 	int64_t grace = -1, now, until;
-	char why[64];
 	int rc;
 
 	b->start_ms = now_ms();
@@ -408,19 +432,18 @@ static int run(struct batch *b, struct failure *f)
 	/* each SA's outcome is printed: nothing left for main to say */
 	f->reported = 1;
 	if (stop_signal) {
-		snprintf(why, sizeof(why), "still rekeying when stopped by %s",
-			 stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
-		abandon(b, why, &b->stopped);
+		abandon(b,
+			stop_signal == SIGTERM
+				? "still rekeying when stopped by SIGTERM"
+				: "still rekeying when stopped by SIGINT",
+			0, &b->stopped);
 		summary(b);
 		return status_fail(f, STAGE_SIGNAL, NULL,
 				   stop_signal == SIGTERM ? -ESHUTDOWN
 							  : -EINTR);
 	}
 	if (b->in_flight || b->next < b->list.count) {
-		snprintf(why, sizeof(why),
-			 "did not finish rekeying within %g s (--timeout)",
-			 b->a->timeout_ms / 1000.0);
-		abandon(b, why, &b->timed_out);
+		abandon(b, "", b->a->timeout_ms / 1000.0, &b->timed_out);
 		summary(b);
 		return status_fail(f, STAGE_RESULT, NULL, -ETIMEDOUT);
 	}
@@ -481,6 +504,13 @@ int batch_run(const struct args *a, struct client *c, struct failure *f)
 		rc = wait_list(&b.list, c, f);
 	for (size_t i = 0; i < 4 && !rc; i++)
 		rc = client_register(c, VICI_EVENT_REGISTER, events[i], f);
+	/* charon's reasons for failures; a daemon without them still rekeys */
+	if (!rc) {
+		rc = client_register(c, VICI_EVENT_REGISTER, "log", f);
+		b.follow.logs = rc == 0;
+		if (rc == -ENOTSUP)
+			rc = 0;
+	}
 	if (!rc && b.list.count == 0) {
 		f->why = "no matching SA was up: nothing to rekey";
 		rc = status_fail(f, STAGE_RESULT, NULL, -ENOENT);

@@ -6,7 +6,7 @@ and checks the client's pacing.
     fakebatch.py SOCKET [options]
 
 Serves one connection on the Unix socket SOCKET: confirms event
-registrations, answers list-sas with one list-sa event per SA, answers each
+registrations (but for charon's "log": unknown here), answers list-sas with one list-sa event per SA, answers each
 rekey by unique id with success=yes and, DELAY ms later, the ike-rekey (or
 child-rekey) event that reports its successor (new id = old id + 1000).
 Counts the rekeys it has answered but not yet finished (not the stuck ones:
@@ -171,7 +171,9 @@ class Fake:
         ptype = p[0]
         name = p[2:2 + p[1]].decode()
         body = p[2 + p[1]:]
-        if ptype in (EVENT_REGISTER, EVENT_UNREGISTER):
+        if ptype == EVENT_REGISTER and name == "log":
+            self.send(bytes([EVENT_UNKNOWN]))  # no reasons from this daemon
+        elif ptype in (EVENT_REGISTER, EVENT_UNREGISTER):
             self.send(bytes([EVENT_CONFIRM]))
         elif ptype == CMD_REQUEST and name == "list-sas":
             self.list_sas()
