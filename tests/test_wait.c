@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,10 +333,70 @@ static void test_rows(void **state)
 	}
 }
 
+/* --batch: SAs learned in one wait are followed, one by one, in another
+ * (wait_add); one given up (wait_drop) is finished by no later event. */
+static void follow_copies(const struct sa_filter *f, int reauth,
+			  const char *const *events, size_t n_events,
+			  const char *want)
+{
+	struct wait list, follow;
+	char *text = NULL;
+	size_t text_len, len;
+
+	out = open_memstream(&text, &text_len);
+	assert_non_null(out);
+	wait_init(&list, f, reauth);
+	wait_init(&follow, f, reauth);
+	len = encode(NET1);
+	assert_int_equal(wait_learn(&list, mem + 7, len), 0);
+	assert_int_equal(list.count, 1);
+	assert_int_equal(wait_add(&follow, &list.sa[0]), 0);
+	assert_int_equal(wait_add(&follow, &list.sa[0]), -EEXIST);
+	for (size_t e = 0; e < n_events; e++) {
+		const char *colon = strchr(events[e], ':');
+
+		if (!strcmp(events[e], "drop")) {
+			wait_drop(&follow, list.sa[0].child, list.sa[0].id);
+			continue;
+		}
+		len = encode(colon + 1);
+		wait_event(&follow, (const uint8_t *)events[e],
+			   (size_t)(colon - events[e]), mem + 7, len, report,
+			   &follow);
+	}
+	fprintf(out, "pending %zu\n", follow.pending);
+	fclose(out);
+	assert_string_equal(text, want);
+	free(text);
+	wait_free(&list);
+	wait_free(&follow);
+}
+
+static void test_follow(void **state)
+{
+	const char *child[] = { "child-rekey: home{ uniqueid=1 child-sas{ "
+				"net{ name=net old{ uniqueid=1 spi-in=c1 "
+				"spi-out=c2 } new{ uniqueid=3 } } } }" };
+	const char *reauth[] = { "ike-updown: home{ uniqueid=1 }",
+				 "ike-updown: up=yes home{ uniqueid=6 }" };
+	const char *dropped[] = { "drop", "ike-rekey: home{ old{ uniqueid=1 "
+					  "} new{ uniqueid=5 } }" };
+
+	(void)state;
+	follow_copies(&(struct sa_filter){ .child = "net" }, 0, child, 1,
+		      "CHILD_SA net #1 rekeyed, new CHILD_SA #3\npending 0\n");
+	follow_copies(&(struct sa_filter){ .ike = "home" }, 1, reauth, 2,
+		      "IKE_SA home #1 reauthenticated, new IKE_SA #6\n"
+		      "pending 0\n");
+	follow_copies(&(struct sa_filter){ .ike_id = 1 }, 0, dropped, 2,
+		      "pending 0\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_follow),
 	};
 
 	return cmocka_run_group_tests_name("wait", tests, NULL, NULL);
