@@ -13,9 +13,10 @@
 /* --list-sas: connect C and print each list-sa event as it arrives, in
  * the output mode of A.  0 or -errno with F filled. */
 int list_run(const struct args *a, struct client *c, struct failure *f);
-/* Encode list-sas with filters F into MEM; frame length or -errno. */
-long list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
-		  size_t cap);
+/* Encode list-sas with filters F into MEM; 0 and the frame length in
+ * *LEN, or -errno. */
+int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
+		 size_t cap, size_t *len);
 /* Print one list-sa event body the way swanctl 5.9.8 does, decoding as it
  * prints: NULL, or what was malformed where it stopped. */
 const char *list_print_event(FILE *f, const uint8_t *body, size_t len);

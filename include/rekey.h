@@ -28,10 +28,10 @@ int rekey_call(const struct args *a, struct client *c, enum message m,
  * ON_EVENT (see client_call). */
 int rekey_call_with(const struct args *a, struct client *c, enum message m,
 		    client_event_fn on_event, void *ctx, struct failure *f);
-/* Encode the rekey request for selector F into MEM; frame length or
- * -errno. */
-long rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
-		   size_t cap);
+/* Encode the rekey request for selector F into MEM; 0 and the frame
+ * length in *LEN, or -errno. */
+int rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
+		  size_t cap, size_t *len);
 /* Read the verdict from a validated reply body; 0, or -EBADMSG with *WHY
  * when a top-level key the verdict depends on is given twice. */
 int rekey_result(const uint8_t *body, size_t len, struct rekey_result *res,

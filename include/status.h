@@ -17,6 +17,7 @@ enum {
 
 /* Where in the pipeline an error happened. */
 enum stage {
+	STAGE_NONE,	/* never recorded: a bug if it reaches main */
 	STAGE_USAGE,	/* arguments */
 	STAGE_CONF,	/* strongswan.conf */
 	STAGE_URI,	/* the socket URI */
@@ -42,6 +43,7 @@ struct failure {
 	const uint8_t *text; /* the daemon's own words (errmsg), unescaped */
 	size_t text_len;
 	int packet_type;      /* -EPROTO: the packet that came instead */
+	int reported;	      /* the command has printed it, SA by SA */
 	size_t got, expected; /* -EPIPE, -EMSGSIZE: bytes of the frame */
 };
 

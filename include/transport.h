@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+/* The longest unix socket path: sun_path less its terminating NUL. */
+#define TRANSPORT_MAX_PATH 107
+
 struct endpoint {
 	int unix_path;	/* 1: unix://PATH, 0: tcp://HOST:PORT */
 	char host[256]; /* socket path, or host name/address without brackets */
@@ -23,8 +26,8 @@ struct transport {
 /* Parse URI; 0, -EINVAL (bad syntax or scheme), -ENAMETOOLONG (path). */
 int transport_parse_uri(const char *uri, struct endpoint *ep);
 /* Start the deadline TIMEOUT_MS from now (0: none) and connect; 0 or
- * -errno (-EADDRNOTAVAIL: host unknown, -EAGAIN: name resolution failed
- * for now, -ETIMEDOUT). */
+ * -errno (-EADDRNOTAVAIL: host unknown, -ENODATA: the name server failed
+ * or did not answer, -ETIMEDOUT). */
 int transport_connect(struct transport *t, const struct endpoint *ep,
 		      int timeout_ms);
 /* Use FD, already connected, under a deadline TIMEOUT_MS from now. */

@@ -35,8 +35,9 @@ void vici_put_item(struct vici_buf *b, const void *value, size_t len);
 void vici_put_list_end(struct vici_buf *b);
 /* Record ERR (negative errno) as the sticky error unless one is set. */
 void vici_fail(struct vici_buf *b, int err);
-/* Fill in the length prefix; returns the frame size or the sticky error. */
-long vici_end(struct vici_buf *b);
+/* Fill in the length prefix; 0 and the frame size in *LEN, or the sticky
+ * error. */
+int vici_end(struct vici_buf *b, size_t *len);
 
 /* A received frame split into its parts; pointers alias the frame. */
 struct vici_packet_view {
@@ -47,6 +48,8 @@ struct vici_packet_view {
 	size_t body_len;
 };
 
+/* "CMD_RESPONSE" for VICI_CMD_RESPONSE..., NULL for an unknown type. */
+const char *vici_packet_name(int type);
 /* Split a frame body (without length prefix); 0 or -EBADMSG/-EPROTO. */
 int vici_packet_parse(const uint8_t *frame, size_t len,
 		      struct vici_packet_view *p);

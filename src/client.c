@@ -9,10 +9,8 @@
 /* The socket strongswan.conf names, else the built-in one. */
 static int conf_uri(struct client *c, const char **uri, struct failure *f)
 {
-	const char *file = getenv("STRONGSWAN_CONF");
-	int rc;
+	int rc = conf_socket(&c->conf, NULL);
 
-	rc = conf_socket(&c->conf, file ? file : CONF_DEFAULT_FILE);
 	if (rc) {
 		f->why = c->conf.error;
 		return status_fail(f, STAGE_CONF, NULL, rc);
@@ -70,9 +68,13 @@ static void trace(struct client *c, const char *dir, const uint8_t *p,
 
 static int send_frame(struct client *c, const uint8_t *req, size_t len)
 {
+	int rc;
+
 	if (c->trace)
 		trace(c, "sent", req + 4, len - 4);
-	return transport_send(&c->t, req, len);
+	rc = transport_send(&c->t, req, len);
+	/* closed before it read our request: it never replied */
+	return rc == -EPIPE ? -ECONNRESET : rc;
 }
 
 /* The step (STAGE_EXCHANGE or STAGE_REGISTER) is the caller's to set. */
@@ -159,15 +161,15 @@ int client_register(struct client *c, int type, const char *name,
 	uint8_t req[4 + 2 + VICI_MAX_NAME];
 	struct vici_packet_view p;
 	struct vici_buf b;
-	long len;
+	size_t len;
 	int rc;
 
 	vici_begin(&b, req, sizeof(req), type, name);
-	len = vici_end(&b);
-	if (len < 0)
-		return status_fail(f, STAGE_ENCODE, name, (int)len);
+	rc = vici_end(&b, &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, name, rc);
 	/* events before the confirmation belong to earlier registrations */
-	rc = exchange(c, req, (size_t)len, &p, NULL, NULL, f);
+	rc = exchange(c, req, len, &p, NULL, NULL, f);
 	if (rc == 0 && p.type == VICI_EVENT_UNKNOWN)
 		rc = -ENOTSUP;
 	else if (rc == 0 && p.type != VICI_EVENT_CONFIRM) {

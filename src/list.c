@@ -512,16 +512,16 @@ const char *list_print_event(FILE *f, const uint8_t *body, size_t len)
 	return vici_why(&r);
 }
 
-long list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
-		  size_t cap)
+int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
+		 size_t cap, size_t *len)
 {
 	struct vici_buf b;
 
 	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "list-sas");
-	if (noblock)
-		vici_put_str(&b, "noblock", "yes");
 	filter_put(&b, f);
-	return vici_end(&b);
+	if (noblock) /* last, as strongSwan's swanctl sends it */
+		vici_put_str(&b, "noblock", "yes");
+	return vici_end(&b, len);
 }
 
 static const char *human(FILE *f, const uint8_t *body, size_t len,
@@ -553,12 +553,12 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 	uint8_t req[VICI_MAX_REQUEST];
 	struct listing l = { a->output };
 	struct vici_packet_view reply;
-	long len;
+	size_t len;
 	int rc;
 
-	len = list_request(&a->filter, a->noblock, req, sizeof(req));
-	if (len < 0)
-		return status_fail(f, STAGE_ENCODE, "list-sas", (int)len);
+	rc = list_request(&a->filter, a->noblock, req, sizeof(req), &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, "list-sas", rc);
 	rc = client_open(c, f);
 	if (rc)
 		return rc;
@@ -566,8 +566,8 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	rc = client_register(c, VICI_EVENT_REGISTER, "list-sa", f);
 	if (!rc)
-		rc = client_call(c, "list-sas", req, (size_t)len, &reply,
-				 list_event, &l, f);
+		rc = client_call(c, "list-sas", req, len, &reply, list_event,
+				 &l, f);
 	if (!rc)
 		print_body(stdout, MESSAGE_LIST_REPLY, a->output, reply.body,
 			   reply.body_len, NULL, NULL);

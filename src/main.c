@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/un.h>
 
 #include "args.h"
 #include "client.h"
@@ -37,17 +36,6 @@ static const struct command_entry {
 	{ COMMAND_OTHER, NULL, delegate_run, usage_main },
 };
 
-static const char *const packet_names[] = {
-	[VICI_CMD_REQUEST] = "CMD_REQUEST",
-	[VICI_CMD_RESPONSE] = "CMD_RESPONSE",
-	[VICI_CMD_UNKNOWN] = "CMD_UNKNOWN",
-	[VICI_EVENT_REGISTER] = "EVENT_REGISTER",
-	[VICI_EVENT_UNREGISTER] = "EVENT_UNREGISTER",
-	[VICI_EVENT_CONFIRM] = "EVENT_CONFIRM",
-	[VICI_EVENT_UNKNOWN] = "EVENT_UNKNOWN",
-	[VICI_EVENT] = "EVENT",
-};
-
 static void connect_failed(const struct failure *f, double timeout)
 {
 	const char *hint = "";
@@ -61,7 +49,7 @@ static void connect_failed(const struct failure *f, double timeout)
 		      stderr);
 	else if (f->err == -EADDRNOTAVAIL)
 		fputs("host unknown\n", stderr);
-	else if (f->err == -EAGAIN)
+	else if (f->err == -ENODATA)
 		fputs("the host name cannot be resolved now (name server "
 		      "failure or no answer)\n",
 		      stderr);
@@ -96,12 +84,12 @@ static void exchange_failed(const struct failure *f, double timeout)
 	else if (f->err == -EBADMSG)
 		fprintf(stderr, "malformed reply: %s\n",
 			f->why ? f->why : "unknown");
-	else if (f->err == -EPROTO && f->packet_type > VICI_EVENT)
+	else if (f->err == -EPROTO && !vici_packet_name(f->packet_type))
 		fprintf(stderr, "unknown packet type %d from the daemon\n",
 			f->packet_type);
 	else if (f->err == -EPROTO)
 		fprintf(stderr, "unexpected %s packet from the daemon\n",
-			packet_names[f->packet_type]);
+			vici_packet_name(f->packet_type));
 	else if (f->err == -ENOSYS)
 		fprintf(stderr, "the daemon does not know the %s command\n",
 			f->step);
@@ -114,7 +102,13 @@ static void report(const struct failure *f, const struct args *a)
 {
 	double timeout = a->timeout_ms / 1000.0;
 
+	if (f->reported)
+		return;
 	switch (f->stage) {
+	case STAGE_NONE:
+		fprintf(stderr, "swanctl: internal error: %s\n",
+			strerror(-f->err));
+		break;
 	case STAGE_USAGE:
 	case STAGE_CONF:
 		fprintf(stderr, "swanctl: %s\n", f->why);
@@ -124,9 +118,7 @@ static void report(const struct failure *f, const struct args *a)
 			fprintf(stderr,
 				"swanctl: invalid URI '%s': socket path "
 				"longer than %zu bytes\n",
-				f->uri,
-				sizeof(((struct sockaddr_un *)0)->sun_path) -
-					1);
+				f->uri, (size_t)TRANSPORT_MAX_PATH);
 		else
 			fprintf(stderr,
 				"swanctl: invalid URI '%s': expected "
@@ -157,7 +149,7 @@ static void report(const struct failure *f, const struct args *a)
 			"swanctl: --%s is not implemented by this client, "
 			"only --rekey, --list-sas and --version; ",
 			f->step);
-		if (f->err == -ENOENT)
+		if (f->err == -ENOENT || f->err == -ENOTDIR)
 			fprintf(stderr,
 				"strongSwan's swanctl (%s) is not "
 				"installed\n",
@@ -174,9 +166,10 @@ static void report(const struct failure *f, const struct args *a)
 		/* the daemon's refusal in its own words, as swanctl does */
 		if (f->why) {
 			fprintf(stderr, "swanctl: %s\n", f->why);
-		} else if (f->step) {
+		} else {
 			fprintf(stderr, "%s failed: ", f->step);
-			print_escaped(stderr, f->text, f->text_len);
+			if (f->text)
+				print_escaped(stderr, f->text, f->text_len);
 			fputc('\n', stderr);
 		}
 		break;

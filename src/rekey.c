@@ -10,8 +10,8 @@
 #include "vici.h"
 #include "wait.h"
 
-long rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
-		   size_t cap)
+int rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
+		  size_t cap, size_t *len)
 {
 	struct vici_buf b;
 
@@ -21,7 +21,7 @@ long rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
 	filter_put(&b, f);
 	if (reauth)
 		vici_put_str(&b, "reauth", "yes");
-	return vici_end(&b);
+	return vici_end(&b, len);
 }
 
 static int is_key(const struct vici_elem *e, const char *name)
@@ -85,14 +85,13 @@ int rekey_call_with(const struct args *a, struct client *c, enum message m,
 	uint8_t req[VICI_MAX_REQUEST];
 	struct vici_packet_view reply;
 	struct rekey_result res;
-	long len;
+	size_t len;
 	int rc;
 
-	len = rekey_request(&a->filter, a->reauth, req, sizeof(req));
-	if (len < 0)
-		return status_fail(f, STAGE_ENCODE, "rekey", (int)len);
-	rc = client_call(c, "rekey", req, (size_t)len, &reply, on_event, ctx,
-			 f);
+	rc = rekey_request(&a->filter, a->reauth, req, sizeof(req), &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, "rekey", rc);
+	rc = client_call(c, "rekey", req, len, &reply, on_event, ctx, f);
 	if (rc)
 		return rc;
 	rc = rekey_result(reply.body, reply.body_len, &res, &f->why);

@@ -17,6 +17,8 @@ int status_of(enum stage stage, int err)
 	if (err == 0)
 		return STATUS_OK;
 	switch (stage) {
+	case STAGE_NONE:
+		break;
 	case STAGE_USAGE:
 	case STAGE_CONF:
 	case STAGE_URI:

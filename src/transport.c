@@ -57,7 +57,9 @@ int transport_parse_uri(const char *uri, struct endpoint *ep)
 		rest = uri + 7;
 		if (!*rest)
 			return -EINVAL;
-		if (strlen(rest) >= sizeof(sun.sun_path))
+		_Static_assert(sizeof(sun.sun_path) == TRANSPORT_MAX_PATH + 1,
+			       "sun_path of this libc");
+		if (strlen(rest) > TRANSPORT_MAX_PATH)
 			return -ENAMETOOLONG;
 		ep->unix_path = 1;
 		strcpy(ep->host, rest); /* length checked against sun_path */
@@ -156,7 +158,7 @@ int transport_connect(struct transport *t, const struct endpoint *ep,
 		return -errno;
 	/* a name server that does not answer is not an unknown host */
 	if (rc == EAI_AGAIN || rc == EAI_FAIL)
-		return -EAGAIN;
+		return -ENODATA;
 	if (rc)
 		return -EADDRNOTAVAIL;
 	rc = -EADDRNOTAVAIL;

@@ -11,6 +11,7 @@ const char usage_main[] =
 	"ids\n"
 	"  swanctl --version  (-V)  print the version; --daemon adds "
 	"charon's\n"
+	"                           (--raw, --pretty: its reply as a dump)\n"
 	"  swanctl --help     (-h)  print this text\n"
 	"global options, before or after the command:\n"
 	"  --uri      (-u) URI      VICI socket; default from "

@@ -47,7 +47,7 @@ int version_run(const struct args *a, struct client *c, struct failure *f)
 	uint8_t req[16];
 	struct vici_packet_view reply;
 	struct vici_buf b;
-	long len;
+	size_t len;
 	int rc;
 
 	printf("swanctl %s (libc-only VICI client)\n", SWANCTL_VERSION);
@@ -55,13 +55,13 @@ int version_run(const struct args *a, struct client *c, struct failure *f)
 		return 0;
 	fflush(stdout);
 	vici_begin(&b, req, sizeof(req), VICI_CMD_REQUEST, "version");
-	len = vici_end(&b);
-	if (len < 0)
-		return status_fail(f, STAGE_ENCODE, "version", (int)len);
+	rc = vici_end(&b, &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, "version", rc);
 	rc = client_open(c, f);
 	if (rc)
 		return rc;
-	rc = client_call(c, "version", req, (size_t)len, &reply, NULL, NULL, f);
+	rc = client_call(c, "version", req, len, &reply, NULL, NULL, f);
 	if (!rc)
 		print_body(stdout, MESSAGE_VERSION_REPLY, a->output, reply.body,
 			   reply.body_len, version_print_daemon, NULL);

@@ -188,7 +188,7 @@ void vici_fail(struct vici_buf *b, int err)
 		b->err = err;
 }
 
-long vici_end(struct vici_buf *b)
+int vici_end(struct vici_buf *b, size_t *len)
 {
 	size_t body;
 
@@ -203,7 +203,24 @@ long vici_end(struct vici_buf *b)
 	b->data[1] = (uint8_t)(body >> 16);
 	b->data[2] = (uint8_t)(body >> 8);
 	b->data[3] = (uint8_t)body;
-	return (long)b->len;
+	*len = b->len;
+	return 0;
+}
+
+const char *vici_packet_name(int type)
+{
+	static const char *const names[] = {
+		[VICI_CMD_REQUEST] = "CMD_REQUEST",
+		[VICI_CMD_RESPONSE] = "CMD_RESPONSE",
+		[VICI_CMD_UNKNOWN] = "CMD_UNKNOWN",
+		[VICI_EVENT_REGISTER] = "EVENT_REGISTER",
+		[VICI_EVENT_UNREGISTER] = "EVENT_UNREGISTER",
+		[VICI_EVENT_CONFIRM] = "EVENT_CONFIRM",
+		[VICI_EVENT_UNKNOWN] = "EVENT_UNKNOWN",
+		[VICI_EVENT] = "EVENT",
+	};
+
+	return type >= 0 && type <= VICI_EVENT ? names[type] : NULL;
 }
 
 int vici_packet_parse(const uint8_t *frame, size_t len,

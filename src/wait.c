@@ -1293,16 +1293,15 @@ static int list(struct run *r, struct client *c, struct failure *f)
 {
 	uint8_t req[VICI_MAX_REQUEST];
 	struct vici_packet_view p;
-	long len;
+	size_t len;
 	int rc;
 
-	len = list_request(&r->w.filter, 0, req, sizeof(req));
-	if (len < 0)
-		return status_fail(f, STAGE_ENCODE, "list-sas", (int)len);
+	rc = list_request(&r->w.filter, 0, req, sizeof(req), &len);
+	if (rc)
+		return status_fail(f, STAGE_ENCODE, "list-sas", rc);
 	rc = client_register(c, VICI_EVENT_REGISTER, "list-sa", f);
 	if (!rc)
-		rc = client_call(c, "list-sas", req, (size_t)len, &p, learn, r,
-				 f);
+		rc = client_call(c, "list-sas", req, len, &p, learn, r, f);
 	if (!rc)
 		rc = client_register(c, VICI_EVENT_UNREGISTER, "list-sa", f);
 	return rc;
@@ -1357,6 +1356,7 @@ static int follow(struct run *r, struct client *c, struct failure *f)
 			       r->a->timeout_ms / 1000.0);
 	}
 	/* each SA's outcome is printed: nothing left for main to say */
+	f->reported = 1;
 	if (r->w.pending)
 		return status_fail(f, STAGE_RESULT, NULL, -ETIMEDOUT);
 	return r->down ? status_fail(f, STAGE_RESULT, NULL, -ECANCELED) : 0;

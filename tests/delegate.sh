@@ -36,15 +36,28 @@ expect argv-as-given $fake 7 "strongSwan's swanctl got 6 words:
 [--load-all]
 [--file]
 [a b]
-[--bogus]" "" -u "unix:///x y" --load-all --file "a b" --bogus
+[--bogus]
+SIGPIPE: default
+mark: 1" "" -u "unix:///x y" --load-all --file "a b" --bogus
 expect short-command $fake 7 "strongSwan's swanctl got 2 words:
 [-qn]
-[--debug=2]" "" -qn --debug=2
+[--debug=2]
+SIGPIPE: default
+mark: 1" "" -qn --debug=2
 expect help-after-command $fake 7 "strongSwan's swanctl got 2 words:
 [--list-algs]
-[--help]" "" --list-algs --help
+[--help]
+SIGPIPE: default
+mark: 1" "" --list-algs --help
 expect abbreviated $fake 7 "strongSwan's swanctl got 1 words:
-[--list-c]" "" --list-c
+[--list-co]
+SIGPIPE: default
+mark: 1" "" --list-co
+# without /proc, or through a wrapper, the environment mark stops a loop
+expect marked env 2 "" \
+	"swanctl: --load-all is not implemented by this client, only --rekey, --list-sas and --version; $(pwd)/tests/fake-strongswan-swanctl is this client itself" \
+	SWANCTL_REKEY_DELEGATED=1 $fake --load-all
+
 # our own commands stay ours
 expect ours $fake 2 "" "swanctl: --rekey needs a selector: --child, --ike, --child-id or --ike-id
 Try 'swanctl --rekey --help'." --rekey

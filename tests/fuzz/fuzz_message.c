@@ -34,7 +34,7 @@ static void round_trip(const uint8_t *data, size_t size,
 	struct vici_reader r;
 	struct vici_elem e;
 	struct vici_buf b;
-	long n;
+	size_t n;
 
 	if (p->name)
 		cstr(name, p->name, p->name_len);
@@ -66,8 +66,7 @@ static void round_trip(const uint8_t *data, size_t size,
 			break;
 		}
 	}
-	n = vici_end(&b);
-	if (n != (long)size + 4 || memcmp(out + 4, data, size))
+	if (vici_end(&b, &n) || n != size + 4 || memcmp(out + 4, data, size))
 		abort();
 }
 
