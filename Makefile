@@ -88,12 +88,15 @@ $(OBJDIR)/test_%: $(OBJDIR)/test_%.o $(OBJS)
 $(FAKE): tests/fakevici.c $(STAMP)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
+# the harnesses' shared checker (the .d files name only the last source)
+$(REPLAYS) $(HARNESSES:%=$(OBJDIR)/fuzz/fuzz_%): tests/fuzz/json_check.h
+
 $(OBJDIR)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(OBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^)
 
 $(OBJDIR)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SRCS) | $(OBJDIR)
 	@mkdir -p $(OBJDIR)/fuzz
-	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $^
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
 # libFuzzer: new inputs go to build/fuzz/corpus-*, the committed corpus is
 # read only; a crash leaves its input in build/fuzz/ (commit it under

@@ -13,6 +13,7 @@ enum {
 	STATUS_CONNECT = 3,
 	STATUS_EXCHANGE = 4,
 	STATUS_TIMEOUT = 5,
+	STATUS_OUTPUT = 6, /* writing standard output failed */
 };
 
 /* Where in the pipeline an error happened. */
@@ -27,6 +28,7 @@ enum stage {
 	STAGE_EXCHANGE, /* sending a request and reading the reply */
 	STAGE_RESULT,	/* the daemon's verdict: ERR nonzero means refused */
 	STAGE_DELEGATE, /* handing a command to strongSwan's swanctl */
+	STAGE_OUTPUT,	/* writing standard output */
 };
 
 /*

@@ -240,10 +240,11 @@ static int parse_name(struct parser *p, const char *opt, const char *s,
 	return 0;
 }
 
-/* Seconds with up to three decimals; a tiny nonzero value rounds up. */
+/* Seconds with up to three decimals; a tiny nonzero value rounds up.  At
+ * most ARGS_MAX_TIMEOUT s, so the milliseconds fit an int everywhere. */
 static int parse_timeout(struct parser *p, const char *s)
 {
-	long ms = 0;
+	long long ms = 0;
 	size_t i, f;
 
 	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
@@ -253,7 +254,7 @@ static int parse_timeout(struct parser *p, const char *s)
 	}
 	ms *= 1000;
 	if (s[i] == '.') {
-		long scale = 100, rest = 0;
+		long long scale = 100, rest = 0;
 
 		for (f = ++i; s[i] >= '0' && s[i] <= '9'; i++, scale /= 10) {
 			if (scale)
@@ -268,6 +269,9 @@ static int parse_timeout(struct parser *p, const char *s)
 	}
 	if (i == 0 || s[i])
 		goto bad;
+	if (ms > ARGS_MAX_TIMEOUT * 1000LL)
+		return error(p, "invalid --timeout '%s': at most %d seconds", s,
+			     ARGS_MAX_TIMEOUT);
 	p->a->timeout_ms = (int)ms;
 	return 0;
 bad:
@@ -439,7 +443,8 @@ static int parse_long(struct parser *p, char *arg, int argc, char **argv,
 static int parse_short(struct parser *p, char *arg, int argc, char **argv,
 		       int *i)
 {
-	for (char *c = arg + 1; *c; c++) {
+	/* after the help command nothing counts, as in strongSwan's */
+	for (char *c = arg + 1; *c && p->a->command != COMMAND_HELP; c++) {
 		const struct opt *o = find_short(p->a, *c);
 		char spelled[40];
 		int rc;
@@ -470,7 +475,7 @@ static int parse_short(struct parser *p, char *arg, int argc, char **argv,
 
 static int parse_words(struct parser *p, int argc, char **argv)
 {
-	for (int i = 0; i < argc; i++) {
+	for (int i = 0; i < argc && p->a->command != COMMAND_HELP; i++) {
 		char *arg = argv[i];
 		int rc;
 

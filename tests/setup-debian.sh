@@ -12,4 +12,5 @@ apt-get install -y -q --no-install-recommends \
 	make gcc clang libc6-dev libcmocka-dev valgrind time util-linux zsh \
 	bash-completion mandoc \
 	clang-format libclang-rt-14-dev python3 \
-	iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins
+	iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins \
+	jq

@@ -40,6 +40,9 @@ static void test_table(void **state)
 	assert_int_equal(status_of(STAGE_RESULT, -ETIMEDOUT), 5);
 	assert_int_equal(status_of(STAGE_CONNECT, -ETIMEDOUT), 5);
 	assert_int_equal(status_of(STAGE_EXCHANGE, -ETIMEDOUT), 5);
+	/* a write error on stdout is never the daemon's refusal */
+	assert_int_equal(status_of(STAGE_OUTPUT, -EPIPE), 6);
+	assert_int_equal(status_of(STAGE_OUTPUT, -ENOSPC), 6);
 }
 
 int main(void)
