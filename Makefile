@@ -88,12 +88,15 @@ $(OBJDIR)/test_%: $(OBJDIR)/test_%.o $(OBJS)
 $(FAKE): tests/fakevici.c $(STAMP)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
+# the harnesses' shared checker (the .d files name only the last source)
+$(REPLAYS) $(HARNESSES:%=$(OBJDIR)/fuzz/fuzz_%): tests/fuzz/json_check.h
+
 $(OBJDIR)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(OBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^)
 
 $(OBJDIR)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SRCS) | $(OBJDIR)
 	@mkdir -p $(OBJDIR)/fuzz
-	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $^
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
 # libFuzzer: new inputs go to build/fuzz/corpus-*, the committed corpus is
 # read only; a crash leaves its input in build/fuzz/ (commit it under
@@ -122,12 +125,30 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
 	@SWANCTL=./swanctl sh tests/delegate.sh
-	@SWANCTL=./swanctl sh tests/conf.sh
+	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) sh tests/conf.sh
+	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) python3 tests/confdiff.py \
+		-n $(CONFDIFF_CHECK) -s 1
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@SWANCTL=./swanctl sh tests/batch.sh
 	@sh tests/install.sh
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/completion.sh
 	@sh tests/man.sh
+
+# strongswan.conf trees read by strongSwan's swanctl and by this client:
+# make confdiff N=10000 [SEED=1] [SWANCTL_REF=/path/to/strongSwan/swanctl]
+SWANCTL_REF ?= /usr/sbin/swanctl
+CONFDIFF_CHECK ?= 300
+N ?= 10000
+SEED ?= 1
+confdiff: swanctl
+	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) python3 tests/confdiff.py \
+		-n $(N) -s $(SEED) -k
+
+# command lines run by strongSwan's swanctl and by this client against the
+# fake daemon: make argvdiff N=1000 [SEED=1]
+argvdiff: swanctl $(FAKE)
+	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) FAKEVICI=$(FAKE) \
+		python3 tests/argvdiff.py -n $(N) -s $(SEED)
 
 check-e2e: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl bash tests/e2e.sh
@@ -194,7 +215,7 @@ dist:
 clean:
 	rm -rf $(OBJDIR) swanctl swanctl.static swanctl-rekey-*.tar.gz
 
-.PHONY: FORCE all static bench fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist clean
+.PHONY: FORCE all static bench argvdiff confdiff fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist clean
 .SECONDARY:
 
 -include $(wildcard $(OBJDIR)/*.d)

@@ -16,6 +16,9 @@ runs=${RUNS:-3}
 calls=${CALLS:-1000}
 max_dyn=${MAX_INSTR:-150000}
 max_static=${MAX_INSTR_STATIC:-60000}
+# The default invocation (no --uri) reads Debian's stock strongswan.conf
+# tree; issue 14 asks for 200,000 (not reached yet: see BENCHMARKS.md).
+max_default=${MAX_INSTR_DEFAULT:-300000}
 max_rss=${MAX_RSS_KIB:-1536}
 theirs=$(command -v swanctl || true)
 [ "$theirs" != "$dyn" ] || theirs=
@@ -31,6 +34,26 @@ instructions() {
 	"$fake" "$dir/s" read $ok close
 	clean_env valgrind --tool=callgrind --callgrind-out-file="$dir/cg" \
 		"$@" --rekey --ike home -u "unix://$dir/s" >/dev/null 2>"$dir/vg"
+	sed -n 's/.*Collected : //p' "$dir/vg"
+}
+
+# instructions_default CLIENT: the same round trip without --uri, the socket
+# found in a copy of Debian's stock /etc/strongswan.conf tree (one file
+# added to strongswan.d names the fake daemon's socket)
+instructions_default() {
+	[ -f /etc/strongswan.conf ] || return 0
+	if ! [ -d "$dir/stock" ]; then
+		mkdir "$dir/stock"
+		cp -r /etc/strongswan.conf "$dir/stock/"
+		[ ! -d /etc/strongswan.d ] || cp -r /etc/strongswan.d "$dir/stock/"
+		mkdir -p "$dir/stock/strongswan.d"
+		printf 'swanctl {\n\tsocket = unix://%s/s\n}\n' "$dir" \
+			>"$dir/stock/strongswan.d/zz-bench.conf"
+	fi
+	"$fake" "$dir/s" read $ok close
+	clean_env STRONGSWAN_CONF="$dir/stock/strongswan.conf" valgrind \
+		--tool=callgrind --callgrind-out-file="$dir/cg" \
+		"$@" --rekey --ike home >/dev/null 2>"$dir/vg"
 	sed -n 's/.*Collected : //p' "$dir/vg"
 }
 
@@ -63,6 +86,10 @@ i_dyn=$(instructions "$dyn")
 i_static=${static:+$(instructions "$static")}
 i_theirs=${theirs:+$(instructions "$theirs")}
 row "instructions per --rekey (callgrind)" "$i_dyn" "${i_static:--}" "${i_theirs:--}"
+d_dyn=$(instructions_default "$dyn")
+d_static=${static:+$(instructions_default "$static")}
+d_theirs=${theirs:+$(instructions_default "$theirs")}
+row "  the same, socket from strongswan.conf" "${d_dyn:--}" "${d_static:--}" "${d_theirs:--}"
 r_dyn=$(peak_rss "$dyn")
 r_static=${static:+$(peak_rss "$static")}
 r_theirs=${theirs:+$(peak_rss "$theirs")}
@@ -72,6 +99,7 @@ row "stripped binary bytes" "$(stripped_size "$dyn")" \
 	"${static:+$(stripped_size "$static")}" "${s_theirs:+$s_theirs + libs}"
 check "dynamic instructions" "$i_dyn" "$max_dyn"
 check "static instructions" "$i_static" "$max_static"
+check "dynamic instructions, socket from strongswan.conf" "$d_dyn" "$max_default"
 check "dynamic peak RSS KiB" "$r_dyn" "$max_rss"
 check "static peak RSS KiB" "$r_static" "$max_rss"
 

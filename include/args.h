@@ -18,6 +18,9 @@ enum command {
 };
 
 #define ARGS_DEFAULT_TIMEOUT_MS 30000
+/* The largest --timeout in seconds (11.6 days): its milliseconds fit an
+ * int and the monotonic clock plus it an int64_t. */
+#define ARGS_MAX_TIMEOUT 1000000
 #define ARGS_DEFAULT_SA_TIMEOUT_MS 60000
 #define ARGS_MAX_BATCH 100000
 

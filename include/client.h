@@ -17,18 +17,21 @@ struct client {
 	const char *uri; /* NULL: from strongswan.conf */
 	int timeout_ms;
 	struct transport t;
-	struct conf conf;	     /* strongswan.conf, when no URI is given */
-	FILE *trace;		     /* packets are traced here when not NULL */
+	struct conf conf; /* strongswan.conf, when no URI is given */
+	FILE *trace;	  /* packets are traced here when not NULL */
+	int alarm; /* client_init: the deadline interrupts blocked writes */
 	uint8_t buf[VICI_MAX_FRAME]; /* the last packet received */
 };
 
 /* Called for each EVENT while waiting for a reply; a negative return
- * (with F filled as far as the callback knows) ends the exchange. */
+ * ends the exchange, with F filled by the callback (status_fail). */
 typedef int (*client_event_fn)(void *ctx, const struct vici_packet_view *ev,
 			       struct failure *f);
 
 /* Set C up for URI (NULL: the socket strongswan.conf names, else the
- * built-in one) with TIMEOUT_MS (0: none) from the connection on. */
+ * built-in one) with TIMEOUT_MS (0: none) from the connection on; from
+ * the deadline on, a write to stdout that blocks is interrupted too
+ * (transport_alarm, armed by client_open until the process ends). */
 void client_init(struct client *c, const char *uri, int timeout_ms,
 		 FILE *trace);
 /* Connect as set up; 0, or -errno with F filled. */

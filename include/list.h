@@ -13,6 +13,16 @@
 /* --list-sas: connect C and print each list-sa event as it arrives, in
  * the output mode of A.  0 or -errno with F filled. */
 int list_run(const struct args *a, struct client *c, struct failure *f);
+/* Where and how list_event prints. */
+struct listing {
+	enum output output;
+	FILE *out;
+};
+
+/* A client_event_fn: print a list-sa event to the listing CTX, whole or
+ * not at all (a malformed one is -EBADMSG with F filled, a failed write
+ * -errno at STAGE_OUTPUT); other events are skipped. */
+int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f);
 /* Encode list-sas with filters F into MEM; 0 and the frame length in
  * *LEN, or -errno. */
 int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,

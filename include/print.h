@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "sa.h"
+#include "status.h"
 
 /* The messages a command prints, and what each output mode shows of them. */
 enum message {
@@ -52,5 +53,15 @@ void print_json_string(FILE *f, const uint8_t *s, size_t len);
 /* Daemon text for a person: control bytes, backslash and invalid UTF-8
  * escaped as \xNN, so it cannot drive a terminal. */
 void print_escaped(FILE *f, const uint8_t *s, size_t len);
+
+/* 0 if every write to OUT so far succeeded; else -errno of the failure
+ * recorded in F (STAGE_OUTPUT).  Call it right after printing, while
+ * errno still holds the cause. */
+int print_check(FILE *out, struct failure *f);
+/* Flush OUT, then as print_check. */
+int print_flush(FILE *out, struct failure *f);
+/* Open /dev/null on each of the descriptors 0, 1 and 2 that is closed, so
+ * that no file or socket opened later takes one of them. */
+void print_std_fds(void);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -216,9 +217,12 @@ static int parse_id(struct parser *p, const char *opt, const char *s,
 		    uint32_t *id)
 {
 	uint64_t v = 0;
-	size_t i;
+	size_t i, z;
 
-	for (i = 0; s[i] >= '0' && s[i] <= '9' && i < 11; i++)
+	/* leading zeros are fine (strongSwan's swanctl reads ids with atoi) */
+	for (z = 0; s[z] == '0'; z++)
+		;
+	for (i = z; s[i] >= '0' && s[i] <= '9' && i - z < 11; i++)
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	if (i == 0 || s[i] || v == 0 || v > UINT32_MAX)
 		return error(p,
@@ -241,12 +245,13 @@ static int parse_name(struct parser *p, const char *opt, const char *s,
 	return 0;
 }
 
-/* Seconds with up to three decimals into *MS; a tiny nonzero value rounds
- * up. */
+/* Seconds with up to three decimals into *OUT (milliseconds); a tiny
+ * nonzero value rounds up.  At most ARGS_MAX_TIMEOUT s, so the
+ * milliseconds fit an int everywhere. */
 static int parse_seconds(struct parser *p, const char *opt, const char *s,
 			 int *out)
 {
-	long ms = 0;
+	long long ms = 0;
 	size_t i, f;
 
 	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
@@ -256,7 +261,7 @@ static int parse_seconds(struct parser *p, const char *opt, const char *s,
 	}
 	ms *= 1000;
 	if (s[i] == '.') {
-		long scale = 100, rest = 0;
+		long long scale = 100, rest = 0;
 
 		for (f = ++i; s[i] >= '0' && s[i] <= '9'; i++, scale /= 10) {
 			if (scale)
@@ -271,6 +276,9 @@ static int parse_seconds(struct parser *p, const char *opt, const char *s,
 	}
 	if (i == 0 || s[i])
 		goto bad;
+	if (ms > ARGS_MAX_TIMEOUT * 1000LL)
+		return error(p, "invalid %s '%s': at most %d seconds", opt, s,
+			     ARGS_MAX_TIMEOUT);
 	*out = (int)ms;
 	return 0;
 bad:
@@ -463,11 +471,16 @@ static int parse_long(struct parser *p, char *arg, int argc, char **argv,
 static int parse_short(struct parser *p, char *arg, int argc, char **argv,
 		       int *i)
 {
-	for (char *c = arg + 1; *c; c++) {
+	/* after the help command nothing counts, as in strongSwan's */
+	for (char *c = arg + 1; *c && p->a->command != COMMAND_HELP; c++) {
 		const struct opt *o = find_short(p->a, *c);
 		char spelled[40];
 		int rc;
 
+		/* before a command, strongSwan's swanctl reads -v as its
+		 * version command (-v LEVEL only after one) */
+		if (*c == 'v' && p->a->command == COMMAND_NONE)
+			o = find_short(p->a, 'V');
 		if (!o)
 			return error(p, "invalid option -- '%c'", *c);
 		snprintf(spelled, sizeof(spelled), "--%s", o->name);
@@ -490,7 +503,7 @@ static int parse_short(struct parser *p, char *arg, int argc, char **argv,
 
 static int parse_words(struct parser *p, int argc, char **argv)
 {
-	for (int i = 0; i < argc; i++) {
+	for (int i = 0; i < argc && p->a->command != COMMAND_HELP; i++) {
 		char *arg = argv[i];
 		int rc;
 
@@ -508,65 +521,101 @@ static int parse_words(struct parser *p, int argc, char **argv)
 	return 0;
 }
 
-/* Split TEXT in place into words: blanks separate, '#' starts a comment,
- * double quotes keep blanks.  Returns the word count or -1 if unbalanced. */
+/* Split TEXT in place into words as strongSwan's swanctl reads an options
+ * file: line by line, blanks separate, a word starting with '"' or '\''
+ * runs to the same quote (no escapes), '#' where a word would start ends
+ * the line.  Returns the word count, -1 for a quote not closed on its
+ * line, -2 for more than MAX words. */
 static int split_words(char *text, char **words, int max)
 {
 	int n = 0;
-	char *r = text, *w = text;
+	char *r = text;
 
 	while (*r) {
-		int quoted = 0;
+		char *eol = strchr(r, '\n'), *end, *next;
 
-		while (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r')
-			r++;
-		if (*r == '#') {
-			while (*r && *r != '\n')
+		if (!eol)
+			eol = r + strlen(r);
+		next = *eol ? eol + 1 : eol;
+		end = eol;
+		if (end > r && end[-1] == '\r')
+			end--;
+		*end = '\0';
+		while (r < end) {
+			char *w;
+
+			while (r < end && (*r == ' ' || *r == '\t'))
 				r++;
-			continue;
+			if (r == end || *r == '#')
+				break;
+			if (n == max)
+				return -2;
+			if (*r == '"' || *r == '\'') {
+				char *q = memchr(r + 1, *r,
+						 (size_t)(end - r - 1));
+
+				if (!q)
+					return -1;
+				w = r + 1;
+				*q = '\0';
+				r = q + 1;
+			} else {
+				w = r;
+				r += strcspn(r, " \t");
+				if (r < end)
+					*r++ = '\0';
+			}
+			words[n++] = w;
 		}
-		if (!*r)
-			break;
-		if (n == max)
-			return -1;
-		words[n++] = w;
-		for (; *r && (quoted || !strchr(" \t\r\n", *r)); r++) {
-			if (*r == '"')
-				quoted = !quoted;
-			else
-				*w++ = *r;
-		}
-		if (quoted)
-			return -1;
-		if (*r)
-			r++;
-		*w++ = '\0';
+		r = next;
 	}
 	return n;
 }
 
 #define OPTIONS_FILE_MAX 65536
 #define OPTIONS_WORDS_MAX 256
+#define OPTIONS_USES_MAX 19 /* strongSwan's swanctl stops at the 20th */
+
+/* One options file: the previous one (they are kept until args_free), its
+ * words, its text. */
+struct options_file {
+	struct options_file *prev;
+	char *words[OPTIONS_WORDS_MAX];
+	char text[OPTIONS_FILE_MAX + 1];
+};
 
 static int read_options(struct parser *p, const char *path)
 {
 	struct args *a = p->a;
-	ssize_t n, total = 0;
-	int fd, count;
+	struct options_file *f;
+	ssize_t n = 0, total = 0;
+	struct stat st;
+	int fd, count, uses = 0;
 
-	if (a->file_text)
-		return error(p, "--options may be given only once");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	for (f = (struct options_file *)(void *)a->file_text; f; f = f->prev)
+		uses++;
+	if (uses == OPTIONS_USES_MAX)
+		return error(p, "--options given more than %d times",
+			     OPTIONS_USES_MAX);
+	/* never blocks: a FIFO without a writer is refused like a pipe */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return error(p, "cannot read options file '%s': %s", path,
 			     strerror(errno));
-	a->file_text = malloc(OPTIONS_FILE_MAX + 1);
-	a->file_argv = malloc(OPTIONS_WORDS_MAX * sizeof(char *));
-	if (!a->file_text || !a->file_argv) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return error(p, "options file '%s' is not a regular file",
+			     path);
+	}
+	f = malloc(sizeof(*f));
+	if (!f) {
 		close(fd);
 		return error(p, "out of memory");
 	}
-	while ((n = read(fd, a->file_text + total,
+	f->prev = (struct options_file *)(void *)a->file_text;
+	a->file_text = (char *)f;
+	while (total <= OPTIONS_FILE_MAX &&
+	       (n = read(fd, f->text + total,
 			 (size_t)(OPTIONS_FILE_MAX + 1 - total))) > 0)
 		total += n;
 	close(fd);
@@ -576,14 +625,17 @@ static int read_options(struct parser *p, const char *path)
 	if (total > OPTIONS_FILE_MAX)
 		return error(p, "options file '%s' is larger than %d bytes",
 			     path, OPTIONS_FILE_MAX);
-	a->file_text[total] = '\0';
-	count = split_words(a->file_text, a->file_argv, OPTIONS_WORDS_MAX);
-	if (count < 0)
+	f->text[total] = '\0';
+	count = split_words(f->text, f->words, OPTIONS_WORDS_MAX);
+	if (count == -1)
 		return error(p,
-			     "options file '%s': unbalanced quote or more than "
-			     "%d words",
+			     "options file '%s': a quote is not closed "
+			     "on its line",
+			     path);
+	if (count < 0)
+		return error(p, "options file '%s' has more than %d words",
 			     path, OPTIONS_WORDS_MAX);
-	return parse_words(p, count, a->file_argv);
+	return parse_words(p, count, f->words);
 }
 
 static int output(struct parser *p)
@@ -648,7 +700,14 @@ int args_parse(struct args *a, int argc, char **argv, char *msg,
 
 void args_free(struct args *a)
 {
-	free(a->file_text);
+	struct options_file *f = (struct options_file *)(void *)a->file_text;
+
+	while (f) {
+		struct options_file *prev = f->prev;
+
+		free(f);
+		f = prev;
+	}
 	free(a->file_argv);
 	a->file_text = NULL;
 	a->file_argv = NULL;

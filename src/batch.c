@@ -55,6 +55,8 @@ struct batch {
 	int64_t deadline_ms; /* --timeout for the whole run, or -1 */
 	sigset_t wait_mask;  /* while waiting: SIGINT and SIGTERM let through */
 	char why[1024];	     /* reason() */
+	struct failure *f;   /* where a failed write to stdout is recorded */
+	int out;	     /* that write's -errno */
 };
 
 static volatile sig_atomic_t stop_signal, signals;
@@ -71,6 +73,13 @@ static int64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Flush stdout; the first write that fails ends the run (F filled). */
+static void flush_out(struct batch *b)
+{
+	if (!b->out)
+		b->out = print_flush(stdout, b->f);
 }
 
 /* Take the progress line off the screen before anything else is printed. */
@@ -141,7 +150,7 @@ static void fail_line(struct batch *b, const struct wait_sa *sa,
 	fputs(",\"error\":", stdout);
 	print_json_string(stdout, (const uint8_t *)reason, strlen(reason));
 	fputs("}\n", stdout);
-	fflush(stdout);
+	flush_out(b);
 }
 
 /* PREFIX, then how SA ended as wait.c words it (for one still pending:
@@ -208,7 +217,7 @@ static void report(void *ctx, const struct wait_sa *sa)
 		if (b->out_tty)
 			unshow(b);
 		wait_print(stdout, sa, b->a->reauth, b->json);
-		fflush(stdout);
+		flush_out(b);
 	} else {
 		b->failed++;
 		fail_line(b, sa, reason(b, sa, "", 0, NULL, 0));
@@ -379,7 +388,7 @@ static void summary(struct batch *b)
 		       "\"failed\":%zu,\"timed_out\":%zu,\"stopped\":%zu,"
 		       "\"not_started\":%zu}}\n",
 		       b->list.count, b->rekeyed, n[0], n[1], n[2], n[3]);
-		fflush(stdout);
+		flush_out(b);
 	}
 	if (b->rekeyed == b->list.count)
 		return;
@@ -396,15 +405,15 @@ static void summary(struct batch *b)
 static int run(struct batch *b, struct failure *f)
 {
 	int64_t grace = -1, now, until;
-	int rc;
+	int rc, late;
 
 	b->start_ms = now_ms();
 	for (;;) {
 		while (!stop_signal && b->in_flight < b->a->batch &&
 		       b->next < b->list.count) {
 			rc = start(b, f);
-			if (rc)
-				return rc;
+			if (rc || b->out)
+				return rc ? rc : b->out;
 		}
 		progress(b, 0);
 		if (!b->in_flight && (stop_signal || b->next == b->list.count))
@@ -425,29 +434,30 @@ static int run(struct batch *b, struct failure *f)
 			until = earlier(until, now + 1000);
 		if (b->in_flight) {
 			rc = wait_packet(b, until, f);
-			if (rc)
-				return rc;
+			if (rc || b->out)
+				return rc ? rc : b->out;
 		}
 	}
-	/* each SA's outcome is printed: nothing left for main to say */
-	f->reported = 1;
-	if (stop_signal) {
+	late = !stop_signal && (b->in_flight || b->next < b->list.count);
+	if (stop_signal)
 		abandon(b,
 			stop_signal == SIGTERM
 				? "still rekeying when stopped by SIGTERM"
 				: "still rekeying when stopped by SIGINT",
 			0, &b->stopped);
-		summary(b);
+	else if (late)
+		abandon(b, "", b->a->timeout_ms / 1000.0, &b->timed_out);
+	summary(b);
+	if (b->out)
+		return b->out; /* nobody reads what we report */
+	/* each SA's outcome is printed: nothing left for main to say */
+	f->reported = 1;
+	if (stop_signal)
 		return status_fail(f, STAGE_SIGNAL, NULL,
 				   stop_signal == SIGTERM ? -ESHUTDOWN
 							  : -EINTR);
-	}
-	if (b->in_flight || b->next < b->list.count) {
-		abandon(b, "", b->a->timeout_ms / 1000.0, &b->timed_out);
-		summary(b);
+	if (late)
 		return status_fail(f, STAGE_RESULT, NULL, -ETIMEDOUT);
-	}
-	summary(b);
 	if (b->rekeyed < b->list.count)
 		return status_fail(f, STAGE_RESULT, NULL, -ECANCELED);
 	return 0;
@@ -487,6 +497,7 @@ int batch_run(const struct args *a, struct client *c, struct failure *f)
 					      "ike-updown", "child-updown" };
 	struct batch b = { .a = a,
 			   .c = c,
+			   .f = f,
 			   .json = a->output == OUTPUT_JSON,
 			   .tty = isatty(STDERR_FILENO),
 			   .out_tty = isatty(STDOUT_FILENO),

@@ -9,10 +9,8 @@
 /* The socket strongswan.conf names, else the built-in one. */
 static int conf_uri(struct client *c, const char **uri, struct failure *f)
 {
-	const char *file = getenv("STRONGSWAN_CONF");
-	int rc;
+	int rc = conf_socket(&c->conf, NULL);
 
-	rc = conf_socket(&c->conf, file ? file : CONF_DEFAULT_FILE);
 	if (rc) {
 		f->why = c->conf.error;
 		return status_fail(f, STAGE_CONF, NULL, rc);
@@ -25,6 +23,7 @@ void client_init(struct client *c, const char *uri, int timeout_ms, FILE *trace)
 {
 	c->uri = uri;
 	client_attach(c, -1, timeout_ms, trace);
+	c->alarm = 1;
 }
 
 int client_open(struct client *c, struct failure *f)
@@ -44,6 +43,8 @@ int client_open(struct client *c, struct failure *f)
 		transport_close(&c->t);
 		return status_fail(f, STAGE_CONNECT, NULL, rc);
 	}
+	if (c->alarm)
+		transport_alarm(&c->t, 1);
 	return 0;
 }
 
@@ -52,6 +53,7 @@ void client_attach(struct client *c, int fd, int timeout_ms, FILE *trace)
 	transport_attach(&c->t, fd, timeout_ms);
 	c->timeout_ms = timeout_ms;
 	c->trace = trace;
+	c->alarm = 0;
 }
 
 void client_close(struct client *c)
@@ -98,6 +100,11 @@ static int recv_packet(struct client *c, struct vici_packet_view *p,
 	if (c->trace)
 		trace(c, "received", c->buf, n);
 	rc = vici_packet_parse(c->buf, n, p);
+	/* a daemon never sends a request: whatever its name, say what came */
+	if (rc == -EBADMSG && (c->buf[0] == VICI_CMD_REQUEST ||
+			       c->buf[0] == VICI_EVENT_REGISTER ||
+			       c->buf[0] == VICI_EVENT_UNREGISTER))
+		rc = -EPROTO;
 	if (rc == -EBADMSG)
 		f->why = "packet name runs past the end of the frame or is "
 			 "not printable";
@@ -115,10 +122,10 @@ int client_recv(struct client *c, const char *step, struct vici_packet_view *p,
 }
 
 /* Send REQ and read packets until one that is not an EVENT; 0 and *P,
- * or -errno. */
+ * or -errno; *BY_EVENT set when ON_EVENT ended it (F filled by it). */
 static int exchange(struct client *c, const uint8_t *req, size_t len,
 		    struct vici_packet_view *p, client_event_fn on_event,
-		    void *ctx, struct failure *f)
+		    void *ctx, struct failure *f, int *by_event)
 {
 	int rc = send_frame(c, req, len);
 
@@ -130,6 +137,7 @@ static int exchange(struct client *c, const uint8_t *req, size_t len,
 			rc = on_event(ctx, p, f);
 		if (rc > 0)
 			rc = 0;
+		*by_event = rc < 0;
 	}
 	return rc;
 }
@@ -138,8 +146,11 @@ int client_call(struct client *c, const char *step, const uint8_t *req,
 		size_t len, struct vici_packet_view *reply,
 		client_event_fn on_event, void *ctx, struct failure *f)
 {
-	int rc = exchange(c, req, len, reply, on_event, ctx, f);
+	int by_event = 0;
+	int rc = exchange(c, req, len, reply, on_event, ctx, f, &by_event);
 
+	if (by_event)
+		return rc;
 	if (rc == 0) {
 		switch (reply->type) {
 		case VICI_CMD_RESPONSE:
@@ -171,7 +182,7 @@ int client_register(struct client *c, int type, const char *name,
 	if (rc)
 		return status_fail(f, STAGE_ENCODE, name, rc);
 	/* events before the confirmation belong to earlier registrations */
-	rc = exchange(c, req, len, &p, NULL, NULL, f);
+	rc = exchange(c, req, len, &p, NULL, NULL, f, &(int){ 0 });
 	if (rc == 0 && p.type == VICI_EVENT_UNKNOWN)
 		rc = -ENOTSUP;
 	else if (rc == 0 && p.type != VICI_EVENT_CONFIRM) {

@@ -1,12 +1,28 @@
 // SPDX-License-Identifier: MIT
 /*
- * The socket setting of strongswan.conf: sections, key = value, comments,
- * quoted values and include with globs, read the way strongSwan's swanctl
- * reads them, keeping only the two keys that name the VICI socket.
+ * strongswan.conf as libstrongswan reads it, and the socket lookup of
+ * strongSwan's swanctl.
+ *
+ * The reader follows libstrongswan's grammar: a token stream over a stack of
+ * files (an include pushes the files it names, in sorted glob order, and
+ * their tokens continue the including file's statements), scanned in five
+ * modes: statements, values (after '='), references (after ':'), include
+ * patterns and quoted strings.  Only what the socket lookup can reach is
+ * kept: keys named "socket", sections with references, and the sections
+ * above them.  The lookup then walks that tree as libstrongswan does,
+ * following references and the swanctl -> libstrongswan fallback.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,299 +31,1520 @@
 
 #include "conf.h"
 
-#define CONF_MAX_DEPTH 16   /* nested sections */
-#define CONF_MAX_INCLUDES 8 /* nested include levels */
-#define CONF_MAX_FILE (1 << 20)
+#define CONF_MAX_FILE (64u << 20) /* bytes in one file */
+#define CONF_MAX_NEST 64	  /* files including files */
+#define CONF_MAX_FILES 10000	  /* files read in all */
+#define CONF_MAX_DEPTH 3000	  /* nested sections */
+#define CONF_MAX_NODES 100000	  /* sections kept for the lookup */
+#define CONF_MAX_RECURSION 200	  /* references followed in one lookup */
+#define CONF_KEY_PART 256	  /* longest name libstrongswan looks up */
+#define CONF_KEY_FULL 2047	  /* longest reference it resolves */
+#define CONF_ARENA (1u << 20)	  /* file buffers, freed last in first out */
+#define CONF_PAD 16		  /* zero bytes after each file's text */
 
-static const char *const wanted[] = {
-	"swanctl.socket",
-	"libstrongswan.plugins.vici.socket",
+enum token {
+	T_EOF,
+	T_NAME,
+	T_STRING,
+	T_OPEN,
+	T_CLOSE,
+	T_DOT,
+	T_COMMA,
+	T_COLON,
+	T_EQUALS,
+	T_NEWLINE,
+	T_QUOTE,   /* a '"' where no value is expected */
+	T_SECTION, /* NAME '{' on one line, read at once */
+	T_SETTING, /* NAME '=' and a value without quotes, not a socket */
 };
 
-struct parser {
-	const char *file;
-	const char *pos;
-	const char *end;
-	int line;
-	int includes;
-	char path[512]; /* dotted section path of the current section */
-	size_t path_len[CONF_MAX_DEPTH + 1]; /* its length at each depth */
-	int depth;
-	int base; /* depth at which this file started (an include's section) */
+enum mode { M_STATEMENT, M_VALUE, M_REFS, M_INCLUDE, M_STRING };
+
+/* A growable byte buffer. */
+struct buf {
+	char *p;
+	size_t len, size;
+};
+
+/* Paths one after another, each ending in a NUL, and their offsets in
+ * the order they are read. */
+struct paths {
+	char *p;
+	size_t len, size, count;
+	size_t *order, order_size;
+};
+
+struct ref {
+	struct ref *next;
+	char *name;
+};
+
+/* A section the lookup can reach. */
+struct node {
+	char *name;
+	struct node *child, *next;
+	struct ref *refs, *permanent; /* in order; the fallback after them */
+	int has_socket;
+	char *socket; /* NULL: "socket =" with no value */
+};
+
+/* A file being read, or (src[0]) the list of top-level files. */
+struct src {
+	const char *path; /* in the including file's matches */
+	const char *text;
+	size_t len, pos;
+	int has_cr; /* comments can end at a CR: the slower scan */
+	dev_t dev;
+	ino_t ino;
+	char *heap;	      /* text when it did not fit in the arena */
+	size_t mark;	      /* arena top before text */
+	struct paths matches; /* files of the last include, in order */
+	size_t next;	      /* offset of the next one to read */
+};
+
+struct level {
+	struct node *node; /* NULL until something in it is kept */
+	size_t name_off, name_len;
+	int unreachable; /* a name no lookup can match */
+};
+
+struct reader {
 	struct conf *conf;
+	int nsrc;
+	int files;
+	int end_line; /* lines in the last top-level file */
+	enum mode mode[4];
+	int nmode;
+	struct buf str;	  /* the string being scanned */
+	struct buf value; /* the value of a socket key */
+	struct buf names; /* names of the open sections */
+	/* a name while the token after it is read: only its first bytes
+	 * matter, a longer name is one no lookup can reach */
+	char pending[CONF_KEY_PART + 1];
+	size_t pending_len;
+	struct level *levels;
+	size_t depth, levels_size;
+	struct node root;
+	int nodes;
+	/* where the last token started (lines are counted on an error) */
+	const char *tok_file;
+	const char *tok_text;
+	size_t tok_off;
+	int at_statement; /* lex() called where a statement starts */
+	/* the last T_NAME */
+	const char *name;
+	size_t name_len;
+	struct src src[CONF_MAX_NEST + 1]; /* last: cleared one by one */
 };
 
-static int syntax(struct parser *p, const char *what)
-{
-	snprintf(p->conf->error, sizeof(p->conf->error), "%s:%d: %s", p->file,
-		 p->line, what);
-	return -EINVAL;
-}
+static char arena[CONF_ARENA];
+static size_t arena_top;
 
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+static const unsigned char blank_class[256] = {
+	['\t'] = 1,
+	['\r'] = 1,
+	[' '] = 1,
+};
 
-/* Skip blanks, new lines and comments. */
-static void skip(struct parser *p)
-{
-	while (p->pos < p->end) {
-		if (*p->pos == '#') {
-			/* stock strongswan.conf trees are mostly comments */
-			const char *nl =
-				memchr(p->pos, '\n', (size_t)(p->end - p->pos));
+/* Bytes that end a name in statements and references. */
+static const unsigned char name_end[256] = {
+	['#'] = 1, ['{'] = 1, ['}'] = 1,  [':'] = 1,  ['.'] = 1,  [','] = 1,
+	['='] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\t'] = 1, [' '] = 1,
+};
 
-			p->pos = nl ? nl : p->end;
-		} else if (is_space(*p->pos)) {
-			if (*p->pos == '\n')
-				p->line++;
-			p->pos++;
-		} else {
-			break;
-		}
+/* Bytes that end an unquoted value part. */
+static const unsigned char value_end[256] = {
+	['#'] = 1,  ['}'] = 1,	['"'] = 1, ['\r'] = 1,
+	['\n'] = 1, ['\t'] = 1, [' '] = 1,
+};
+
+static int fail(struct reader *r, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct reader *r, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->conf->error[0]) {
+		va_start(ap, fmt);
+		vsnprintf(r->conf->error, sizeof(r->conf->error), fmt, ap);
+		va_end(ap);
 	}
-}
-
-static int name_char(char c)
-{
-	return !is_space(c) && c != '{' && c != '}' && c != '=' && c != '#' &&
-	       c != ':' && c != '"';
-}
-
-/* Whether WANT is the current section path, a dot (inside a section),
- * then KEY. */
-static int is_wanted(const struct parser *p, const char *want, const char *key,
-		     size_t key_len)
-{
-	size_t plen = p->path_len[p->depth];
-
-	if (plen >= sizeof(p->path) || strncmp(want, p->path, plen))
-		return 0;
-	want += plen;
-	if (p->depth && *want++ != '.')
-		return 0;
-	return !strncmp(want, key, key_len) && want[key_len] == '\0';
-}
-
-static void set(struct parser *p, const char *key, size_t key_len,
-		const char *value, size_t value_len)
-{
-	for (size_t i = 0; i < 2; i++) {
-		if (!is_wanted(p, wanted[i], key, key_len))
-			continue;
-		if (value_len >= sizeof(p->conf->value[i]))
-			value_len = sizeof(p->conf->value[i]) - 1;
-		memcpy(p->conf->value[i], value, value_len);
-		p->conf->value[i][value_len] = '\0';
-		p->conf->found[i] = 1;
-	}
-}
-
-/* A value: "quoted" (escapes \" \\ \n \t, may span lines) or to the end
- * of the line or a comment, trimmed.  Copied into BUF. */
-static int value(struct parser *p, char *buf, size_t size, size_t *len)
-{
-	*len = 0;
-	while (p->pos < p->end && (*p->pos == ' ' || *p->pos == '\t'))
-		p->pos++;
-	if (p->pos < p->end && *p->pos == '"') {
-		for (p->pos++; p->pos < p->end && *p->pos != '"'; p->pos++) {
-			char c = *p->pos;
-
-			if (c == '\n')
-				p->line++;
-			if (c == '\\' && p->pos + 1 < p->end) {
-				c = *++p->pos;
-				c = c == 'n' ? '\n' : c == 't' ? '\t' : c;
-			}
-			if (*len + 1 < size)
-				buf[(*len)++] = c;
-		}
-		if (p->pos == p->end)
-			return syntax(p, "quoted value not closed");
-		p->pos++;
-		return 0;
-	}
-	while (p->pos < p->end && *p->pos != '\n' && *p->pos != '#') {
-		if (*len + 1 < size)
-			buf[(*len)++] = *p->pos;
-		p->pos++;
-	}
-	while (*len && is_space(buf[*len - 1]))
-		(*len)--;
-	return 0;
-}
-
-static int parse_file(struct conf *conf, const char *file, int includes,
-		      struct parser *outer);
-
-static int include(struct parser *p, const char *pattern)
-{
-	char full[4096];
-	glob_t g;
-	int rc = 0;
-
-	if (p->includes >= CONF_MAX_INCLUDES)
-		return syntax(p, "includes nested too deeply");
-	if (pattern[0] == '/') {
-		snprintf(full, sizeof(full), "%s", pattern);
-	} else {
-		const char *slash = strrchr(p->file, '/');
-		int dir = slash ? (int)(slash - p->file) : 1;
-
-		snprintf(full, sizeof(full), "%.*s/%s", dir,
-			 slash ? p->file : ".", pattern);
-	}
-	if (glob(full, 0, NULL, &g))
-		return 0; /* a pattern that matches nothing is fine */
-	for (size_t i = 0; i < g.gl_pathc && !rc; i++)
-		rc = parse_file(p->conf, g.gl_pathv[i], p->includes + 1, p);
-	globfree(&g);
 	return rc;
 }
 
-/* Open section NAME: path_len[depth] is the length of the dotted path;
- * a path too long for the buffer matches nothing (length past the end). */
-static void enter(struct parser *p, const char *name, size_t len)
+/* The line OFF is on in TEXT. */
+static int line_at(const char *text, size_t off)
 {
-	size_t plen = p->path_len[p->depth];
-	size_t dot = p->depth ? 1 : 0;
+	int line = 1;
 
-	if (plen < sizeof(p->path) && plen + dot + len < sizeof(p->path)) {
-		if (dot)
-			p->path[plen] = '.';
-		memcpy(p->path + plen + dot, name, len);
-		p->path[plen + dot + len] = '\0';
-		plen += dot + len;
-	} else {
-		plen = sizeof(p->path);
-	}
-	p->path_len[++p->depth] = plen;
+	for (const char *p = text, *end = text + off;
+	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		line++;
+	return line;
 }
 
-static int parse(struct parser *p)
+static int syntax(struct reader *r, const char *what)
 {
-	char buf[512];
+	return fail(r, -EINVAL, "%s:%d: %s", r->tok_file ? r->tok_file : "?",
+		    r->tok_text ? line_at(r->tok_text, r->tok_off) : 0, what);
+}
 
-	for (skip(p); p->pos < p->end; skip(p)) {
-		const char *name = p->pos;
-		size_t len, vlen;
+static int buf_add(struct reader *r, struct buf *b, const char *p, size_t n)
+{
+	if (b->size - b->len < n + 1) {
+		size_t size = b->size ? b->size : 256;
+		char *np;
+
+		while (size - b->len < n + 1) {
+			if (size > CONF_MAX_FILE)
+				return fail(r, -E2BIG,
+					    "%s:%d: a string of more than %u "
+					    "bytes",
+					    r->tok_file ? r->tok_file : "?",
+					    line_at(r->tok_text, r->tok_off),
+					    CONF_MAX_FILE);
+			size *= 2;
+		}
+		np = realloc(b->p, size);
+		if (!np)
+			return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
+		b->p = np;
+		b->size = size;
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+static char *dup_n(const char *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+/* ---- glob: the files an include names ---- */
+
+static int has_magic(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '*' || s[i] == '?' || s[i] == '[' || s[i] == '\\')
+			return 1;
+	return 0;
+}
+
+/* '*' and '?' against one name; a leading '.' only matches a '.'. */
+static int match(const char *pat, const char *name)
+{
+	const char *star = NULL, *retry = NULL;
+
+	if (name[0] == '.' && pat[0] != '.')
+		return 0;
+	while (*name) {
+		if (*pat == '*') {
+			star = ++pat;
+			retry = name;
+		} else if (*pat == '?' || *pat == *name) {
+			pat++;
+			name++;
+		} else if (star) {
+			pat = star;
+			name = ++retry;
+		} else {
+			return 0;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
+static void paths_free(struct paths *l)
+{
+	if (!l->p && !l->order)
+		return; /* most files include nothing */
+	free(l->p);
+	free(l->order);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Append A and B as one path; its offset is put at position AT of the
+ * order (the ones from AT on move up). */
+static int paths_add(struct paths *l, const char *a, size_t alen, const char *b,
+		     size_t blen, size_t at)
+{
+	size_t off = l->len;
+
+	if (l->size - l->len < alen + blen + 1) {
+		size_t ns = l->size ? l->size : 2048;
+		char *np;
+
+		while (ns - l->len < alen + blen + 1)
+			ns *= 2;
+		np = realloc(l->p, ns);
+		if (!np)
+			return -ENOMEM;
+		l->p = np;
+		l->size = ns;
+	}
+	if (l->count == l->order_size) {
+		size_t ns = l->order_size ? l->order_size * 2 : 64;
+		size_t *no = realloc(l->order, ns * sizeof(*no));
+
+		if (!no)
+			return -ENOMEM;
+		l->order = no;
+		l->order_size = ns;
+	}
+	memcpy(l->p + l->len, a, alen);
+	memcpy(l->p + l->len + alen, b, blen);
+	l->len += alen + blen;
+	l->p[l->len++] = '\0';
+	for (size_t i = l->count; i > at; i--)
+		l->order[i] = l->order[i - 1];
+	l->order[at] = off;
+	l->count++;
+	return 0;
+}
+
+/* strcmp, with the first bytes (where directory entries mostly differ)
+ * compared here */
+static int name_cmp(const char *a, const char *b)
+{
+	if (*a != *b)
+		return (unsigned char)*a - (unsigned char)*b;
+	return strcmp(a, b);
+}
+
+/* The files PATTERN names, sorted as glob(3) sorts them in the C locale.
+ * Patterns with '*' or '?' only in the last part are matched here (the
+ * common "dir/STAR.conf" costs a fraction of glob(3)); others go to
+ * glob(3) with libstrongswan's flags. */
+static int expand(const char *pattern, struct paths *out)
+{
+	size_t plen = strlen(pattern), dir_len = plen, suffix_len = 0;
+	const char *last, *suffix = NULL;
+	char dir[PATH_MAX];
+	char dents[8192];
+	long got;
+	int fd, rc = 0;
+
+	paths_free(out);
+	while (dir_len && pattern[dir_len - 1] != '/')
+		dir_len--;
+	last = pattern + dir_len;
+	if (!has_magic(pattern, plen))
+		return paths_add(out, pattern, plen, "", 0, 0);
+	if (has_magic(pattern, dir_len) || strchr(last, '[') ||
+	    strchr(last, '\\')) {
+		glob_t g;
+
+		if (glob(pattern, GLOB_ERR, NULL, &g) == 0) {
+			for (size_t i = 0; i < g.gl_pathc && !rc; i++)
+				rc = paths_add(out, g.gl_pathv[i],
+					       strlen(g.gl_pathv[i]), "", 0, i);
+			globfree(&g);
+		}
+		return rc;
+	}
+	if (last[0] == '*' && !has_magic(last + 1, plen - dir_len - 1)) {
+		suffix = last + 1;
+		suffix_len = plen - dir_len - 1;
+	}
+	if (dir_len >= sizeof(dir))
+		return 0;
+	memcpy(dir, pattern, dir_len);
+	dir[dir_len] = '\0';
+	fd = open(dir_len ? dir : ".",
+		  O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	while (!rc && (got = getdents64(fd, dents, sizeof(dents))) > 0) {
+		for (long off = 0; off < got && !rc;) {
+			struct dirent64 *d =
+				(struct dirent64 *)(void *)(dents + off);
+			size_t lo = 0, hi = out->count;
+
+			off += d->d_reclen;
+			if (suffix) { /* "*.conf": the common case */
+				size_t n = strlen(d->d_name);
+
+				if (d->d_name[0] == '.' || n < suffix_len ||
+				    memcmp(d->d_name + n - suffix_len, suffix,
+					   suffix_len))
+					continue;
+			} else if (!match(last, d->d_name)) {
+				continue;
+			}
+			/* sorted by insertion */
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+
+				if (name_cmp(out->p + out->order[mid] + dir_len,
+					     d->d_name) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			rc = paths_add(out, pattern, dir_len, d->d_name,
+				       strlen(d->d_name), lo);
+		}
+	}
+	close(fd);
+	return rc;
+}
+
+/* ---- files ---- */
+
+static void *arena_alloc(size_t n)
+{
+	if (CONF_ARENA - arena_top < n)
+		return NULL;
+	arena_top += n;
+	return arena + arena_top - n;
+}
+
+static void src_release(struct src *s)
+{
+	paths_free(&s->matches);
+	s->next = 0;
+	free(s->heap);
+	s->heap = NULL;
+	arena_top = s->mark;
+}
+
+/* Read PATH onto the file stack.  1 when read; 0 when it is to be skipped
+ * as libstrongswan skips it (missing, unreadable or a directory, in an
+ * include); -errno with the error set otherwise. */
+static int push_file(struct reader *r, const char *path)
+{
+	int top = r->nsrc == 1; /* strongswan.conf itself */
+	struct src *s;
+	struct stat st;
+	char *text;
+	ssize_t n;
+	size_t got = 0;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		rc = -errno;
+		if (top)
+			return fail(r, rc, "%s: %s", path, strerror(-rc));
+		return 0;
+	}
+	if (fstat(fd, &st)) {
+		rc = -errno;
+		close(fd);
+		return fail(r, rc, "%s: %s", path, strerror(-rc));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		if (S_ISDIR(st.st_mode) && !top)
+			return 0;
+		return fail(r, -EINVAL, "%s: not a regular file", path);
+	}
+	if (st.st_size > (off_t)CONF_MAX_FILE) {
+		close(fd);
+		return fail(r, -EFBIG, "%s: larger than %u bytes", path,
+			    CONF_MAX_FILE);
+	}
+	for (int i = 1; i < r->nsrc; i++)
+		if (r->src[i].dev == st.st_dev && r->src[i].ino == st.st_ino) {
+			close(fd);
+			return fail(r, -ELOOP, "%s:%d: %s includes itself",
+				    r->src[r->nsrc - 1].path,
+				    line_at(r->src[r->nsrc - 1].text,
+					    r->src[r->nsrc - 1].pos),
+				    path);
+		}
+	if (r->nsrc > CONF_MAX_NEST || ++r->files > CONF_MAX_FILES) {
+		close(fd);
+		return fail(r, -ELOOP,
+			    "%s: more than %d nested or %d files included",
+			    path, CONF_MAX_NEST, CONF_MAX_FILES);
+	}
+	s = &r->src[r->nsrc];
+	memset(s, 0, sizeof(*s));
+	s->mark = arena_top;
+	/* one byte more than the size, to see a file that grew */
+	text = arena_alloc((size_t)st.st_size + 1 + CONF_PAD);
+	if (!text) {
+		text = s->heap = malloc((size_t)st.st_size + 1 + CONF_PAD);
+		if (!text) {
+			close(fd);
+			return fail(r, -ENOMEM, "%s: %s", path,
+				    strerror(ENOMEM));
+		}
+	}
+	/* one read: asked for a byte more than the size, a regular file
+	 * gives the size and so shows its end */
+	for (;;) {
+		size_t want = (size_t)st.st_size + 1 - got;
+
+		n = read(fd, text + got, want);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (got > (size_t)st.st_size ||
+		    (got == (size_t)st.st_size && (size_t)n < want))
+			break;
+	}
+	rc = n < 0 ? -errno : 0;
+	close(fd);
+	if (!rc && got > (size_t)st.st_size)
+		rc = -EAGAIN; /* it is being written */
+	if (rc) {
+		src_release(s);
+		return fail(r, rc, "%s: %s", path, strerror(-rc));
+	}
+	memset(text + got, 0, CONF_PAD);
+	s->has_cr = memchr(text, '\r', got) != NULL;
+	s->path = path;
+	s->text = text;
+	s->len = got;
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	r->nsrc++;
+	return 1;
+}
+
+/* Read the next file the current file's last include names, if any. */
+static int open_next(struct reader *r)
+{
+	struct src *s = &r->src[r->nsrc - 1];
+
+	while (s->next < s->matches.count) {
+		const char *path = s->matches.p + s->matches.order[s->next++];
 		int rc;
 
-		if (*p->pos == '}') {
-			if (p->depth == p->base)
-				return syntax(p, "'}' without a section");
-			p->depth--;
-			p->pos++;
-			continue;
-		}
-		while (p->pos < p->end && name_char(*p->pos))
-			p->pos++;
-		len = (size_t)(p->pos - name);
-		if (len == 0)
-			return syntax(p, "expected a name");
-		if (len == 7 && !memcmp(name, "include", 7) &&
-		    p->pos < p->end && (*p->pos == ' ' || *p->pos == '\t')) {
-			rc = value(p, buf, sizeof(buf), &vlen);
-			if (rc)
-				return rc;
-			if (vlen == 0)
-				return syntax(p, "include without a file");
-			buf[vlen] = '\0';
-			rc = include(p, buf);
-			if (rc)
-				return rc;
-			continue;
-		}
-		skip(p);
-		if (p->pos < p->end && *p->pos == ':') {
-			/* "name : template {": the templates do not matter here
-			 */
-			while (p->pos < p->end && *p->pos != '{' &&
-			       *p->pos != '\n')
-				p->pos++;
-		}
-		if (p->pos < p->end && *p->pos == '=') {
-			p->pos++;
-			rc = value(p, buf, sizeof(buf), &vlen);
-			if (rc)
-				return rc;
-			set(p, name, len, buf, vlen);
-			continue;
-		}
-		if (p->pos == p->end || *p->pos != '{')
-			return syntax(p, "expected '=' or '{' after a name");
-		p->pos++;
-		if (p->depth == CONF_MAX_DEPTH)
-			return syntax(p, "sections nested too deeply");
-		enter(p, name, len);
+		rc = push_file(r, path);
+		if (rc)
+			return rc < 0 ? rc : 1;
 	}
 	return 0;
 }
 
-static int parse_file(struct conf *conf, const char *file, int includes,
-		      struct parser *outer)
+/* The end of the current file: back to the one that included it, or on
+ * to the next file of that include.  0 when all is read. */
+static int pop_file(struct reader *r)
 {
-	struct parser p = {
-		.file = file, .line = 1, .includes = includes, .conf = conf
-	};
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	char small[4096], *text = small; /* most files fit on the stack */
-	struct stat st;
-	ssize_t n;
 	int rc;
 
-	/* strongSwan skips unreadable includes */
-	if (fd < 0)
-		return outer ? 0 : -errno;
-	if (fstat(fd, &st) || st.st_size > CONF_MAX_FILE ||
-	    ((size_t)st.st_size >= sizeof(small) &&
-	     !(text = malloc((size_t)st.st_size + 1)))) {
-		close(fd);
-		snprintf(conf->error, sizeof(conf->error),
-			 "%s: not a readable file of at most %d bytes", file,
-			 CONF_MAX_FILE);
-		return -EINVAL;
+	r->nsrc--;
+	if (r->nsrc == 1)
+		r->end_line = line_at(r->src[1].text, r->src[1].len);
+	src_release(&r->src[r->nsrc]);
+	rc = open_next(r);
+	if (rc)
+		return rc;
+	return r->nsrc > 1;
+}
+
+/* include PATTERN, relative to the directory of the current file. */
+static int include(struct reader *r, const char *pattern)
+{
+	struct src *s = &r->src[r->nsrc - 1];
+	char full[PATH_MAX];
+	int rc;
+
+	paths_free(&s->matches);
+	s->next = 0;
+	if (!*pattern)
+		return 0; /* libstrongswan ignores an empty pattern */
+	if (pattern[0] == '/') {
+		if (strlen(pattern) >= sizeof(full))
+			return 0; /* ignored as too long, as libstrongswan does
+				   */
+		strcpy(full, pattern);
+	} else {
+		const char *p = s->path, *end = strrchr(p, '/');
+		int len;
+
+		if (end && !end[1]) { /* ends with '/': look before */
+			while (end > p && *end == '/')
+				end--;
+			while (end > p && *end != '/')
+				end--;
+			if (*end != '/')
+				end = NULL;
+		}
+		if (end)
+			while (end > p && end[-1] == '/')
+				end--;
+		if (!end)
+			len = snprintf(full, sizeof(full), "./%s", pattern);
+		else
+			len = snprintf(full, sizeof(full), "%.*s/%s",
+				       end == p ? 1 : (int)(end - p), p,
+				       pattern);
+		if (len < 0 || (size_t)len >= sizeof(full))
+			return 0;
 	}
-	n = read(fd, text, (size_t)st.st_size);
-	close(fd);
-	if (n < 0)
-		n = 0;
-	p.pos = text;
-	p.end = text + n;
-	/* an include continues the section it stands in */
-	if (outer) {
-		memcpy(p.path, outer->path, sizeof(p.path));
-		memcpy(p.path_len, outer->path_len, sizeof(p.path_len));
-		p.depth = outer->depth;
+	rc = expand(full, &s->matches);
+	if (rc)
+		return fail(r, rc, "%s:%d: include %s: %s", s->path,
+			    line_at(s->text, s->pos), full, strerror(-rc));
+	rc = open_next(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- the scanner ---- */
+
+/* The first '\n' (or with CR, '\n' or '\r') from P on, or END: the end
+ * of a comment.  Sixteen bytes at a time where SSE2 is there (stock files
+ * are mostly comments), reading at most 15 bytes past END (the text is
+ * padded). */
+static const char *line_end(const char *p, const char *end, int cr)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+	const __m128i ret = _mm_set1_epi8(cr ? '\r' : '\n');
+
+	for (; p < end; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, ret)));
+
+		if (m) {
+			p += __builtin_ctz(m);
+			return p < end ? p : end;
+		}
 	}
-	p.base = p.depth;
-	rc = parse(&p);
-	if (rc == 0 && p.depth != p.base)
-		rc = syntax(&p, "section not closed at the end of the file");
-	if (text != small)
-		free(text);
+	return end;
+#else
+	for (; p < end; p++)
+		if (*p == '\n' || (cr && *p == '\r'))
+			return p;
+	return end;
+#endif
+}
+
+/* Past the blanks and new lines at P (not CRs), sixteen bytes at a time
+ * where SSE2 is there; the text is padded with zero bytes. */
+static const char *skip_blank(const char *p)
+{
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	for (;; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sp),
+						  _mm_cmpeq_epi8(v, tab)),
+				     _mm_cmpeq_epi8(v, nl)));
+
+		if (m != 0xffff)
+			return p + __builtin_ctz(~m);
+	}
+#else
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	return p;
+#endif
+}
+
+/* Past the spaces at P, eight bytes at a time (the text is padded). */
+static const char *skip_spaces(const char *p)
+{
+	for (;;) {
+		uint64_t w;
+
+		memcpy(&w, p, sizeof(w));
+		w ^= 0x2020202020202020ull;
+		if (w)
+			return p + (__builtin_ctzll(w) >> 3);
+		p += 8;
+	}
+}
+
+static void push_mode(struct reader *r, enum mode m)
+{
+	r->mode[r->nmode++] = m;
+}
+
+static enum mode mode(const struct reader *r)
+{
+	return r->nmode ? r->mode[r->nmode - 1] : M_STATEMENT;
+}
+
+/* A quoted string, after its '"': into r->str.  1 at the closing quote. */
+static int scan_string(struct reader *r, struct src *s)
+{
+	const char *t = s->text;
+
+	while (s->pos < s->len) {
+		size_t start = s->pos;
+		char c;
+		int rc;
+
+		while (s->pos < s->len && t[s->pos] != '"' &&
+		       t[s->pos] != '\\' && t[s->pos] != '\r')
+			s->pos++;
+		rc = buf_add(r, &r->str, t + start, s->pos - start);
+		if (rc)
+			return rc;
+		if (s->pos == s->len)
+			break;
+		c = t[s->pos++];
+		if (c == '"')
+			return 1;
+		if (c == '\r')
+			continue; /* dropped */
+		if (s->pos == s->len)
+			break; /* a '\' at the end: unterminated */
+		c = t[s->pos++];
+		if (c == '\n' ||
+		    (c == '\r' && s->pos < s->len && t[s->pos] == '\n')) {
+			/* '\' at the end of a line joins the lines */
+			s->pos += c == '\r';
+			continue;
+		}
+		if (c == 'n')
+			c = '\n';
+		else if (c == 'r')
+			c = '\r';
+		else if (c == 't')
+			c = '\t';
+		rc = buf_add(r, &r->str, &c, 1);
+		if (rc)
+			return rc;
+	}
+	return syntax(r, "string not terminated");
+}
+
+/* An include pattern, after "include" and blanks; the files it names are
+ * pushed before the next token is read. */
+static int scan_include(struct reader *r, struct src *s)
+{
+	const char *t = s->text;
+	int rc;
+
+	r->str.len = 0;
+	for (;;) {
+		char c = s->pos < s->len ? t[s->pos] : '#';
+
+		if (c == '#' || c == '}' || c == '\n' || c == '\t' ||
+		    c == ' ') {
+			if (c == '\t' || c == ' ')
+				s->pos++;
+			break;
+		}
+		s->pos++;
+		if (c == '\r')
+			continue;
+		if (c == '"') {
+			rc = scan_string(r, s);
+			if (rc < 0)
+				return rc;
+			break;
+		}
+		if (c == '\\' && s->pos < s->len &&
+		    (t[s->pos] == '"' || t[s->pos] == '#' || t[s->pos] == '}' ||
+		     t[s->pos] == ' '))
+			c = t[s->pos++];
+		rc = buf_add(r, &r->str, &c, 1);
+		if (rc)
+			return rc;
+	}
+	return include(r, r->str.len ? r->str.p : "");
+}
+
+/* Whether "include" at POS starts an include (libstrongswan's rule:
+ * "include", blanks, then anything but '='); *SKIP: bytes to skip. */
+static int is_include(const struct src *s, size_t *skip)
+{
+	const char *t = s->text + s->pos;
+	size_t left = s->len - s->pos, n = 7;
+
+	if (left < 9 || memcmp(t, "include", 7) ||
+	    (t[7] != ' ' && t[7] != '\t'))
+		return 0;
+	while (n < left && (t[n] == ' ' || t[n] == '\t'))
+		n++;
+	if (n < left && t[n] != '=') {
+		*skip = n;
+		return 1;
+	}
+	if (n - 7 >= 2) { /* the last blank is what follows */
+		*skip = n - 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int open_section(struct reader *r, const char *name, size_t len);
+static void close_section(struct reader *r);
+
+/* The first position from POS on (before LEN) whose byte STOP marks. */
+static size_t scan_until(const char *t, size_t pos, size_t len,
+			 const unsigned char *stop)
+{
+	const char *p = t + pos, *end = t + len;
+
+	while (p < end && !stop[(unsigned char)*p])
+		p++;
+	return (size_t)(p - t);
+}
+
+/* After a name in a statement: "NAME {" and "NAME = value" (a value
+ * without quotes, to the end of the line, a '#' or a '}'; not a socket)
+ * are read at once, as the tokens would read them.  Stock files are
+ * mostly such lines. */
+static int whole_statement(struct reader *r, struct src *s)
+{
+	const char *t = s->text;
+	size_t q = s->pos;
+
+	while (t[q] == ' ' || t[q] == '\t')
+		q++; /* the text ends in zero bytes */
+	if (q < s->len && t[q] == '{') {
+		s->pos = q + 1;
+		return T_SECTION;
+	}
+	if (q < s->len && t[q] == '=' &&
+	    !(r->name_len == 6 && !memcmp(r->name, "socket", 6))) {
+		size_t v = q + 1;
+
+		while (v < s->len && t[v] != '\n' && t[v] != '#' &&
+		       t[v] != '}' && t[v] != '"')
+			v++;
+		if (v == s->len || t[v] != '"') {
+			s->pos = v;
+			return T_SETTING;
+		}
+	}
+	return T_NAME;
+}
+
+static int lex(struct reader *r)
+{
+	for (;;) {
+		struct src *s = &r->src[r->nsrc - 1];
+		const char *t = s->text;
+		enum mode m = mode(r);
+		unsigned char c;
+		size_t skip;
+		int rc;
+
+		if (r->nsrc == 1)
+			return T_EOF;
+		r->tok_file = s->path;
+		if (m == M_VALUE) {
+			while (s->pos < s->len &&
+			       blank_class[(unsigned char)t[s->pos]])
+				s->pos++;
+			r->tok_text = t;
+			r->tok_off = s->pos;
+			if (s->pos == s->len || t[s->pos] == '#' ||
+			    t[s->pos] == '}' || t[s->pos] == '\n') {
+				r->nmode--;
+				return T_NEWLINE;
+			}
+			if (t[s->pos] == '"') {
+				s->pos++;
+				r->str.len = 0;
+				rc = scan_string(r, s);
+				return rc < 0 ? rc : T_STRING;
+			}
+			r->name = t + s->pos;
+			s->pos = scan_until(t, s->pos, s->len, value_end);
+			r->name_len = (size_t)(t + s->pos - r->name);
+			return T_NAME;
+		}
+		/* statements and references: blanks, new lines, comments;
+		 * the text ends in CONF_PAD zero bytes.  A comment after
+		 * blanks (no CR among them) ends at a CR or a new line; one
+		 * where a token starts runs to the new line if there is one
+		 * (flex's longest match of libstrongswan's two rules). */
+		if (!s->has_cr) {
+			const char *p = t + s->pos, *end = t + s->len;
+
+			for (;;) {
+				p = skip_blank(p);
+				if (*p != '#')
+					break;
+				p = line_end(p, end, 0);
+			}
+			s->pos = (size_t)(p - t);
+		} else {
+			const char *p = t + s->pos, *end = t + s->len;
+			int blanks = 0, cr = 0;
+
+			for (;;) {
+				if (*p == ' ') {
+					p = skip_spaces(p);
+					blanks = 1;
+				} else if (*p == '\n') {
+					p++;
+					blanks = cr = 0;
+				} else if (*p == '#') {
+					if (blanks && !cr) {
+						p = line_end(p, end, 1);
+					} else {
+						const char *nl =
+							line_end(p, end, 0);
+
+						p = nl < end ? nl
+							     : line_end(p, end,
+									1);
+					}
+					blanks = cr = 0;
+				} else if (*p == '\t') {
+					p++;
+					blanks = 1;
+				} else if (*p == '\r') {
+					p++;
+					blanks = cr = 1;
+				} else {
+					break;
+				}
+			}
+			s->pos = (size_t)(p - t);
+		}
+		if (s->pos == s->len) {
+			rc = pop_file(r);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		r->tok_text = t;
+		r->tok_off = s->pos;
+		c = (unsigned char)t[s->pos];
+		if (m == M_REFS) {
+			if (c == ',') {
+				s->pos++;
+				return T_COMMA;
+			}
+			if (!name_end[c]) {
+				r->name = t + s->pos;
+				for (;;) {
+					s->pos = scan_until(t, s->pos, s->len,
+							    name_end);
+					if (s->pos + 1 < s->len &&
+					    t[s->pos] == '.' &&
+					    !name_end[(unsigned char)
+							      t[s->pos + 1]])
+						s->pos++;
+					else
+						break;
+				}
+				r->name_len = (size_t)(t + s->pos - r->name);
+				return T_NAME;
+			}
+			r->nmode--; /* anything else ends the references */
+			continue;
+		}
+		switch (c) {
+		case '{':
+			s->pos++;
+			return T_OPEN;
+		case '}':
+			s->pos++;
+			if (r->at_statement && r->depth) {
+				close_section(r);
+				continue;
+			}
+			return T_CLOSE;
+		case '.':
+			s->pos++;
+			return T_DOT;
+		case ',':
+			s->pos++;
+			return T_COMMA;
+		case ':':
+			s->pos++;
+			push_mode(r, M_REFS);
+			return T_COLON;
+		case '=':
+			s->pos++;
+			push_mode(r, M_VALUE);
+			return T_EQUALS;
+		case '"':
+			s->pos++;
+			return T_QUOTE;
+		}
+		if (c == 'i' && is_include(s, &skip)) {
+			s->pos += skip;
+			rc = scan_include(r, s);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		r->name = t + s->pos;
+		s->pos = scan_until(t, s->pos, s->len, name_end);
+		r->name_len = (size_t)(t + s->pos - r->name);
+		if (m != M_STATEMENT)
+			return T_NAME;
+		rc = whole_statement(r, s);
+		if (!r->at_statement || rc == T_NAME)
+			return rc;
+		/* where a statement starts, these need no return to parse() */
+		if (rc == T_SECTION &&
+		    (rc = open_section(r, r->name, r->name_len)))
+			return rc;
+	}
+}
+
+/* ---- the tree the lookup walks ---- */
+
+static struct node *child(const struct node *parent, const char *name,
+			  size_t len)
+{
+	for (struct node *n = parent->child; n; n = n->next)
+		if (n->name && strlen(n->name) == len &&
+		    !memcmp(n->name, name, len))
+			return n;
+	return NULL;
+}
+
+static int add_child(struct reader *r, struct node *parent, const char *name,
+		     size_t len, struct node **out)
+{
+	struct node *n, **end;
+
+	*out = child(parent, name, len);
+	if (*out)
+		return 0;
+	if (++r->nodes > CONF_MAX_NODES)
+		return syntax(r,
+			      "too many sections with sockets or references");
+	n = calloc(1, sizeof(*n));
+	if (!n || !(n->name = dup_n(name, len))) {
+		free(n);
+		return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
+	}
+	for (end = &parent->child; *end; end = &(*end)->next)
+		;
+	*end = n;
+	*out = n;
+	return 0;
+}
+
+/* The node of the innermost open section, created with the ones above it;
+ * NULL when no lookup can reach it. */
+static int keep(struct reader *r, struct node **out)
+{
+	struct node *parent = &r->root;
+
+	*out = NULL;
+	for (size_t i = 0; i < r->depth; i++) {
+		struct level *l = &r->levels[i];
+
+		if (l->unreachable)
+			return 0;
+		if (!l->node) {
+			int rc = add_child(r, parent, r->names.p + l->name_off,
+					   l->name_len, &l->node);
+			if (rc)
+				return rc;
+		}
+		parent = l->node;
+	}
+	*out = parent;
+	return 0;
+}
+
+static int add_ref(struct reader *r, struct node *n, const char *name,
+		   size_t len)
+{
+	struct ref **end, *ref;
+
+	for (end = &n->refs; *end; end = &(*end)->next)
+		if (strlen((*end)->name) == len &&
+		    !memcmp((*end)->name, name, len))
+			return 0;
+	ref = calloc(1, sizeof(*ref));
+	if (!ref || !(ref->name = dup_n(name, len))) {
+		free(ref);
+		return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
+	}
+	*end = ref;
+	return 0;
+}
+
+static void free_refs(struct ref *ref)
+{
+	while (ref) {
+		struct ref *next = ref->next;
+
+		free(ref->name);
+		free(ref);
+		ref = next;
+	}
+}
+
+static void free_node(struct node *n)
+{
+	while (n) {
+		struct node *next = n->next;
+
+		free_node(n->child);
+		free_refs(n->refs);
+		free_refs(n->permanent);
+		free(n->socket);
+		free(n->name);
+		free(n);
+		n = next;
+	}
+}
+
+/* ---- the grammar ---- */
+
+static int open_section(struct reader *r, const char *name, size_t len)
+{
+	struct level *l;
+	int rc;
+
+	if (r->depth == CONF_MAX_DEPTH)
+		return syntax(r, "sections nested too deeply");
+	if (r->depth == r->levels_size) {
+		size_t ns = r->levels_size ? r->levels_size * 2 : 16;
+		struct level *nl = realloc(r->levels, ns * sizeof(*nl));
+
+		if (!nl)
+			return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
+		r->levels = nl;
+		r->levels_size = ns;
+	}
+	l = &r->levels[r->depth];
+	l->node = NULL;
+	l->name_off = r->names.len;
+	l->name_len = len;
+	l->unreachable = len > CONF_KEY_PART ||
+			 (r->depth && r->levels[r->depth - 1].unreachable);
+	if (l->unreachable)
+		l->name_len = 0;
+	else if ((rc = buf_add(r, &r->names, name, len)))
+		return rc;
+	r->depth++;
+	return 0;
+}
+
+static void close_section(struct reader *r)
+{
+	r->depth--;
+	r->names.len = r->levels[r->depth].name_off;
+}
+
+/* NAME ':' refs '{', after the ':' */
+static int section_with_refs(struct reader *r)
+{
+	struct node *n = NULL;
+	int rc, t;
+
+	rc = open_section(r, r->pending, r->pending_len);
+	if (rc)
+		return rc;
+	for (;;) {
+		t = lex(r);
+		if (t < 0)
+			return t;
+		if (t != T_NAME)
+			return syntax(r, "syntax error: expected the name of "
+					 "a section to refer to");
+		if (!n && (rc = keep(r, &n)))
+			return rc;
+		if (n && r->name_len <= CONF_KEY_FULL &&
+		    (rc = add_ref(r, n, r->name, r->name_len)))
+			return rc;
+		t = lex(r);
+		if (t < 0)
+			return t;
+		if (t == T_OPEN)
+			return 0;
+		if (t != T_COMMA)
+			return syntax(r, "syntax error: expected ',' or '{' "
+					 "after a reference");
+	}
+}
+
+/* NAME '=' value NEWLINE, after the '=' */
+static int setting(struct reader *r)
+{
+	int is_socket = r->pending_len == 6 && !memcmp(r->pending, "socket", 6);
+	int parts = 0, rc, t;
+	struct node *n;
+
+	r->value.len = 0;
+	for (;;) {
+		t = lex(r);
+		if (t < 0)
+			return t;
+		if (t == T_NEWLINE)
+			break;
+		if (!is_socket)
+			continue;
+		if (parts++ && (rc = buf_add(r, &r->value, " ", 1)))
+			return rc;
+		rc = t == T_STRING
+			     ? buf_add(r, &r->value, r->str.p, r->str.len)
+			     : buf_add(r, &r->value, r->name, r->name_len);
+		if (rc)
+			return rc;
+	}
+	if (!is_socket)
+		return 0;
+	rc = keep(r, &n);
+	if (rc || !n)
+		return rc;
+	free(n->socket);
+	n->socket = NULL;
+	n->has_socket = 1;
+	/* a value stops at a NUL byte, as libstrongswan's strings do */
+	if (parts && !(n->socket = dup_n(r->value.p, strlen(r->value.p))))
+		return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
+	return 0;
+}
+
+static int parse(struct reader *r)
+{
+	for (;;) {
+		int t, rc;
+
+		r->at_statement = 1;
+		t = lex(r);
+		r->at_statement = 0;
+
+		switch (t) {
+		case T_EOF:
+			if (r->depth)
+				return 1; /* reported by the caller */
+			return 0;
+		case T_NEWLINE:
+		case T_SETTING:
+			continue;
+		case T_SECTION:
+			rc = open_section(r, r->name, r->name_len);
+			if (rc)
+				return rc;
+			continue;
+		case T_CLOSE:
+			if (!r->depth)
+				return syntax(r, "syntax error: '}' without "
+						 "a section");
+			close_section(r);
+			continue;
+		case T_NAME:
+			break;
+		case T_DOT:
+			return syntax(r, "syntax error: '.' in a name");
+		case T_QUOTE:
+			return syntax(r, "syntax error: '\"' where a name "
+					 "belongs");
+		default:
+			if (t < 0)
+				return t;
+			return syntax(r, "syntax error: expected a name");
+		}
+		r->pending_len = r->name_len;
+		memcpy(r->pending, r->name,
+		       r->name_len > CONF_KEY_PART ? CONF_KEY_PART + 1
+						   : r->name_len);
+		t = lex(r);
+		if (t < 0)
+			return t;
+		if (t == T_OPEN)
+			rc = open_section(r, r->pending, r->pending_len);
+		else if (t == T_COLON)
+			rc = section_with_refs(r);
+		else if (t == T_EQUALS)
+			rc = setting(r);
+		else if (t == T_DOT)
+			rc = syntax(r, "syntax error: '.' in a name");
+		else
+			rc = syntax(r, "syntax error: expected '{', ':' or "
+				       "'=' after a name");
+		if (rc)
+			return rc;
+	}
+}
+
+/* ---- the lookup (libstrongswan's find_value and find_sections) ---- */
+
+struct set {
+	const struct node **p;
+	size_t n, size;
+};
+
+static int set_has(const struct set *s, const struct node *n)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->p[i] == n)
+			return 1;
+	return 0;
+}
+
+static int set_add(struct set *s, const struct node *n)
+{
+	if (s->n == s->size) {
+		size_t ns = s->size ? s->size * 2 : 8;
+		const struct node **np = realloc(s->p, ns * sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		s->p = np;
+		s->size = ns;
+	}
+	s->p[s->n++] = n;
+	return 0;
+}
+
+struct lookup {
+	const struct node *root;
+	int calls;
+};
+
+static int find_sections(struct lookup *lk, const struct node *sec,
+			 const char *key, int ignore_refs, struct set *out);
+
+/* The sections a reference names, and the ones they refer to. */
+static int resolve(struct lookup *lk, const char *name, struct set *out)
+{
+	return find_sections(lk, lk->root, name, 0, out);
+}
+
+static int each_ref(struct lookup *lk, const struct node *sec,
+		    int (*fn)(struct lookup *, const char *, void *), void *arg)
+{
+	const struct ref *lists[2] = { sec->refs, sec->permanent };
+	int rc = 0;
+
+	for (int i = 0; i < 2 && !rc; i++)
+		for (const struct ref *ref = lists[i]; ref && !rc;
+		     ref = ref->next)
+			rc = fn(lk, ref->name, arg);
 	return rc;
+}
+
+struct relative {
+	const char *key;
+	struct set *out;
+};
+
+static int find_relative(struct lookup *lk, const char *name, void *arg)
+{
+	struct relative *rel = arg;
+	struct set refs = { 0 };
+	int rc = resolve(lk, name, &refs);
+
+	for (size_t i = 0; i < refs.n && !rc; i++)
+		rc = find_sections(lk, refs.p[i], rel->key, 1, rel->out);
+	free(refs.p);
+	return rc;
+}
+
+static int resolve_into(struct lookup *lk, const char *name, void *arg)
+{
+	return resolve(lk, name, arg);
+}
+
+static int find_sections(struct lookup *lk, const struct node *sec,
+			 const char *key, int ignore_refs, struct set *out)
+{
+	const char *dot = strchr(key, '.');
+	size_t len = dot ? (size_t)(dot - key) : strlen(key);
+	const struct node *found;
+	int rc = 0;
+
+	if (++lk->calls > CONF_MAX_RECURSION * 50)
+		return -ELOOP;
+	if (len > CONF_KEY_PART)
+		return 0;
+	found = len ? child(sec, key, len) : sec;
+	if (found) {
+		if (dot) {
+			rc = find_sections(lk, found, dot + 1, 0, out);
+		} else if (!set_has(out, found)) {
+			rc = set_add(out, found);
+			if (!rc)
+				rc = each_ref(lk, found, resolve_into, out);
+		}
+	}
+	if (!rc && !ignore_refs && sec != found &&
+	    (sec->refs || sec->permanent)) {
+		struct relative rel = { key, out };
+
+		rc = each_ref(lk, sec, find_relative, &rel);
+	}
+	return rc;
+}
+
+struct value_search {
+	const char *key;
+	struct set *seen;
+	const struct node **kv;
+};
+
+static int find_value(struct lookup *lk, const struct node *sec,
+		      const char *key, int ignore_refs, struct set *seen,
+		      const struct node **kv);
+
+static int value_in_ref(struct lookup *lk, const char *name, void *arg)
+{
+	struct value_search *vs = arg;
+	struct set refs = { 0 };
+	int rc;
+
+	if (*vs->kv)
+		return 0;
+	rc = resolve(lk, name, &refs);
+	for (size_t i = 0; i < refs.n && !rc && !*vs->kv; i++)
+		if (!set_has(vs->seen, refs.p[i]))
+			rc = find_value(lk, refs.p[i], vs->key, 1, vs->seen,
+					vs->kv);
+	free(refs.p);
+	return rc;
+}
+
+/* *KV: the section holding KEY's "socket", or NULL. */
+static int find_value(struct lookup *lk, const struct node *sec,
+		      const char *key, int ignore_refs, struct set *seen,
+		      const struct node **kv)
+{
+	const char *dot = strchr(key, '.');
+	int rc = 0;
+
+	if (++lk->calls > CONF_MAX_RECURSION * 50)
+		return -ELOOP;
+	if (dot) {
+		const struct node *found = child(sec, key, (size_t)(dot - key));
+
+		if (found)
+			rc = find_value(lk, found, dot + 1, 0, seen, kv);
+	} else {
+		rc = set_add(seen, sec);
+		if (sec->has_socket)
+			*kv = sec;
+	}
+	if (!rc && !*kv && !ignore_refs && (sec->refs || sec->permanent)) {
+		struct value_search vs = { key, seen, kv };
+
+		rc = each_ref(lk, sec, value_in_ref, &vs);
+	}
+	return rc;
+}
+
+/* KEY's value: 1 and *VALUE (NULL for an empty one) when set, 0 if not. */
+static int get(const struct node *root, const char *key, const char **value)
+{
+	struct lookup lk = { root, 0 };
+	struct set seen = { 0 };
+	const struct node *kv = NULL;
+	int rc = find_value(&lk, root, key, 0, &seen, &kv);
+
+	free(seen.p);
+	if (rc)
+		return rc;
+	*value = kv ? kv->socket : NULL;
+	return kv ? 1 : 0;
+}
+
+/* ---- the whole ---- */
+
+static int lookup(struct reader *r, const char *file)
+{
+	static const char *const keys[] = {
+		"swanctl.socket",
+		"swanctl.plugins.vici.socket",
+	};
+	const char *value[2];
+	struct node *swanctl;
+	int rc;
+
+	/* every swanctl setting falls back to libstrongswan */
+	rc = add_child(r, &r->root, "swanctl", 7, &swanctl);
+	if (rc)
+		return rc;
+	if (!swanctl->permanent) {
+		swanctl->permanent = calloc(1, sizeof(struct ref));
+		if (!swanctl->permanent ||
+		    !(swanctl->permanent->name = strdup("libstrongswan")))
+			return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
+	}
+	/* swanctl asks for the second key first (it is the first one's
+	 * default): a reference loop met there ends it even if the first is
+	 * set (libstrongswan recurses until the stack overflows) */
+	for (size_t i = 2; i-- > 0;) {
+		rc = get(&r->root, keys[i], &value[i]);
+		if (rc < 0)
+			return fail(r, rc, "%s: section references loop", file);
+		if (!rc)
+			value[i] = NULL;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		if (value[i]) {
+			size_t len = strlen(value[i]);
+
+			if (len >= sizeof(r->conf->value))
+				return fail(r, -ENAMETOOLONG,
+					    "%s: the socket is longer than %zu "
+					    "bytes",
+					    file, sizeof(r->conf->value) - 1);
+			memcpy(r->conf->value, value[i], len + 1);
+			r->conf->uri = r->conf->value;
+			return 0;
+		}
+	}
+	return 0;
 }
 
 int conf_socket(struct conf *conf, const char *file)
 {
+	/* one reader per process, in zeroed storage: clearing all of it
+	 * would cost more than reading Debian's stock configuration */
+	static struct reader reader;
+	struct reader *r = &reader;
 	int rc;
 
-	memset(conf, 0, sizeof(*conf));
-	rc = parse_file(conf, file, 0, NULL);
-	if (rc == -ENOENT)
-		return 0; /* no strongswan.conf: the built-in default */
-	if (rc && !conf->error[0])
-		snprintf(conf->error, sizeof(conf->error), "%s: %s", file,
-			 strerror(-rc));
+	conf->uri = NULL;
+	conf->value[0] = conf->error[0] = '\0';
+	if (!file)
+		file = getenv("STRONGSWAN_CONF");
+	if (!file) {
+		/* unlike strongSwan's, a system without strongSwan's files (a
+		 * sidecar holding only the socket) uses the built-in one */
+		if (access(CONF_DEFAULT_FILE, F_OK) && errno == ENOENT)
+			return 0;
+		file = CONF_DEFAULT_FILE;
+	}
+	if (!*file)
+		return 0; /* libstrongswan reads nothing */
+	memset(r, 0, offsetof(struct reader, src));
+	memset(&r->src[0], 0, sizeof(r->src[0]));
+	r->conf = conf;
+	r->nsrc = 1;
+	arena_top = 0;
+	/* strongswan.conf is itself a pattern */
+	rc = expand(file, &r->src[0].matches);
 	if (rc)
-		return rc;
-	for (size_t i = 0; i < 2; i++)
-		if (conf->found[i]) {
-			conf->uri = conf->value[i];
-			break;
-		}
-	return 0;
+		fail(r, rc, "%s: %s", file, strerror(-rc));
+	else if (!r->src[0].matches.count)
+		rc = fail(r, -ENOENT, "%s: %s", file, strerror(ENOENT));
+	else
+		rc = open_next(r);
+	if (rc >= 0)
+		rc = parse(r);
+	if (rc == 1)
+		rc = fail(r, -EINVAL,
+			  "%s:%d: section not closed at the end of the file",
+			  file, r->end_line);
+	if (rc == 0)
+		rc = lookup(r, file);
+	while (r->nsrc > 1)
+		src_release(&r->src[--r->nsrc]);
+	src_release(&r->src[0]);
+	free_node(r->root.child);
+	free(r->str.p);
+	free(r->value.p);
+	free(r->names.p);
+	free(r->levels);
+	return rc;
 }

@@ -518,9 +518,9 @@ int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
 	struct vici_buf b;
 
 	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "list-sas");
-	if (noblock)
-		vici_put_str(&b, "noblock", "yes");
 	filter_put(&b, f);
+	if (noblock) /* last, as strongSwan's swanctl sends it */
+		vici_put_str(&b, "noblock", "yes");
 	return vici_end(&b, len);
 }
 
@@ -531,27 +531,27 @@ static const char *human(FILE *f, const uint8_t *body, size_t len,
 	return list_print_event(f, body, len);
 }
 
-struct listing {
-	enum output output;
-};
-
-static int list_event(void *ctx, const struct vici_packet_view *ev,
-		      struct failure *f)
+int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 {
 	const struct listing *l = ctx;
+	int rc;
 
 	if (!vici_is(ev->name, ev->name_len, "list-sa"))
 		return 0;
-	/* one pass: a malformed event ends the listing where it breaks */
-	f->why = print_body(stdout, MESSAGE_LIST_EVENT, l->output, ev->body,
-			    ev->body_len, human, NULL);
-	return f->why ? -EBADMSG : 0;
+	/* a malformed event is refused whole: no part of it is printed */
+	rc = vici_validate(ev->body, ev->body_len, &f->why);
+	if (rc)
+		return status_fail(f, STAGE_EXCHANGE, "list-sas", rc);
+	print_body(l->out, MESSAGE_LIST_EVENT, l->output, ev->body,
+		   ev->body_len, human, NULL);
+	/* a reader that went away ends the listing at once */
+	return print_check(l->out, f);
 }
 
 int list_run(const struct args *a, struct client *c, struct failure *f)
 {
 	uint8_t req[VICI_MAX_REQUEST];
-	struct listing l = { a->output };
+	struct listing l = { a->output, stdout };
 	struct vici_packet_view reply;
 	size_t len;
 	int rc;
@@ -568,11 +568,16 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 	if (!rc)
 		rc = client_call(c, "list-sas", req, len, &reply, list_event,
 				 &l, f);
-	if (!rc)
+	if (!rc) {
 		print_body(stdout, MESSAGE_LIST_REPLY, a->output, reply.body,
 			   reply.body_len, NULL, NULL);
+		rc = print_check(stdout, f);
+	}
+	/* the deadline guards the output until the connection closes */
 	if (!rc)
-		rc = client_register(c, VICI_EVENT_UNREGISTER, "list-sa", f);
+		rc = print_flush(stdout, f);
+	/* once the reply is in, the listing is complete: closing the
+	 * connection unregisters, no round trip can fail it any more */
 	client_close(c);
 	return rc;
 }

@@ -146,21 +146,14 @@ static void report(const struct failure *f, const struct args *a)
 		break;
 	case STAGE_DELEGATE:
 		fprintf(stderr,
-			"swanctl: --%s is not implemented by this client, "
-			"only --rekey, --list-sas and --version; ",
-			f->step);
-		if (f->err == -ENOENT || f->err == -ENOTDIR)
-			fprintf(stderr,
-				"strongSwan's swanctl (%s) is not "
-				"installed\n",
-				f->why);
-		else if (f->err == -ELOOP)
-			fprintf(stderr, "%s is this client itself\n", f->why);
-		else
-			fprintf(stderr,
-				"cannot run strongSwan's swanctl (%s): "
-				"%s\n",
-				f->why, strerror(-f->err));
+			"swanctl: --%s is not implemented by this client, only "
+			"--rekey, --list-sas and --version; strongSwan's "
+			"swanctl (%s) %s\n",
+			f->step, f->why,
+			f->err == -ENOENT || f->err == -ENOTDIR
+				? "is not installed"
+			: f->err == -ELOOP ? "is this client itself"
+					   : strerror(-f->err));
 		break;
 	case STAGE_RESULT:
 		/* the daemon's refusal in its own words, as swanctl does */
@@ -172,6 +165,13 @@ static void report(const struct failure *f, const struct args *a)
 				print_escaped(stderr, f->text, f->text_len);
 			fputc('\n', stderr);
 		}
+		break;
+	case STAGE_OUTPUT:
+		fputs("swanctl: writing output: ", stderr);
+		if (f->err == -ETIMEDOUT)
+			fprintf(stderr, "not read within %g s\n", timeout);
+		else
+			fprintf(stderr, "%s\n", strerror(-f->err));
 		break;
 	case STAGE_SIGNAL:
 		break; /* the command has said what finished */
@@ -195,6 +195,8 @@ int main(int argc, char **argv)
 	char msg[512];
 	struct args a;
 
+	/* nothing printed may reach a socket that took fd 1 or 2 */
+	print_std_fds();
 	/* a peer or a reader that goes away must never kill us silently */
 	signal(SIGPIPE, SIG_IGN);
 	rc = args_parse(&a, argc, argv, msg, sizeof(msg));
@@ -215,12 +217,11 @@ int main(int argc, char **argv)
 			status = status_of(f.stage, rc);
 		}
 	}
-	args_free(&a);
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "swanctl: writing output: %s\n",
-			strerror(errno));
-		if (status == STATUS_OK)
-			status = STATUS_REFUSED;
+	/* output that could not be written is a failure of its own */
+	if (status == STATUS_OK && print_flush(stdout, &f)) {
+		report(&f, &a);
+		status = status_of(f.stage, f.err);
 	}
+	args_free(&a);
 	return status;
 }

@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* Raw, pretty and JSON renderings of VICI messages, and safe text. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "print.h"
 #include "vici.h"
 #include "vici_wire.h"
@@ -172,12 +178,15 @@ const char *print_dump(FILE *f, const char *label, const uint8_t *body,
 
 void print_json_string(FILE *f, const uint8_t *s, size_t len)
 {
-	fputc('"', f);
 	if (!valid_utf8(s, len)) {
-		put_value(f, s, len); /* hex digits need no escaping */
-		fputc('"', f);
+		/* bytes: an object no section can be (names are never empty) */
+		fputs("{\"\":\"", f);
+		for (size_t i = 0; i < len; i++)
+			fprintf(f, "%02x", s[i]);
+		fputs("\"}", f);
 		return;
 	}
+	fputc('"', f);
 	for (size_t i = 0; i < len; i++) {
 		uint8_t c = s[i];
 
@@ -195,47 +204,275 @@ void print_json_string(FILE *f, const uint8_t *s, size_t len)
 	fputc('"', f);
 }
 
-const char *print_json(FILE *f, const uint8_t *body, size_t len)
+/*
+ * JSON that loses nothing: a key given more than once in one section is
+ * printed once, where it first appears, as {"":[VALUE,...]} with every
+ * value in order.  A first pass lists the named elements (sections, keys,
+ * lists) in document order; sorting them by (section, name) finds the
+ * repeats.
+ */
+struct member {
+	uint32_t off;  /* of the element's type byte in the body */
+	uint32_t sec;  /* the section it is in: 0 the top, else 1 + ordinal */
+	uint32_t next; /* the next value of a repeated key, or NONE */
+	int role;      /* ALONE, FIRST or LATER of a repeated key */
+};
+
+enum { ALONE, FIRST, LATER };
+#define NONE UINT32_MAX
+
+#define JSON_SMALL 64 /* members of an ordinary event: no malloc, no qsort */
+
+struct json {
+	FILE *f;
+	const uint8_t *body;
+	size_t len;
+	struct member *m; /* small, or malloc'ed for more members */
+	size_t count;
+	struct member small[JSON_SMALL];
+	uint32_t small_order[JSON_SMALL];
+};
+
+static const uint8_t *member_name(const uint8_t *body, const struct member *m,
+				  size_t *len)
 {
+	*len = body[m->off + 1];
+	return body + m->off + 2;
+}
+
+static int by_name(const void *a, const void *b, void *ctx)
+{
+	const struct json *j = ctx;
+	const struct member *x = &j->m[*(const uint32_t *)a];
+	const struct member *y = &j->m[*(const uint32_t *)b];
+	const uint8_t *xn, *yn;
+	size_t xl, yl;
+	int c;
+
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	xn = member_name(j->body, x, &xl);
+	yn = member_name(j->body, y, &yl);
+	c = memcmp(xn, yn, xl < yl ? xl : yl);
+	if (c || xl != yl)
+		return c ? c : xl < yl ? -1 : 1;
+	return x->off < y->off ? -1 : 1;
+}
+
+/* List the named elements of a body; 0, -EBADMSG (*WHY) or -ENOMEM. */
+static int members(struct json *j, size_t len, const char **why)
+{
+	uint32_t secs[VICI_MAX_DEPTH + 2] = { 0 }, next_sec = 0, *order;
 	struct vici_reader r;
 	struct vici_elem e;
-	int fresh = 1;
+	size_t n = 0, cap = JSON_SMALL;
+	int depth = 0, rc;
 
-	fputc('{', f);
-	vici_reader_init(&r, body, len);
-	while (vici_next(&r, &e) > 0) {
-		int closing =
-			e.type == VICI_SECTION_END || e.type == VICI_LIST_END;
+	j->m = j->small;
+	vici_reader_init(&r, j->body, len);
+	for (;;) {
+		uint32_t off = (uint32_t)(vici_pos(&r) - j->body);
 
-		if (!fresh && !closing)
-			fputc(',', f);
-		if (e.name) {
-			print_json_string(f, e.name, e.name_len);
-			fputc(':', f);
+		rc = vici_next(&r, &e);
+		if (rc <= 0)
+			break;
+		if (e.type == VICI_SECTION_END)
+			depth--;
+		if (!e.name)
+			continue;
+		if (n == cap) {
+			struct member *grown;
+
+			cap *= 2;
+			grown = realloc(j->m == j->small ? NULL : j->m,
+					cap * sizeof(*grown));
+			if (!grown)
+				return -ENOMEM;
+			if (j->m == j->small)
+				memcpy(grown, j->small, sizeof(j->small));
+			j->m = grown;
 		}
-		switch (e.type) {
-		case VICI_SECTION_START:
-			fputc('{', f);
-			break;
-		case VICI_LIST_START:
-			fputc('[', f);
-			break;
-		case VICI_KEY_VALUE:
-		case VICI_LIST_ITEM:
-			print_json_string(f, e.value, e.value_len);
-			break;
-		case VICI_SECTION_END:
-			fputc('}', f);
-			break;
-		case VICI_LIST_END:
-			fputc(']', f);
-			break;
-		}
-		fresh = e.type == VICI_SECTION_START ||
-			e.type == VICI_LIST_START;
+		j->m[n++] = (struct member){ off, secs[depth], NONE, ALONE };
+		if (e.type == VICI_SECTION_START)
+			secs[++depth] = ++next_sec;
 	}
-	fputs("}\n", f);
-	return vici_why(&r);
+	j->count = n;
+	if (rc < 0) {
+		*why = vici_why(&r);
+		return rc;
+	}
+	order = n <= JSON_SMALL ? j->small_order : malloc(n * sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		order[i] = (uint32_t)i;
+	if (n > JSON_SMALL) {
+		qsort_r(order, n, sizeof(*order), by_name, j);
+	} else {
+		for (size_t i = 1; i < n; i++) /* insertion sort */
+			for (size_t k = i;
+			     k > 0 && by_name(&order[k - 1], &order[k], j) > 0;
+			     k--) {
+				uint32_t t = order[k];
+
+				order[k] = order[k - 1];
+				order[k - 1] = t;
+			}
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct member *prev = &j->m[order[i - 1]], *m = &j->m[order[i]];
+		size_t pl, ml;
+		const uint8_t *pn = member_name(j->body, prev, &pl);
+		const uint8_t *mn = member_name(j->body, m, &ml);
+
+		if (prev->sec != m->sec || pl != ml || memcmp(pn, mn, ml))
+			continue;
+		if (prev->role == ALONE)
+			prev->role = FIRST;
+		prev->next = order[i];
+		m->role = LATER;
+	}
+	if (order != j->small_order)
+		free(order);
+	return 0;
+}
+
+static struct member *member_at(const struct json *j, size_t off)
+{
+	size_t lo = 0, hi = j->count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (j->m[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return &j->m[lo]; /* every named element is listed: m[lo].off == off */
+}
+
+static size_t json_members(const struct json *j, size_t pos, int print);
+
+/* The value of the element at OFF (printed when PRINT); the offset after
+ * it.  The body is well formed: members() walked it. */
+static size_t json_value(const struct json *j, size_t off, int print)
+{
+	const uint8_t *b = j->body;
+	size_t pos = off + 2 + b[off + 1], vlen;
+	int first = 1;
+
+	switch (b[off]) {
+	case VICI_KEY_VALUE:
+		vlen = (size_t)b[pos] << 8 | b[pos + 1];
+		if (print)
+			print_json_string(j->f, b + pos + 2, vlen);
+		return pos + 2 + vlen;
+	case VICI_LIST_START:
+		if (print)
+			fputc('[', j->f);
+		while (b[pos] == VICI_LIST_ITEM) {
+			vlen = (size_t)b[pos + 1] << 8 | b[pos + 2];
+			if (print) {
+				if (!first)
+					fputc(',', j->f);
+				print_json_string(j->f, b + pos + 3, vlen);
+			}
+			first = 0;
+			pos += 3 + vlen;
+		}
+		if (print)
+			fputc(']', j->f);
+		return pos + 1;
+	default: /* VICI_SECTION_START */
+		if (print)
+			fputc('{', j->f);
+		pos = json_members(j, pos, print);
+		if (print)
+			fputc('}', j->f);
+		return pos + 1;
+	}
+}
+
+/* The members of a section from POS up to its end (a SECTION_END, or the
+ * end of the body at the top); the offset of that end. */
+static size_t json_members(const struct json *j, size_t pos, int print)
+{
+	int first = 1;
+
+	while (pos < j->len && j->body[pos] != VICI_SECTION_END) {
+		const struct member *m = member_at(j, pos);
+		const uint8_t *name;
+		size_t nlen;
+
+		if (m->role == LATER) {
+			pos = json_value(j, pos, 0);
+			continue;
+		}
+		if (print) {
+			if (!first)
+				fputc(',', j->f);
+			name = member_name(j->body, m, &nlen);
+			print_json_string(j->f, name, nlen);
+			fputc(':', j->f);
+		}
+		first = 0;
+		if (m->role == ALONE) {
+			pos = json_value(j, pos, print);
+			continue;
+		}
+		if (print)
+			fputs("{\"\":[", j->f);
+		for (const struct member *v = m;; v = &j->m[v->next]) {
+			if (print && v != m)
+				fputc(',', j->f);
+			json_value(j, v->off, print);
+			if (v->next == NONE)
+				break;
+		}
+		if (print)
+			fputs("]}", j->f);
+		pos = json_value(j, pos, 0);
+	}
+	return pos;
+}
+
+const char *print_json(FILE *f, const uint8_t *body, size_t len)
+{
+	struct json j = { .f = f, .body = body, .len = len };
+	const char *why = NULL;
+	int rc;
+
+	/* nothing is printed of a message that is malformed */
+	rc = members(&j, len, &why);
+	if (rc == 0) {
+		fputc('{', f);
+		json_members(&j, 0, 1);
+		fputs("}\n", f);
+	}
+	if (j.m != j.small)
+		free(j.m);
+	return rc == -ENOMEM ? "out of memory" : why;
+}
+
+/* Invisible characters that reorder or hide text on a terminal: the bidi
+ * embeddings, overrides, isolates and marks (U+061C, U+200E, U+200F,
+ * U+202A..U+202E, U+2066..U+2069) and the zero-width ones (U+200B..U+200D,
+ * U+2060, U+FEFF), given the N-byte valid UTF-8 sequence at S. */
+static int invisible(const uint8_t *s, size_t n)
+{
+	if (n == 2)
+		return s[0] == 0xd8 && s[1] == 0x9c;
+	if (n != 3)
+		return 0;
+	if (s[0] == 0xef)
+		return s[1] == 0xbb && s[2] == 0xbf;
+	if (s[0] != 0xe2)
+		return 0;
+	if (s[1] == 0x80)
+		return (s[2] >= 0x8b && s[2] <= 0x8f) ||
+		       (s[2] >= 0xaa && s[2] <= 0xae);
+	return s[1] == 0x81 && (s[2] == 0xa0 || (s[2] >= 0xa6 && s[2] <= 0xa9));
 }
 
 void print_escaped(FILE *f, const uint8_t *s, size_t len)
@@ -253,6 +490,8 @@ void print_escaped(FILE *f, const uint8_t *s, size_t len)
 		 */
 		if (n == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)
 			n = 0;
+		if (n > 1 && invisible(s + i, n))
+			n = 0;
 		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\'))
 			n = 0;
 		if (n) {
@@ -268,4 +507,33 @@ void print_escaped(FILE *f, const uint8_t *s, size_t len)
 		n = 1;
 	}
 	fwrite(s + len - run, 1, run, f);
+}
+
+int print_check(FILE *out, struct failure *f)
+{
+	int err = errno;
+
+	if (!ferror(out))
+		return 0;
+	/* stdio retries a failed write on every later call, so errno is the
+	 * cause (EPIPE, ENOSPC...) of the write that just failed; EINTR can
+	 * only be the deadline's alarm (transport_alarm) */
+	if (err == EINTR)
+		err = ETIMEDOUT;
+	return status_fail(f, STAGE_OUTPUT, NULL, err ? -err : -EIO);
+}
+
+int print_flush(FILE *out, struct failure *f)
+{
+	errno = 0;
+	fflush(out);
+	return print_check(out, f);
+}
+
+void print_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			break; /* the lowest free descriptor is taken first */
 }

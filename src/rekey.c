@@ -100,6 +100,9 @@ int rekey_call_with(const struct args *a, struct client *c, enum message m,
 		return status_fail(f, STAGE_EXCHANGE, "rekey", rc);
 	print_body(stdout, m, a->output, reply.body, reply.body_len, human,
 		   &res);
+	rc = print_check(stdout, f);
+	if (rc)
+		return rc;
 	if (res.success)
 		return 0;
 	f->text = res.errmsg;
@@ -119,6 +122,9 @@ int rekey_run(const struct args *a, struct client *c, struct failure *f)
 		rc = wait_run(a, c, f);
 	else
 		rc = rekey_call(a, c, MESSAGE_REKEY_REPLY, f);
+	/* the deadline guards the output until the connection closes */
+	if (!rc)
+		rc = print_flush(stdout, f);
 	client_close(c);
 	return rc;
 }

@@ -4,8 +4,10 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +21,15 @@ static int64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 0 while the deadline is ahead, else -ETIMEDOUT: checked before every
+ * read and write, so a peer that never lets the socket go quiet cannot
+ * outlast it. */
+static int check_deadline(const struct transport *t)
+{
+	return t->deadline_ms >= 0 && now_ms() >= t->deadline_ms ? -ETIMEDOUT
+								 : 0;
 }
 
 /* Wait for EVENTS on the socket until the deadline; 0 or -ETIMEDOUT. */
@@ -176,7 +187,11 @@ int transport_connect(struct transport *t, const struct endpoint *ep,
 int transport_send(struct transport *t, const uint8_t *buf, size_t len)
 {
 	while (len) {
-		ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
+		ssize_t n;
+
+		if (check_deadline(t))
+			return -ETIMEDOUT;
+		n = send(t->fd, buf, len, MSG_NOSIGNAL);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -199,7 +214,11 @@ static int read_full(struct transport *t, uint8_t *buf, size_t len, size_t *got)
 {
 	*got = 0;
 	while (*got < len) {
-		ssize_t n = read(t->fd, buf + *got, len - *got);
+		ssize_t n;
+
+		if (check_deadline(t))
+			return -ETIMEDOUT;
+		n = read(t->fd, buf + *got, len - *got);
 
 		if (n > 0) {
 			*got += (size_t)n;
@@ -244,6 +263,33 @@ int transport_recv(struct transport *t, uint8_t *buf, size_t cap, size_t *len)
 		return rc;
 	*len = t->frame_len;
 	return 0;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig; /* only there to interrupt a blocking call */
+}
+
+int transport_alarm(const struct transport *t, int on)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+
+	if (on && t->deadline_ms >= 0) {
+		/* no SA_RESTART: a blocked write returns with EINTR */
+		struct sigaction sa = { .sa_handler = on_alarm };
+		int64_t d = t->deadline_ms - now_ms();
+
+		if (d < 1)
+			d = 1;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGALRM, &sa, NULL))
+			return -errno;
+		it.it_value.tv_sec = (time_t)(d / 1000);
+		it.it_value.tv_usec = (suseconds_t)(d % 1000 * 1000);
+		/* again every 10 ms, for a write that restarts and blocks */
+		it.it_interval.tv_usec = 10000;
+	}
+	return setitimer(ITIMER_REAL, &it, NULL) ? -errno : 0;
 }
 
 void transport_close(struct transport *t)

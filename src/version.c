@@ -53,7 +53,9 @@ int version_run(const struct args *a, struct client *c, struct failure *f)
 	printf("swanctl %s (libc-only VICI client)\n", SWANCTL_VERSION);
 	if (!a->daemon)
 		return 0;
-	fflush(stdout);
+	rc = print_flush(stdout, f);
+	if (rc)
+		return rc;
 	vici_begin(&b, req, sizeof(req), VICI_CMD_REQUEST, "version");
 	rc = vici_end(&b, &len);
 	if (rc)
@@ -62,9 +64,11 @@ int version_run(const struct args *a, struct client *c, struct failure *f)
 	if (rc)
 		return rc;
 	rc = client_call(c, "version", req, len, &reply, NULL, NULL, f);
-	if (!rc)
+	if (!rc) {
 		print_body(stdout, MESSAGE_VERSION_REPLY, a->output, reply.body,
 			   reply.body_len, version_print_daemon, NULL);
+		rc = print_flush(stdout, f);
+	}
 	client_close(c);
 	return rc;
 }

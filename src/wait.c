@@ -1276,7 +1276,9 @@ void wait_print(FILE *f, const struct wait_sa *sa, int reauth, int json)
 struct run {
 	struct wait w;
 	const struct args *a;
-	int down; /* some SA went down or failed instead of rekeying */
+	int down;	   /* some SA went down or failed instead of rekeying */
+	int out;	   /* 0, or -errno of a failed write to stdout */
+	struct failure *f; /* where that failure is recorded */
 };
 
 static void report(void *ctx, const struct wait_sa *sa)
@@ -1287,7 +1289,8 @@ static void report(void *ctx, const struct wait_sa *sa)
 		wait_print(stdout, sa, r->a->reauth,
 			   print_view(MESSAGE_SUCCESSOR, r->a->output) ==
 				   VIEW_JSON);
-		fflush(stdout);
+		if (!r->out)
+			r->out = print_flush(stdout, r->f);
 		return;
 	}
 	r->down = 1;
@@ -1318,12 +1321,13 @@ static int learn(void *ctx, const struct vici_packet_view *ev,
 {
 	struct wait *w = ctx;
 	const char *why;
+	int rc;
 
-	(void)f;
 	if (!IS(ev->name, ev->name_len, "list-sa") ||
 	    vici_validate(ev->body, ev->body_len, &why))
 		return 0; /* a broken listing teaches nothing */
-	return wait_learn(w, ev->body, ev->body_len);
+	rc = wait_learn(w, ev->body, ev->body_len);
+	return rc ? status_fail(f, STAGE_EXCHANGE, "list-sas", rc) : 0;
 }
 
 /* Learn the SAs the selector matches, as list-sas streams them. */
@@ -1384,6 +1388,8 @@ static int follow(struct run *r, struct client *c, struct failure *f)
 		rc = apply(r, &p, report, f);
 		if (rc)
 			return rc;
+		if (r->out)
+			return r->out; /* nobody reads what we report */
 	}
 	for (size_t i = 0; i < r->w.count; i++) {
 		if (r->w.sa[i].state != WAIT_PENDING)
@@ -1404,7 +1410,7 @@ int wait_run(const struct args *a, struct client *c, struct failure *f)
 {
 	static const char *const events[] = { "ike-rekey", "child-rekey",
 					      "ike-updown", "child-updown" };
-	struct run r = { .a = a };
+	struct run r = { .a = a, .f = f };
 	int rc;
 
 	wait_init(&r.w, &a->filter, a->reauth);
@@ -1433,6 +1439,8 @@ int wait_run(const struct args *a, struct client *c, struct failure *f)
 	for (size_t i = 0; !rc && i < r.w.count; i++)
 		if (r.w.sa[i].state != WAIT_PENDING)
 			report(&r, &r.w.sa[i]);
+	if (!rc && r.out)
+		rc = r.out; /* nobody reads what we report */
 	if (!rc)
 		rc = follow(&r, c, f);
 	wait_free(&r.w);

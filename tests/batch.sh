@@ -123,6 +123,19 @@ expect json 1 "{\"sa\":\"IKE_SA\",\"name\":\"rw\",\"ike\":\"rw\",\"rekeyed\":tru
 swanctl: 2 of 3 SAs rekeyed, 1 failed" --rekey --ike rw --batch 1 --json
 report >/dev/null
 
+# a full disk: the first failed write ends the run, exit 6
+case_name=full
+count=$((count + 1))
+fake --sas 20 --limit 2 --delay 5
+"$SWANCTL" -u "$uri" --rekey --ike rw --batch 2 >/dev/full 2>"$dir/err"
+status=$?
+[ $status = 6 ] || fail "exit $status, expected 6"
+[ "$(cat "$dir/err")" = "swanctl: writing output: No space left on device" ] ||
+	fail "stderr: $(cat "$dir/err")"
+case $(report) in
+"max=2 rekeys=20 "*) fail "went on after the failed write: $(cat "$dir/report")" ;;
+esac
+
 # nothing matched
 fake --sas 0
 expect none 1 "" "swanctl: no matching SA was up: nothing to rekey" \

@@ -282,7 +282,7 @@ expect hostile-pretty 1 "rekey reply {
   errmsg = 0x1b5b326a1b5d303b7800ff0a78
 }" "$hostile_err" --rekey --ike x -u "$uri" --pretty
 fake read $hostile close
-expect hostile-json 1 '{"success":"no","errmsg":"0x1b5b326a1b5d303b7800ff0a78"}' \
+expect hostile-json 1 '{"success":"no","errmsg":{"":"1b5b326a1b5d303b7800ff0a78"}}' \
 	"$hostile_err" --rekey --ike x -u "$uri" --json
 
 # the largest value and the largest frame are accepted and printed whole
@@ -525,6 +525,214 @@ expect trace 0 "rekey completed successfully" \
 	"vici sent 17 bytes: 00 05 72 65 6b 65 79 03 03 69 6b 65 00 03 66 6f 6f
 vici received 27 bytes: 01 03 07 73 75 63 63 65 73 73 00 03 79 65 73 03 07 6d 61 74 63 68 65 73 00 01 31" \
 	--rekey --ike foo -u "$uri" --debug 2
+
+# Hostile conditions (issue 12)
+listing='home{uniqueid=1,state=ESTABLISHED,child-sas{net-1{name=net,uniqueid=1,state=INSTALLED}}}'
+
+# flood_case SETUP NAME STATUS ERR READER LIMIT ARGS...: after the shell
+# command SETUP (a fake daemon), the client niced onto the fake daemon's CPU,
+# its stdout piped into READER; exit status, stderr (one line matching the
+# extended regular expression ERR), and a wall time at most 0.5 s past LIMIT
+# seconds.  A slow run is tried once more: a loaded machine can starve a
+# niced process before it even connects.
+flood_case() {
+	setup=$1 case_name=$2 want_status=$3 want_err=$4 reader=$5 limit=$6
+	shift 6
+	count=$((count + 1))
+	for attempt in 1 2; do
+		eval "$setup"
+		start=$(now_ms)
+		{
+			taskset -c 0 nice -n 19 $VALGRIND "$SWANCTL" "$@" 2>"$dir/err"
+			echo $? >"$dir/status"
+			now_ms >"$dir/end"
+		} | sh -c "$reader"
+		end=$(cat "$dir/end")
+		[ -n "$VALGRIND" ] || [ $((end - start)) -le $((limit * 1000 + 500)) ] &&
+			break
+		[ $attempt = 2 ] && fail "took $((end - start)) ms for a deadline of $limit s"
+	done
+	[ "$(cat "$dir/status")" = "$want_status" ] ||
+		fail "exit status $(cat "$dir/status"), expected $want_status"
+	[ "$(wc -l <"$dir/err")" = 1 ] && grep -qxE "$want_err" "$dir/err" ||
+		fail "stderr differs: $(cat "$dir/err")"
+}
+if command -v taskset >/dev/null; then
+	# 1: events that never stop do not outlast --timeout
+	for reader in 'cat >/dev/null' 'while read -r l; do :; done' 'sleep 3'; do
+		# a write blocked at the deadline is cut short too
+		case $reader in
+		sleep*) err="swanctl: writing output: not read within 1 s" ;;
+		cat*) err="swanctl: list-sas request failed: no reply within 1 s" ;;
+		*) err="swanctl: (list-sas request failed: no reply|writing output: not read) within 1 s" ;;
+		esac
+		flood_case 'taskset -c 0 "$FAKEVICI" "$sock" read confirm read "flood:list-sa:$listing"' \
+			"flood-list-sa ($reader)" 5 "$err" "$reader" 1 \
+			--list-sas -u "$uri" --timeout 1
+	done
+	# shellcheck disable=SC2016
+	flood_case 'taskset -c 0 "$FAKEVICI" "$sock" $(learn "$child1") $yes "flood:ike-updown:up=yes,other{uniqueid=9}"' \
+		flood-wait 5 \
+		"swanctl: CHILD_SA net #1 did not finish rekeying within 1 s: charon started nothing for it" \
+		'cat >/dev/null' 1 --rekey --child net --wait -u "$uri" --timeout 1
+fi
+
+# 2, 8: a reader that goes away ends the command at once with status 6
+flood_case 'fake read confirm read "flood:list-sa:$listing"' epipe-head 6 \
+	"swanctl: writing output: Broken pipe" 'head -n 2 >/dev/null' 0 \
+	--list-sas -u "$uri" --timeout 3
+flood_case 'fake read confirm read "flood:list-sa:$listing"' epipe-json 6 \
+	"swanctl: writing output: Broken pipe" 'head -c 1 >/dev/null' 0 \
+	--list-sas --json -u "$uri" --timeout 3
+if [ -w /dev/full ]; then
+	fake read $ok close
+	count=$((count + 1))
+	case_name=dev-full
+	$VALGRIND "$SWANCTL" --rekey --ike x -u "$uri" >/dev/full 2>"$dir/err"
+	[ $? = 6 ] || fail "expected exit 6"
+	[ "$(cat "$dir/err")" = "swanctl: writing output: No space left on device" ] ||
+		fail "stderr: $(cat "$dir/err")"
+	count=$((count + 1))
+	case_name=dev-full-version
+	$VALGRIND "$SWANCTL" --version >/dev/full 2>"$dir/err"
+	[ $? = 6 ] || fail "expected exit 6"
+	count=$((count + 1))
+	case_name=dev-full-help
+	$VALGRIND "$SWANCTL" --help >/dev/full 2>"$dir/err"
+	[ $? = 6 ] || fail "expected exit 6"
+fi
+
+# 3: whatever fds 0-2 are, the client sends the same bytes (nothing it
+# prints reaches the daemon)
+for cmd in "--rekey --ike x -v 2" "--list-sas --ike x -v 2"; do
+	case $cmd in
+	--rekey*) script="read $ok drain" ;;
+	# enough listing to spill stdio's buffer before the reply
+	*) script="read confirm read $(for i in $(seq 40); do
+		echo "event:list-sa:$listing"; done) reply: drain" ;;
+	esac
+	for fds in '' '>&-' '2>&-' '<&-' '<&- >&- 2>&-'; do
+		# valgrind itself does not start without fd 2 (exit 127)
+		case "$VALGRIND:$fds" in ?*:*2\>\&-*) continue ;; esac
+		rm -f "$dir/req"
+		# shellcheck disable=SC2086
+		"$FAKEVICI" -o "$dir/req" "$sock" $script
+		count=$((count + 1))
+		case_name="closed fds '$fds' $cmd"
+		eval "\$VALGRIND \"\$SWANCTL\" $cmd -u \"\$uri\" >/dev/null 2>&1 $fds"
+		[ -n "$fds" ] || cp "$dir/req" "$dir/req-open"
+		cmp -s "$dir/req" "$dir/req-open" ||
+			fail "sent $(hex "$dir/req" | head -c 200)"
+	done
+done
+
+# 4: a listing whose reply arrived succeeds, whatever unregistering does
+fake read confirm read "event:list-sa:$listing" reply: drain
+expect list-no-unregister 0 "home: #1, ESTABLISHED, IKEv(null), (null)_i (null)_r*
+  local  '(null)' @ (null)[(null)]
+  remote '(null)' @ (null)[(null)]
+  net: #1, reqid (null), INSTALLED, (null), (null):
+    installed (null)s ago
+    in  (null), (null) bytes, (null) packets
+    out (null), (null) bytes, (null) packets
+    local  (null)
+    remote (null)" "" --list-sas -u "$uri" --timeout 1
+
+# 5: --timeout is exact up to its documented maximum
+for t in 4294968 2147483.648 1000000.001; do
+	expect "timeout-$t" 2 "" "swanctl: invalid --timeout '$t': at most 1000000 seconds
+$try" --rekey --ike x --timeout "$t"
+done
+fake read $ok close
+expect timeout-max 0 "rekey completed successfully" "" \
+	--rekey --ike x -u "$uri" --timeout 1000000
+
+# 6: a malformed event prints nothing of itself, in every output mode
+for mode in "" --raw --pretty --json; do
+	# list-sa {x {child-sas {c {}}}  (the outer section never closed)
+	fake read confirm read "event:list-sa:$listing" \
+		hex:0000001c07076c6973742d736101017801096368696c642d7361730101630202 \
+		drain
+	# shellcheck disable=SC2086
+	$VALGRIND "$SWANCTL" --list-sas -u "$uri" $mode >"$dir/out" 2>"$dir/err"
+	st=$?
+	count=$((count + 1))
+	case_name="malformed-event ${mode:-human}"
+	[ $st = 4 ] || fail "exit status $st"
+	[ "$(cat "$dir/err")" = "swanctl: list-sas request failed: malformed reply: section not closed" ] ||
+		fail "stderr: $(cat "$dir/err")"
+	lines=$(wc -l <"$dir/out")
+	case $mode in
+	--json) [ "$lines" = 1 ] && python3 -c 'import json,sys
+for l in sys.stdin: json.loads(l)' <"$dir/out" || fail "output: $(cat "$dir/out")" ;;
+	--raw) [ "$lines" = 1 ] || fail "output: $(cat "$dir/out")" ;;
+	--pretty) [ "$lines" = 13 ] || fail "output: $(cat "$dir/out")" ;;
+	*) grep -q '^x' "$dir/out" && fail "output: $(cat "$dir/out")" ;;
+	esac
+done
+
+# 7: --json loses nothing: a repeated key and bytes that are not UTF-8
+# come back whole through Python's json and jq
+# list-sa: home {k=a k=0x41 v=\xff\x00 sub {x=1} l=[\xfe y] k {z=2}}
+f='\000\000\000\110\007\007\154\151\163\164\055\163\141\001\004'
+f=$f'\150\157\155\145\003\001\153\000\001\141\003\001\153\000\004'
+f=$f'\060\170\064\061\003\001\166\000\002\377\000\001\003\163\165'
+f=$f'\142\003\001\170\000\001\061\002\004\001\154\005\000\001\376'
+f=$f'\005\000\001\171\006\001\001\153\003\001\172\000\001\062\002'
+f=$f'\002'
+printf "$f" >"$dir/frame"
+fake read confirm read "raw:$dir/frame" reply: drain
+expect json-lossless 0 '{"home":{"k":{"":["a","0x41",{"z":"2"}]},"v":{"":"ff00"},"sub":{"x":"1"},"l":[{"":"fe"},"y"]}}' "" \
+	--list-sas --json -u "$uri"
+count=$((count + 1))
+case_name=json-python
+python3 -c '
+import json, sys
+def pairs(p):
+    keys = [k for k, _ in p]
+    assert len(keys) == len(set(keys)), keys   # no key printed twice
+    return dict(p)
+def vici(v):  # the mapping undone: sections as lists of (name, value)
+    if isinstance(v, str): return v.encode()
+    if isinstance(v, list): return [vici(i) for i in v]
+    if "" in v:
+        assert len(v) == 1
+        x = v[""]
+        return bytes.fromhex(x) if isinstance(x, str) else ("repeated", [vici(i) for i in x])
+    return [(k, vici(x)) for k, x in v.items()]
+got = vici(json.loads(sys.stdin.read(), object_pairs_hook=pairs))
+want = [("home", [("k", ("repeated", [b"a", b"0x41", [("z", b"2")]])),
+    ("v", b"\xff\x00"), ("sub", [("x", b"1")]), ("l", [b"\xfe", b"y"])])]
+assert got == want, got
+' <"$dir/out" || fail "python3 json round trip"
+count=$((count + 1))
+case_name=json-jq
+[ "$(jq -r '.home.k[""][1], .home.v[""], .home.l[0][""], .home.k[""][2].z' "$dir/out" | tr '\n' ' ')" = "0x41 ff00 fe 2 " ] ||
+	fail "jq: $(jq -c . "$dir/out")"
+
+# 9: bidi and zero-width characters from the daemon are escaped
+fake read hex:000000250103077375636365737300026e6f03066572726d7367000d61e280ae62e281a663e2808b64 close
+expect refused-bidi 1 "" 'rekey failed: a\xe2\x80\xaeb\xe2\x81\xa6c\xe2\x80\x8bd' \
+	--rekey --ike x -u "$uri"
+
+# 10: small corners
+expect help-then-command 0 "$(./swanctl --help)" "" --help --rekey
+expect help-twice 0 "$(./swanctl --help)" "" -h -h
+fail4 cmd-request-empty-name "unexpected CMD_REQUEST packet from the daemon" \
+	hex:0000000100
+fake read hex:000000020000 close
+expect cmd-request-empty-name-2 4 "" \
+	"swanctl: rekey request failed: unexpected CMD_REQUEST packet from the daemon" \
+	--rekey --ike x -u "$uri"
+big=$(head -c 65535 /dev/zero | tr '\0' a)
+rm -f "$dir/req"
+"$FAKEVICI" -o "$dir/req" "$sock" read confirm read reply: close
+expect list-longest-filters 0 "" "" --list-sas --ike "$big" --child "$big" \
+	--ike-id 4294967295 --child-id 4294967295 --noblock -u "$uri"
+# register (13 bytes), then length, type and name (14), noblock (14),
+# ike and child (7 and 9 bytes of framing each), ike-id and child-id
+[ "$(wc -c <"$dir/req")" = $((13 + 14 + 14 + 2 * 65535 + 7 + 9 + 20 + 22)) ] ||
+	fail "request of $(wc -c <"$dir/req") bytes"
 
 echo "blackbox: $count cases, $failed failed"
 [ "$failed" = 0 ]

@@ -1,53 +1,147 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# strongswan.conf discovery: for each fixture tree in tests/conf, the socket
-# our client tries (its connect error names it) or its syntax error; where
-# strongSwan's swanctl is installed, it must try the same socket.
+# strongswan.conf discovery.  Each fixture tree in tests/conf has a
+# strongswan.conf and an expect file: the socket our client must try (its
+# connect error names it), or "error LINE: message" (exit 2 and
+# "swanctl: FILE:LINE: message"; @DIR@ is the fixture's directory).  Where
+# strongSwan's swanctl is installed (SWANCTL_REF, default /usr/sbin/swanctl,
+# used only if it is strongSwan's), it must try the same socket or refuse
+# the file too, except in fixtures with a "deviation" file saying why.
 set -u
 SWANCTL=${SWANCTL:-./swanctl}
+REF=${SWANCTL_REF:-/usr/sbin/swanctl}
 here=$(cd "$(dirname "$0")" && pwd)
+dir=$(mktemp -d /tmp/conf.XXXXXX)
+trap 'rm -rf "$dir"' EXIT INT TERM
 count=0
 failed=0
-ref=$(command -v swanctl)
-[ "$ref" != "$(realpath "$SWANCTL")" ] || ref=
 
 fail() {
 	echo "FAIL: conf $1: $2"
 	failed=$((failed + 1))
 }
 
-ours_uri() {
-	STRONGSWAN_CONF=$1 "$SWANCTL" --rekey --ike x --timeout 1 2>&1 |
-		sed -n "s/^swanctl: cannot connect to '\(.*\)': .*/\1/p"
+# ours CONF: the URI our client tries, or "error: MESSAGE" (exit 2)
+ours() {
+	out=$(STRONGSWAN_CONF=$1 "$SWANCTL" --rekey --ike x --timeout 1 2>&1)
+	st=$?
+	uri=$(printf '%s\n' "$out" |
+		sed -n "s/^swanctl: cannot connect to '\(.*\)': .*/\1/p")
+	if [ -n "$uri" ]; then
+		printf '%s\n' "$uri"
+	else
+		printf 'error %s: %s\n' "$st" "$out"
+	fi
 }
+
+# theirs CONF: the URI strongSwan's swanctl tries, or "refused"
+theirs() {
+	out=$(STRONGSWAN_CONF=$1 "$REF" --rekey --ike x 2>&1)
+	uri=$(printf '%s\n' "$out" |
+		sed -n "s/^Error: connecting to '\(.*\)' URI failed: .*/\1/p")
+	if [ -z "$uri" ] || [ "$uri" = default ]; then
+		# 5.9.8 names a given URI in its "Error:" line, 6.x only here
+		uri=$(printf '%s\n' "$out" |
+			sed -n "s/^connecting to '\(.*\)' failed: .*/\1/p")
+	fi
+	printf '%s\n' "${uri:-refused}"
+}
+
+# Only strongSwan's own swanctl is a reference (not this client installed
+# in its place): it names the default socket for an empty file.
+: >"$dir/empty.conf"
+if ! [ -x "$REF" ] || [ "$(realpath "$REF")" = "$(realpath "$SWANCTL")" ] ||
+	[ "$(theirs "$dir/empty.conf")" != unix:///var/run/charon.vici ]; then
+	REF=
+fi
 
 for d in "$here"/conf/*/; do
 	d=${d%/}
 	name=$(basename "$d")
 	conf=$d/strongswan.conf
-	want=$(cat "$d/expect")
+	want=$(sed "s|@DIR@|$d|g" "$d/expect")
 	count=$((count + 1))
+	got=$(ours "$conf")
 	case $want in
 	error*)
 		line=${want#error }
-		err=$(STRONGSWAN_CONF=$conf "$SWANCTL" --rekey --ike x 2>&1)
-		st=$?
-		[ $st = 2 ] || fail "$name" "exit $st, expected 2"
-		[ "$err" = "swanctl: $conf:${line%%:*}:${line#*:}" ] ||
-			fail "$name" "got '$err'"
+		line=${line%%:*}
+		what=${want#error *: }
+		if [ -n "$line" ]; then
+			expect="error 2: swanctl: $conf:$line: $what"
+		else
+			expect="error 2: swanctl: $conf: $what"
+		fi
+		[ "$got" = "$expect" ] || fail "$name" "got '$got', expected '$expect'"
+		ref_want=refused
 		;;
 	*)
-		got=$(ours_uri "$conf")
 		[ "$got" = "$want" ] || fail "$name" "ours tried '$got', expected '$want'"
-		if [ -n "$ref" ]; then
-			theirs=$(STRONGSWAN_CONF=$conf "$ref" --rekey --ike x 2>&1 |
-				sed -n "s/^connecting to '\(.*\)' failed: .*/\1/p")
-			[ "$theirs" = "$want" ] ||
-				fail "$name" "strongSwan's swanctl tried '$theirs'"
-		fi
+		ref_want=$want
 		;;
 	esac
+	if [ -n "$REF" ] && ! [ -f "$d/deviation" ]; then
+		t=$(theirs "$conf")
+		[ "$t" = "$ref_want" ] || fail "$name" "strongSwan's swanctl: '$t'"
+	fi
 done
+
+# expect_error NAME CONF MESSAGE: exit 2 and "swanctl: MESSAGE", at once
+expect_error() {
+	count=$((count + 1))
+	start=$(date +%s%N)
+	got=$(STRONGSWAN_CONF=$2 timeout 5 "$SWANCTL" --rekey --ike x \
+		--timeout 1 2>&1)
+	st=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	[ "$st" = 2 ] || fail "$1" "exit $st, expected 2"
+	[ "$got" = "swanctl: $3" ] || fail "$1" "got '$got'"
+	[ "$ms" -lt 900 ] || fail "$1" "took $ms ms"
+}
+
+# expect_uri NAME CONF URI
+expect_uri() {
+	count=$((count + 1))
+	got=$(ours "$2")
+	[ "$got" = "$3" ] || fail "$1" "ours tried '$got', expected '$3'"
+	if [ -n "$REF" ]; then
+		t=$(theirs "$2")
+		[ "$t" = "$3" ] || fail "$1" "strongSwan's swanctl: '$t'"
+	fi
+}
+
+# STRONGSWAN_CONF naming nothing readable is an error, as in strongSwan
+expect_error missing "$dir/none.conf" \
+	"$dir/none.conf: No such file or directory"
+expect_error directory "$dir" "$dir: not a regular file"
+mkfifo "$dir/fifo"
+expect_error fifo "$dir/fifo" "$dir/fifo: not a regular file"
+expect_error device /dev/null "/dev/null: not a regular file"
+printf 'include fifo\n' >"$dir/fifo-include.conf"
+expect_error fifo-include "$dir/fifo-include.conf" \
+	"$dir/fifo: not a regular file"
+# an empty STRONGSWAN_CONF reads nothing, as libstrongswan's does
+expect_uri empty-variable "" unix:///var/run/charon.vici
+
+# sections nested 200 deep, and a file of 1.5 MiB
+{
+	i=0
+	while [ $i -lt 200 ]; do echo "s$i {"; i=$((i + 1)); done
+	while [ $i -gt 0 ]; do echo "}"; i=$((i - 1)); done
+	printf 'swanctl {\n\tsocket = unix:///nonexistent/deep.vici\n}\n'
+} >"$dir/deep.conf"
+expect_uri deep "$dir/deep.conf" unix:///nonexistent/deep.vici
+awk 'BEGIN { for (i = 0; i < 24000; i++)
+	printf "# %060d\n", i;
+	print "swanctl { socket = unix:///nonexistent/large.vici }" }' \
+	>"$dir/large.conf"
+expect_uri large "$dir/large.conf" unix:///nonexistent/large.vici
+
+# a socket value longer than the client keeps is refused, not cut
+awk 'BEGIN { printf "swanctl { socket = unix:///"; for (i = 0; i < 5000; i++)
+	printf "a"; print " }" }' >"$dir/long.conf"
+expect_error long-value "$dir/long.conf" \
+	"$dir/long.conf: the socket is longer than 4095 bytes"
 
 # --uri wins, and then strongswan.conf is not read at all
 count=$((count + 1))
@@ -58,20 +152,29 @@ got=$(STRONGSWAN_CONF=$here/conf/unclosed/strongswan.conf "$SWANCTL" \
 
 # Debian's stock tree parses; a file in strongswan.d sets the socket
 if [ -f /etc/strongswan.conf ] && [ -d /etc/strongswan.d ]; then
-	count=$((count + 1))
-	dir=$(mktemp -d /tmp/conf.XXXXXX)
-	cp -r /etc/strongswan.conf /etc/strongswan.d "$dir/"
-	printf 'swanctl {\n\tsocket = unix:///run/x.vici\n}\n' >"$dir/strongswan.d/zz-socket.conf"
-	got=$(ours_uri "$dir/strongswan.conf")
-	[ "$got" = unix:///run/x.vici ] || fail debian-stock "ours tried '$got'"
-	if [ -n "$ref" ]; then
-		theirs=$(STRONGSWAN_CONF=$dir/strongswan.conf "$ref" --rekey --ike x 2>&1 |
-			sed -n "s/^connecting to '\(.*\)' failed: .*/\1/p")
-		[ "$theirs" = unix:///run/x.vici ] ||
-			fail debian-stock "strongSwan's swanctl tried '$theirs'"
-	fi
-	rm -rf "$dir"
+	mkdir "$dir/stock"
+	cp -r /etc/strongswan.conf /etc/strongswan.d "$dir/stock/"
+	printf 'swanctl {\n\tsocket = unix:///run/x.vici\n}\n' \
+		>"$dir/stock/strongswan.d/zz-socket.conf"
+	expect_uri debian-stock "$dir/stock/strongswan.conf" unix:///run/x.vici
 fi
 
-echo "conf: $count cases, $failed failed"
+# no strongswan.conf at all (a sidecar with only the socket): the built-in
+# socket, where strongSwan's swanctl refuses; a missing STRONGSWAN_CONF is
+# still an error
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+	count=$((count + 1))
+	mkdir "$dir/empty-etc"
+	got=$(env -u STRONGSWAN_CONF unshare --mount sh -c \
+		"mount --bind '$dir/empty-etc' /etc && '$(realpath "$SWANCTL")' --rekey --ike x" 2>&1)
+	[ "$got" = "swanctl: cannot connect to 'unix:///var/run/charon.vici': No such file or directory (is charon running?)" ] ||
+		[ "$got" = "swanctl: cannot connect to 'unix:///var/run/charon.vici': Connection refused (is charon running?)" ] ||
+		fail no-default-file "$got"
+fi
+count=$((count + 1))
+got=$(STRONGSWAN_CONF=$dir/typo.conf "$SWANCTL" --rekey --ike x 2>&1)
+[ "$got" = "swanctl: $dir/typo.conf: No such file or directory" ] ||
+	fail env-names-missing "$got"
+
+echo "conf: $count cases, $failed failed${REF:+ (compared with $REF)}"
 [ "$failed" = 0 ]

@@ -55,7 +55,7 @@ SIGPIPE: default
 mark: 1" "" --list-co
 # without /proc, or through a wrapper, the environment mark stops a loop
 expect marked env 2 "" \
-	"swanctl: --load-all is not implemented by this client, only --rekey, --list-sas and --version; $(pwd)/tests/fake-strongswan-swanctl is this client itself" \
+	"swanctl: --load-all is not implemented by this client, only --rekey, --list-sas and --version; strongSwan's swanctl ($(pwd)/tests/fake-strongswan-swanctl) is this client itself" \
 	SWANCTL_REKEY_DELEGATED=1 $fake --load-all
 
 # our own commands stay ours
@@ -66,7 +66,7 @@ expect not-installed build/swanctl-none 2 "" \
 	"swanctl: --initiate is not implemented by this client, only --rekey, --list-sas and --version; strongSwan's swanctl (/nonexistent/swanctl) is not installed" \
 	--initiate --child x
 expect never-itself build/swanctl-self 2 "" \
-	"swanctl: --load-all is not implemented by this client, only --rekey, --list-sas and --version; $(pwd)/build/swanctl-self is this client itself" \
+	"swanctl: --load-all is not implemented by this client, only --rekey, --list-sas and --version; strongSwan's swanctl ($(pwd)/build/swanctl-self) is this client itself" \
 	--load-all
 
 # the real one, when installed where the default build looks

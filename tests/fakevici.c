@@ -17,10 +17,13 @@
  *   confirm       send an EVENT_CONFIRM
  *   reply:MSG     send a CMD_RESPONSE with body MSG
  *   event:NAME:MSG  send an EVENT named NAME with body MSG
+ *   flood:NAME:MSG  send that EVENT again and again until the client
+ *                 goes away (the 30 s alarm ends it at the latest)
  *   raw:PATH      send the bytes of PATH
  *   file:PATH     run the actions in PATH, one per line ("close" there
  *                 ends only that file)
- *   drain         wait until the client closes the connection
+ *   drain         wait until the client closes the connection; with -o,
+ *                 append what it sent meanwhile to FILE
  *   close         close the connection now (also the end of the script)
  * "fakevici SOCKET stale" leaves a socket nobody listens on, and exits.
  * MSG is written like a raw dump without the label and outer braces:
@@ -314,6 +317,25 @@ static void send_msg(int type, const char *name, size_t name_len,
 
 static void run(char **actions, int count, FILE *out);
 
+/* Send the EVENT of "NAME:MSG" forever, 64 at a time, so the socket
+ * never runs empty. */
+static void flood(const char *arg)
+{
+	char *batch = NULL;
+	size_t len = 0;
+
+	encode_to = open_memstream(&batch, &len);
+	if (!encode_to)
+		exit(1);
+	for (int i = 0; i < 64; i++)
+		send_msg(7, arg, (size_t)(strchr(arg, ':') - arg),
+			 strchr(arg, ':') + 1);
+	fclose(encode_to);
+	encode_to = NULL;
+	for (;;)
+		send_all((const uint8_t *)batch, len);
+}
+
 /* Send the bytes of PATH as they are. */
 static void send_file(const char *path)
 {
@@ -378,11 +400,14 @@ static void run(char **actions, int count, FILE *out)
 		else if (!strncmp(a, "event:", 6) && strchr(arg, ':'))
 			send_msg(7, arg, (size_t)(strchr(arg, ':') - arg),
 				 strchr(arg, ':') + 1);
+		else if (!strncmp(a, "flood:", 6) && strchr(arg, ':'))
+			flood(arg);
 		else if (!strcmp(a, "drain")) {
 			uint8_t b;
 
 			while (read(fd, &b, 1) > 0)
-				;
+				if (out)
+					fputc(b, out);
 		} else if (!strcmp(a, "close")) {
 			break;
 		} else {

@@ -11,6 +11,6 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	make gcc clang libc6-dev libcmocka-dev valgrind time util-linux zsh \
 	bash-completion mandoc \
-	clang-format libclang-rt-14-dev \
+	clang-format libclang-rt-14-dev python3 \
 	iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins \
-	python3 ansible-core
+	jq ansible-core

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -35,6 +37,11 @@ static const struct row rows[] = {
 	  "rekey ike-id=4294967295 reauth out=human timeout=30000 debug=1" },
 	{ { "--rekey", "--child-id", "007" },
 	  "rekey child-id=7 out=human timeout=30000 debug=1" },
+	/* any number of leading zeros, as atoi reads them */
+	{ { "--rekey", "--ike-id", "0000000000000004294967295" },
+	  "rekey ike-id=4294967295 out=human timeout=30000 debug=1" },
+	{ { "--rekey", "--ike-id", "00000000000" },
+	  "error: invalid --ike-id '00000000000': expected a unique id from 1 to 4294967295" },
 	/* unique prefixes, as getopt_long */
 	{ { "--rek", "--child-i", "7", "--pre" },
 	  "rekey child-id=7 out=pretty timeout=30000 debug=1" },
@@ -125,13 +132,34 @@ static const struct row rows[] = {
 	  "error: invalid --timeout '1e3': expected seconds, for example 2.5, or 0 for no limit" },
 	{ { "--rekey", "--ike", "a", "--timeout", "99999999" },
 	  "error: invalid --timeout '99999999': expected seconds, for example 2.5, or 0 for no limit" },
+	{ { "--rekey", "--ike", "a", "--timeout", "1000000" },
+	  "rekey ike=a out=human timeout=1000000000 debug=1" },
+	{ { "--rekey", "--ike", "a", "--timeout", "999999.999" },
+	  "rekey ike=a out=human timeout=999999999 debug=1" },
+	{ { "--rekey", "--ike", "a", "--timeout", "1000000.001" },
+	  "error: invalid --timeout '1000000.001': at most 1000000 seconds" },
+	{ { "--rekey", "--ike", "a", "--timeout", "2147483.648" },
+	  "error: invalid --timeout '2147483.648': at most 1000000 seconds" },
+	{ { "--rekey", "--ike", "a", "--timeout", "4294968" },
+	  "error: invalid --timeout '4294968': at most 1000000 seconds" },
+	{ { "--rekey", "--ike", "a", "--timeout", "9999999" },
+	  "error: invalid --timeout '9999999': at most 1000000 seconds" },
 	{ { "--rekey", "--ike", "a", "-v", "x" },
 	  "error: invalid --debug 'x': expected a level from -1 to 4" },
 	/* help and version */
 	{ { "--help" }, "help out=human timeout=30000 debug=1" },
 	{ { "--rekey", "--help" }, "rekey help out=human timeout=30000 debug=1" },
+	/* the help command ignores what follows it, as strongSwan's does */
+	{ { "--help", "--rekey" }, "help out=human timeout=30000 debug=1" },
+	{ { "-h", "-h" }, "help out=human timeout=30000 debug=1" },
+	{ { "-hh" }, "help out=human timeout=30000 debug=1" },
+	{ { "-h", "--bogus", "x" }, "help out=human timeout=30000 debug=1" },
+	{ { "-R", "-h", "-h" }, "rekey help out=human timeout=30000 debug=1" },
 	{ { "-R", "-h" }, "rekey help out=human timeout=30000 debug=1" },
 	{ { "-V" }, "version out=human timeout=30000 debug=1" },
+	/* before a command, -v is strongSwan's version command */
+	{ { "-v" }, "version out=human timeout=30000 debug=1" },
+	{ { "-vd" }, "version daemon out=human timeout=30000 debug=1" },
 	{ { "--version", "--daemon" },
 	  "version daemon out=human timeout=30000 debug=1" },
 	{ { "--version", "-d", "--raw" },
@@ -306,6 +334,52 @@ static void test_options_file(void **state)
 	assert_non_null(strstr(got, "error: cannot read options file"));
 }
 
+/* Options files as strongSwan's swanctl reads them: single or double
+ * quotes around a whole word, '#' only where a word would start, CRLF,
+ * an --options inside one (at most 19 in all), never a FIFO. */
+static void test_options_nested(void **state)
+{
+	char inner[] = "/tmp/test_args_XXXXXX",
+	     outer[] = "/tmp/test_args_XXXXXX";
+	char self[] = "/tmp/test_args_XXXXXX", fifo[] = "/tmp/test_args_XXXXXX";
+	int fd_inner = mkstemp(inner), fd_outer = mkstemp(outer);
+	int fd_self = mkstemp(self), fd_fifo = mkstemp(fifo);
+	char text[128], got[256];
+	const char *nested[] = { "--rekey", "--options", outer, NULL };
+	const char *loop[] = { "--rekey", "--options", self, NULL };
+	const char *not_regular[] = { "--rekey", "--options", fifo, NULL };
+
+	(void)state;
+	assert_true(fd_inner >= 0 && fd_outer >= 0 && fd_self >= 0 &&
+		    fd_fifo >= 0);
+	dprintf(fd_inner, "--ike 'a \"b\" #c'\r\n-P");
+	dprintf(fd_outer, "--options %s # then\n--debug#2 2\n", inner);
+	dprintf(fd_self, "--options %s\n", self);
+	close(fd_inner);
+	close(fd_outer);
+	close(fd_self);
+	close(fd_fifo);
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_string_equal(parse(nested, got, sizeof(got)),
+			    "error: unrecognized option '--debug#2'");
+	fd_outer = open(outer, O_WRONLY | O_TRUNC);
+	dprintf(fd_outer, "--options %s # then\n--debug 2\n", inner);
+	close(fd_outer);
+	assert_string_equal(parse(nested, got, sizeof(got)),
+			    "rekey ike=a \"b\" #c out=pretty timeout=30000 "
+			    "debug=2");
+	assert_string_equal(parse(loop, got, sizeof(got)),
+			    "error: --options given more than 19 times");
+	snprintf(text, sizeof(text),
+		 "error: options file '%s' is not a regular file", fifo);
+	assert_string_equal(parse(not_regular, got, sizeof(got)), text);
+	unlink(inner);
+	unlink(outer);
+	unlink(self);
+	unlink(fifo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +387,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_ids, teardown),
 		cmocka_unit_test_teardown(test_names, teardown),
 		cmocka_unit_test_teardown(test_options_file, teardown),
+		cmocka_unit_test_teardown(test_options_nested, teardown),
 	};
 
 	return cmocka_run_group_tests_name("args", tests, NULL, NULL);

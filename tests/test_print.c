@@ -127,7 +127,7 @@ static void test_json(void **state)
 	(void)state;
 	print_json(f, mem + 5, n);
 	expect_text("{\"success\":\"yes\",\"sec1\":{\"a\":\"b\",\"sub\":{\"c\":"
-		    "\"d\"},\"l1\":[\"x\",\"y z\"]},\"bin\":\"0x0001ff\","
+		    "\"d\"},\"l1\":[\"x\",\"y z\"]},\"bin\":{\"\":\"0001ff\"},"
 		    "\"tab\":\"a\\tb\",\"utf\":\"\xc3\xa4\",\"emptyv\":\"\","
 		    "\"el\":[],\"es\":{},\"last\":\"1\"}\n");
 	print_json(f, mem, 0);
@@ -147,8 +147,70 @@ static void test_json_escapes(void **state)
 	vici_put_kv(&b, "surrogate", "\xed\xa0\x80", 3);
 	assert_int_equal(vici_end(&b, &n), 0);
 	print_json(f, mem + 5, n - 5);
-	expect_text("{\"q\":\"\\\"\\\\\\n\\u001b\\u007f\",\"bad\":\"0xc328\","
-		    "\"overlong\":\"0xc0af\",\"surrogate\":\"0xeda080\"}\n");
+	expect_text(
+		"{\"q\":\"\\\"\\\\\\n\\u001b\\u007f\",\"bad\":{\"\":\"c328\"},"
+		"\"overlong\":{\"\":\"c0af\"},\"surrogate\":{\"\":\"eda080\"}}"
+		"\n");
+}
+
+/* A key given twice in one section: {"":[...]} where it first appears,
+ * whatever its values are; the same name in another section is another
+ * key.  A malformed body prints nothing. */
+static void test_json_repeated(void **state)
+{
+	static const struct {
+		const char *raw; /* fakevici's notation, as blackbox.sh */
+		const uint8_t body[64];
+		size_t len;
+		const char *want;
+	} rows
+		[] = {
+			{ "k=a k=b",
+			  { 3, 1, 'k', 0, 1, 'a', 3, 1, 'k', 0, 1, 'b' },
+			  12,
+			  "{\"k\":{\"\":[\"a\",\"b\"]}}\n" },
+			{ "k=a x=1 k=[c] k{} k=\\xff",
+			  { 3, 1,   'k', 0, 1,	 'a', 3,   1, 'x', 0,
+			    1, '1', 4,	 1, 'k', 5,   0,   1, 'c', 6,
+			    1, 1,   'k', 2, 3,	 1,   'k', 0, 1,   0xff },
+			  30,
+			  "{\"k\":{\"\":[\"a\",[\"c\"],{},{\"\":\"ff\"}]},"
+			  "\"x\":\"1\"}\n" },
+			{ "s{k=a} s{k=b k=c} k=d",
+			  { 1, 1,   's', 3, 1,	 'k', 0,   1,	'a', 2,	 1,
+			    1, 's', 3,	 1, 'k', 0,   1,   'b', 3,   1,	 'k',
+			    0, 1,   'c', 2, 3,	 1,   'k', 0,	1,   'd' },
+			  32,
+			  "{\"s\":{\"\":[{\"k\":\"a\"},{\"k\":{\"\":[\"b\","
+			  "\"c\"]}}]},"
+			  "\"k\":\"d\"}\n" },
+			{ "ab=1 a=2 ab=3",
+			  { 3, 2, 'a', 'b', 0, 1,   '1', 3, 1, 'a',
+			    0, 1, '2', 3,   2, 'a', 'b', 0, 1, '3' },
+			  20,
+			  "{\"ab\":{\"\":[\"1\",\"3\"]},\"a\":\"2\"}\n" },
+			{ "l=[\\xff x]",
+			  { 4, 1, 'l', 5, 0, 1, 0xff, 5, 0, 1, 'x', 6 },
+			  12,
+			  "{\"l\":[{\"\":\"ff\"},\"x\"]}\n" },
+			{ "s{k=a", { 1, 1, 's', 3, 1, 'k', 0, 1, 'a' }, 9, "" },
+			{ "k=a k=b s{",
+			  { 3, 1, 'k', 0, 1, 'a', 3, 1, 'k', 0, 1, 'b', 1, 1,
+			    's' },
+			  15,
+			  "" },
+		};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *why = print_json(f, rows[i].body, rows[i].len);
+
+		if (rows[i].want[0])
+			assert_null(why);
+		else
+			assert_non_null(why);
+		expect_text(rows[i].want);
+	}
 }
 
 static void test_escaped(void **state)
@@ -160,6 +222,32 @@ static void test_escaped(void **state)
 	print_escaped(f, hostile, sizeof(hostile) - 1);
 	expect_text("\\x1b[31mred\\x00 \xc3\xa4 \\xff\\\\ \\xc2\\x9bx\\x7f"
 		    "\\x0a");
+	/* bidi controls and zero-width characters are escaped byte by byte;
+	 * their neighbours (U+200A, U+2030, U+2065, U+206A, U+061B, U+FEFE)
+	 * pass */
+	static const struct {
+		const char *in, *want;
+	} rows[] = {
+		{ "a\u202eb", "a\\xe2\\x80\\xaeb" },
+		{ "\u202a\u202b\u202c\u202d", "\\xe2\\x80\\xaa\\xe2\\x80\\xab\\"
+					      "xe2\\x80\\xac\\xe2\\x80\\xad" },
+		{ "\u2066\u2069", "\\xe2\\x81\\xa6\\xe2\\x81\\xa9" },
+		{ "\u2067\u2068", "\\xe2\\x81\\xa7\\xe2\\x81\\xa8" },
+		{ "\u200e\u200f", "\\xe2\\x80\\x8e\\xe2\\x80\\x8f" },
+		{ "\u061c", "\\xd8\\x9c" },
+		{ "\u200b\u200c\u200d",
+		  "\\xe2\\x80\\x8b\\xe2\\x80\\x8c\\xe2\\x80\\x8d" },
+		{ "\u2060", "\\xe2\\x81\\xa0" },
+		{ "\ufeffx", "\\xef\\xbb\\xbfx" },
+		{ "\u200a\u2030\u2065\u206a\u061b\ufefe",
+		  "\u200a\u2030\u2065\u206a\u061b\ufefe" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		print_escaped(f, (const uint8_t *)rows[i].in,
+			      strlen(rows[i].in));
+		expect_text(rows[i].want);
+	}
 }
 
 static const char *human(FILE *out, const uint8_t *body, size_t len,
@@ -217,6 +305,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pretty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_escapes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_json_repeated, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_views, setup, teardown),

@@ -351,18 +351,18 @@ static void test_numbers_and_listing(void **state)
 		       0x01, '0', 0x03, 0x01, 'm', 0x00, 0x0a, '4', '2', '9',
 		       '4', '9', '6', '7', '2', '9', '5'),
 		     26);
-	/* every filter of --list-sas, in a fixed order */
+	/* every filter of --list-sas, in strongSwan's order: noblock last */
 	f = (struct sa_filter){
 		.ike = "i", .ike_id = 1, .child = "c", .child_id = 2
 	};
 	expect_frame(list_for(&f, 1),
 		     V(0x00, 0x00, 0x00, 0x42, 0x00, 0x08, 'l', 'i', 's', 't',
-		       '-', 's', 'a', 's', 0x03, 0x07, 'n', 'o', 'b', 'l', 'o',
-		       'c', 'k', 0x00, 0x03, 'y', 'e', 's', 0x03, 0x03, 'i',
-		       'k', 'e', 0x00, 0x01, 'i', 0x03, 0x06, 'i', 'k', 'e',
-		       '-', 'i', 'd', 0x00, 0x01, '1', 0x03, 0x05, 'c', 'h',
-		       'i', 'l', 'd', 0x00, 0x01, 'c', 0x03, 0x08, 'c', 'h',
-		       'i', 'l', 'd', '-', 'i', 'd', 0x00, 0x01, '2'),
+		       '-', 's', 'a', 's', 0x03, 0x03, 'i', 'k', 'e', 0x00,
+		       0x01, 'i', 0x03, 0x06, 'i', 'k', 'e', '-', 'i', 'd',
+		       0x00, 0x01, '1', 0x03, 0x05, 'c', 'h', 'i', 'l', 'd',
+		       0x00, 0x01, 'c', 0x03, 0x08, 'c', 'h', 'i', 'l', 'd',
+		       '-', 'i', 'd', 0x00, 0x01, '2', 0x03, 0x07, 'n', 'o',
+		       'b', 'l', 'o', 'c', 'k', 0x00, 0x03, 'y', 'e', 's'),
 		     70);
 }
 

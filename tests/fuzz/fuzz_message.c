@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_check.h"
 #include "list.h"
 #include "print.h"
 #include "rekey.h"
@@ -102,21 +103,42 @@ static void follow(const struct vici_packet_view *p)
 	}
 }
 
+/* JSON is printed whole or not at all: for a well-formed body one line
+ * that parses with no key twice in an object, for a malformed one
+ * nothing and the reason. */
+static void json_whole(const struct vici_packet_view *p, int malformed)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	const char *why;
+
+	if (!mem)
+		abort();
+	why = print_json(mem, p->body, p->body_len);
+	fclose(mem);
+	if (malformed ? !why || len : why || json_check_lines(text, len))
+		abort();
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vici_packet_view p;
 	struct rekey_result res;
 	const char *why;
+	int malformed;
 
 	if (!sink)
 		sink = fopen("/dev/null", "w");
 	if (size > VICI_MAX_FRAME || vici_packet_parse(data, size, &p))
 		return 0;
-	if (vici_validate(p.body, p.body_len, &why)) {
-		if (!why)
-			abort(); /* every rejection says why */
+	malformed = vici_validate(p.body, p.body_len, &why);
+	if (malformed && !why)
+		abort(); /* every rejection says why */
+	json_whole(&p, malformed);
+	if (malformed)
 		return 0;
-	}
 	print_dump(sink, "fuzz", p.body, p.body_len, 0);
 	print_dump(sink, "fuzz", p.body, p.body_len, 1);
 	print_json(sink, p.body, p.body_len);
