@@ -33,7 +33,7 @@ OBJDIR = build
 SRCS = src/args.c src/vici.c src/transport.c src/client.c src/print.c \
 	src/filter.c src/usage.c src/delegate.c \
 	src/status.c src/rekey.c src/version.c src/conf.c \
-	src/wait.c src/list.c
+	src/wait.c src/list.c src/batch.c
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
 TESTS = test_args test_vici test_transport test_print test_status test_wait
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)
@@ -130,6 +130,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) python3 tests/confdiff.py \
 		-n $(CONFDIFF_CHECK) -s 1
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
+	@SWANCTL=./swanctl sh tests/batch.sh
 	@sh tests/install.sh
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/completion.sh
 	@sh tests/man.sh
@@ -152,6 +153,8 @@ argvdiff: swanctl $(FAKE)
 
 check-e2e: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl bash tests/e2e.sh
+	@SWANCTL=./swanctl bash tests/e2e-batch.sh
+	@SWANCTL=./swanctl bash tests/e2e-scale.sh
 
 check-static: static $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static sh tests/blackbox.sh

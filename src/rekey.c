@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "batch.h"
 #include "filter.h"
 #include "print.h"
 #include "rekey.h"
@@ -76,6 +77,12 @@ static const char *human(FILE *f, const uint8_t *body, size_t len,
 int rekey_call(const struct args *a, struct client *c, enum message m,
 	       struct failure *f)
 {
+	return rekey_call_with(a, c, m, NULL, NULL, f);
+}
+
+int rekey_call_with(const struct args *a, struct client *c, enum message m,
+		    client_event_fn on_event, void *ctx, struct failure *f)
+{
 	uint8_t req[VICI_MAX_REQUEST];
 	struct vici_packet_view reply;
 	struct rekey_result res;
@@ -85,7 +92,7 @@ int rekey_call(const struct args *a, struct client *c, enum message m,
 	rc = rekey_request(&a->filter, a->reauth, req, sizeof(req), &len);
 	if (rc)
 		return status_fail(f, STAGE_ENCODE, "rekey", rc);
-	rc = client_call(c, "rekey", req, len, &reply, NULL, NULL, f);
+	rc = client_call(c, "rekey", req, len, &reply, on_event, ctx, f);
 	if (rc)
 		return rc;
 	rc = rekey_result(reply.body, reply.body_len, &res, &f->why);
@@ -109,7 +116,9 @@ int rekey_run(const struct args *a, struct client *c, struct failure *f)
 
 	if (rc)
 		return rc;
-	if (a->wait)
+	if (a->batch)
+		rc = batch_run(a, c, f);
+	else if (a->wait)
 		rc = wait_run(a, c, f);
 	else
 		rc = rekey_call(a, c, MESSAGE_REKEY_REPLY, f);
