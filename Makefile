@@ -124,7 +124,8 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 	@for h in $(HARNESSES); do \
 		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
-	@SWANCTL=./swanctl sh tests/delegate.sh
+	@STRONGSWAN_SWANCTL=$(STRONGSWAN_SWANCTL) SWANCTL=./swanctl \
+		sh tests/delegate.sh
 	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) sh tests/conf.sh
 	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) python3 tests/confdiff.py \
 		-n $(CONFDIFF_CHECK) -s 1
@@ -197,7 +198,7 @@ uninstall:
 # owner 0, every mtime the Makefile's.  gzip -n stores no name or time.
 DIST = swanctl-rekey-$(VERSION)
 DIST_FILES = Makefile README.md CHANGELOG.md LICENSE BENCHMARKS.md \
-	.clang-format .ci bench include man src tests
+	.clang-format .ci bench debian include man src tests
 dist:
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 		git diff --quiet HEAD -- || echo "make dist: uncommitted" \
@@ -210,10 +211,30 @@ dist:
 	fi | gzip -n -9 >$(DIST).tar.gz
 	@echo $(DIST).tar.gz
 
-clean:
-	rm -rf $(OBJDIR) swanctl swanctl.static swanctl-rekey-*.tar.gz
+# The Debian package, built by dpkg-buildpackage (debhelper, debian/) in a
+# copy of the tree under build/deb, copied here as
+# swanctl-rekey_VERSION_ARCH.deb.
+DEB_DIR = $(OBJDIR)/deb
+deb:
+	@test "$$(dpkg-parsechangelog -S Version)" = "$(VERSION)" || { \
+		echo "debian/changelog's version is not $(VERSION)" >&2; exit 1; }
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/$(DIST)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git ls-files -z | tar --null -T - -cf - | \
+			tar -xf - -C $(DEB_DIR)/$(DIST); \
+	else \
+		tar -cf - $(wildcard $(DIST_FILES)) | tar -xf - -C $(DEB_DIR)/$(DIST); \
+	fi
+	cd $(DEB_DIR)/$(DIST) && env -u MAKEFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -j2
+	cp $(DEB_DIR)/swanctl-rekey_$(VERSION)_$$(dpkg --print-architecture).deb .
+	@echo swanctl-rekey_$(VERSION)_$$(dpkg --print-architecture).deb
 
-.PHONY: FORCE all static bench argvdiff confdiff fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist clean
+clean:
+	rm -rf $(OBJDIR) swanctl swanctl.static swanctl-rekey-*.tar.gz \
+		swanctl-rekey_*.deb
+
+.PHONY: FORCE all static bench argvdiff confdiff fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist deb clean
 .SECONDARY:
 
 -include $(wildcard $(OBJDIR)/*.d)

@@ -13,4 +13,4 @@ apt-get install -y -q --no-install-recommends \
 	bash-completion mandoc \
 	clang-format libclang-rt-14-dev python3 \
 	iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins \
-	jq
+	jq debhelper dpkg-dev fakeroot lintian
