@@ -33,7 +33,7 @@ OBJDIR = build
 SRCS = src/args.c src/vici.c src/transport.c src/client.c src/print.c \
 	src/filter.c src/usage.c src/delegate.c \
 	src/status.c src/rekey.c src/version.c src/conf.c \
-	src/wait.c src/list.c
+	src/wait.c src/list.c src/batch.c
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
 TESTS = test_args test_vici test_transport test_print test_status test_wait
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)
@@ -124,11 +124,13 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 	@for h in $(HARNESSES); do \
 		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
-	@SWANCTL=./swanctl sh tests/delegate.sh
+	@STRONGSWAN_SWANCTL=$(STRONGSWAN_SWANCTL) SWANCTL=./swanctl \
+		sh tests/delegate.sh
 	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) sh tests/conf.sh
 	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) python3 tests/confdiff.py \
 		-n $(CONFDIFF_CHECK) -s 1
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
+	@SWANCTL=./swanctl sh tests/batch.sh
 	@sh tests/install.sh
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/completion.sh
 	@sh tests/man.sh
@@ -149,8 +151,12 @@ argvdiff: swanctl $(FAKE)
 	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) FAKEVICI=$(FAKE) \
 		python3 tests/argvdiff.py -n $(N) -s $(SEED)
 
+# E2E_SCALE=0 leaves out the hundreds-of-SAs suites (--batch, --wait at
+# scale, Ansible): CI runs them once, not again under sanitizers.
 check-e2e: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl bash tests/e2e.sh
+	@[ "$(E2E_SCALE)" = 0 ] || SWANCTL=./swanctl bash tests/e2e-batch.sh
+	@[ "$(E2E_SCALE)" = 0 ] || SWANCTL=./swanctl bash tests/e2e-scale.sh
 
 check-static: static $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static sh tests/blackbox.sh
@@ -196,7 +202,7 @@ uninstall:
 # owner 0, every mtime the Makefile's.  gzip -n stores no name or time.
 DIST = swanctl-rekey-$(VERSION)
 DIST_FILES = Makefile README.md CHANGELOG.md LICENSE BENCHMARKS.md \
-	.clang-format .ci bench include man src tests
+	.clang-format .ci bench debian include man src tests
 dist:
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 		git diff --quiet HEAD -- || echo "make dist: uncommitted" \
@@ -209,10 +215,30 @@ dist:
 	fi | gzip -n -9 >$(DIST).tar.gz
 	@echo $(DIST).tar.gz
 
-clean:
-	rm -rf $(OBJDIR) swanctl swanctl.static swanctl-rekey-*.tar.gz
+# The Debian package, built by dpkg-buildpackage (debhelper, debian/) in a
+# copy of the tree under build/deb, copied here as
+# swanctl-rekey_VERSION_ARCH.deb.
+DEB_DIR = $(OBJDIR)/deb
+deb:
+	@test "$$(dpkg-parsechangelog -S Version)" = "$(VERSION)" || { \
+		echo "debian/changelog's version is not $(VERSION)" >&2; exit 1; }
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/$(DIST)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git ls-files -z | tar --null -T - -cf - | \
+			tar -xf - -C $(DEB_DIR)/$(DIST); \
+	else \
+		tar -cf - $(wildcard $(DIST_FILES)) | tar -xf - -C $(DEB_DIR)/$(DIST); \
+	fi
+	cd $(DEB_DIR)/$(DIST) && env -u MAKEFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -j2
+	cp $(DEB_DIR)/swanctl-rekey_$(VERSION)_$$(dpkg --print-architecture).deb .
+	@echo swanctl-rekey_$(VERSION)_$$(dpkg --print-architecture).deb
 
-.PHONY: FORCE all static bench argvdiff confdiff fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist clean
+clean:
+	rm -rf $(OBJDIR) swanctl swanctl.static swanctl-rekey-*.tar.gz \
+		swanctl-rekey_*.deb
+
+.PHONY: FORCE all static bench argvdiff confdiff fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist deb clean
 .SECONDARY:
 
 -include $(wildcard $(OBJDIR)/*.d)

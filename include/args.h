@@ -21,6 +21,8 @@ enum command {
 /* The largest --timeout in seconds (11.6 days): its milliseconds fit an
  * int and the monotonic clock plus it an int64_t. */
 #define ARGS_MAX_TIMEOUT 1000000
+#define ARGS_DEFAULT_SA_TIMEOUT_MS 60000
+#define ARGS_MAX_BATCH 100000
 
 struct args {
 	enum command command;
@@ -31,8 +33,11 @@ struct args {
 	struct sa_filter filter;
 	int reauth;
 	int noblock;
-	int wait;   /* --wait: until every matched SA has rekeyed */
-	int daemon; /* --version --daemon */
+	int wait;	   /* --wait: until every matched SA has rekeyed */
+	unsigned batch;	   /* --batch N: at most N rekeys in flight (implies
+			      wait); 0: all at once */
+	int sa_timeout_ms; /* --sa-timeout: per SA under --batch, 0: none */
+	int daemon;	   /* --version --daemon */
 	enum output output;
 	const char *uri;
 	int timeout_ms; /* 0: no limit */

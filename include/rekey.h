@@ -21,10 +21,13 @@ struct rekey_result {
  * with --wait follow the SAs to their successors.  0 or -errno, F filled. */
 int rekey_run(const struct args *a, struct client *c, struct failure *f);
 /* Send the rekey request of A over C and judge the reply, printed as
- * message M; events that come before the reply go to ON_EVENT (NULL:
- * dropped).  0 when the daemon accepted, or -errno with F filled. */
+ * message M; 0 when the daemon accepted, or -errno with F filled. */
 int rekey_call(const struct args *a, struct client *c, enum message m,
-	       client_event_fn on_event, void *ctx, struct failure *f);
+	       struct failure *f);
+/* As rekey_call, with each EVENT that comes before the reply passed to
+ * ON_EVENT (see client_call). */
+int rekey_call_with(const struct args *a, struct client *c, enum message m,
+		    client_event_fn on_event, void *ctx, struct failure *f);
 /* Encode the rekey request for selector F into MEM; 0 and the frame
  * length in *LEN, or -errno. */
 int rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,

@@ -13,7 +13,9 @@ enum {
 	STATUS_CONNECT = 3,
 	STATUS_EXCHANGE = 4,
 	STATUS_TIMEOUT = 5,
-	STATUS_OUTPUT = 6, /* writing standard output failed */
+	STATUS_OUTPUT = 6,    /* writing standard output failed */
+	STATUS_SIGINT = 130,  /* 128 + SIGINT, as a shell reports it */
+	STATUS_SIGTERM = 143, /* 128 + SIGTERM */
 };
 
 /* Where in the pipeline an error happened. */
@@ -29,6 +31,8 @@ enum stage {
 	STAGE_RESULT,	/* the daemon's verdict: ERR nonzero means refused */
 	STAGE_DELEGATE, /* handing a command to strongSwan's swanctl */
 	STAGE_OUTPUT,	/* writing standard output */
+	STAGE_SIGNAL,	/* stopped by SIGINT (-EINTR) or SIGTERM (-ESHUTDOWN)
+			   after reporting what finished */
 };
 
 /*

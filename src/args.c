@@ -33,6 +33,8 @@ enum opt_id {
 	OPT_WAIT,
 	OPT_DAEMON,
 	OPT_NOBLOCK,
+	OPT_BATCH,
+	OPT_SA_TIMEOUT,
 	OPT_END,
 };
 
@@ -93,6 +95,8 @@ static const struct opt rekey_opts[] = {
 	{ "pretty", 'P', 0, OPT_PRETTY },
 	{ "json", 0, 0, OPT_JSON },
 	{ "wait", 0, 0, OPT_WAIT },
+	{ "batch", 0, 1, OPT_BATCH },
+	{ "sa-timeout", 0, 1, OPT_SA_TIMEOUT },
 	{ "help", 'h', 0, OPT_HELP },
 	{ NULL, 0, 0, OPT_END },
 };
@@ -126,7 +130,8 @@ struct parser {
 	const char *selector_opt; /* long name of the last selector given */
 	int filters[4];		  /* selectors seen, by OPT_CHILD.. */
 	int raw, pretty, json;
-	int timeout; /* --timeout given */
+	int timeout;	/* --timeout given */
+	int sa_timeout; /* --sa-timeout given */
 };
 
 static int error(struct parser *p, const char *fmt, ...)
@@ -240,9 +245,11 @@ static int parse_name(struct parser *p, const char *opt, const char *s,
 	return 0;
 }
 
-/* Seconds with up to three decimals; a tiny nonzero value rounds up.  At
- * most ARGS_MAX_TIMEOUT s, so the milliseconds fit an int everywhere. */
-static int parse_timeout(struct parser *p, const char *s)
+/* Seconds with up to three decimals into *OUT (milliseconds); a tiny
+ * nonzero value rounds up.  At most ARGS_MAX_TIMEOUT s, so the
+ * milliseconds fit an int everywhere. */
+static int parse_seconds(struct parser *p, const char *opt, const char *s,
+			 int *out)
 {
 	long long ms = 0;
 	size_t i, f;
@@ -270,15 +277,31 @@ static int parse_timeout(struct parser *p, const char *s)
 	if (i == 0 || s[i])
 		goto bad;
 	if (ms > ARGS_MAX_TIMEOUT * 1000LL)
-		return error(p, "invalid --timeout '%s': at most %d seconds", s,
+		return error(p, "invalid %s '%s': at most %d seconds", opt, s,
 			     ARGS_MAX_TIMEOUT);
-	p->a->timeout_ms = (int)ms;
+	*out = (int)ms;
 	return 0;
 bad:
 	return error(p,
-		     "invalid --timeout '%s': expected seconds, for "
+		     "invalid %s '%s': expected seconds, for "
 		     "example 2.5, or 0 for no limit",
-		     s);
+		     opt, s);
+}
+
+static int parse_batch(struct parser *p, const char *s)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9' && i < 7; i++)
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	if (i == 0 || s[i] || v == 0 || v > ARGS_MAX_BATCH)
+		return error(p,
+			     "invalid --batch '%s': expected a number of "
+			     "rekeys in flight from 1 to %d",
+			     s, ARGS_MAX_BATCH);
+	p->a->batch = (unsigned)v;
+	return 0;
 }
 
 static int parse_debug(struct parser *p, const char *s)
@@ -348,7 +371,7 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 		return 0;
 	case OPT_TIMEOUT:
 		p->timeout = 1;
-		return parse_timeout(p, val);
+		return parse_seconds(p, spelled, val, &a->timeout_ms);
 	case OPT_DEBUG:
 		return parse_debug(p, val);
 	case OPT_OPTIONS:
@@ -405,6 +428,11 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 	case OPT_NOBLOCK:
 		a->noblock = 1;
 		return 0;
+	case OPT_BATCH:
+		return parse_batch(p, val);
+	case OPT_SA_TIMEOUT:
+		p->sa_timeout = 1;
+		return parse_seconds(p, spelled, val, &a->sa_timeout_ms);
 	case OPT_END:
 		break;
 	}
@@ -645,6 +673,11 @@ static int check(struct parser *p)
 			     "--reauth applies to IKE_SAs: use it with --ike "
 			     "or --ike-id, not --%s",
 			     p->selector_opt);
+	if (p->sa_timeout && !a->batch)
+		return error(p, "--sa-timeout applies to --batch");
+	if (a->batch)
+		a->wait =
+			1; /* a batch goes by the events that finish each SA */
 	return output(p);
 }
 
@@ -655,6 +688,7 @@ int args_parse(struct args *a, int argc, char **argv, char *msg,
 	int rc;
 
 	*a = (struct args){ .timeout_ms = ARGS_DEFAULT_TIMEOUT_MS,
+			    .sa_timeout_ms = ARGS_DEFAULT_SA_TIMEOUT_MS,
 			    .debug = 1,
 			    .argv = argv };
 	msg[0] = '\0';

@@ -173,6 +173,8 @@ static void report(const struct failure *f, const struct args *a)
 		else
 			fprintf(stderr, "%s\n", strerror(-f->err));
 		break;
+	case STAGE_SIGNAL:
+		break; /* the command has said what finished */
 	}
 }
 

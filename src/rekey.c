@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "batch.h"
 #include "filter.h"
 #include "print.h"
 #include "rekey.h"
@@ -74,7 +75,13 @@ static const char *human(FILE *f, const uint8_t *body, size_t len,
 }
 
 int rekey_call(const struct args *a, struct client *c, enum message m,
-	       client_event_fn on_event, void *ctx, struct failure *f)
+	       struct failure *f)
+{
+	return rekey_call_with(a, c, m, NULL, NULL, f);
+}
+
+int rekey_call_with(const struct args *a, struct client *c, enum message m,
+		    client_event_fn on_event, void *ctx, struct failure *f)
 {
 	uint8_t req[VICI_MAX_REQUEST];
 	struct vici_packet_view reply;
@@ -109,10 +116,12 @@ int rekey_run(const struct args *a, struct client *c, struct failure *f)
 
 	if (rc)
 		return rc;
-	if (a->wait)
+	if (a->batch)
+		rc = batch_run(a, c, f);
+	else if (a->wait)
 		rc = wait_run(a, c, f);
 	else
-		rc = rekey_call(a, c, MESSAGE_REKEY_REPLY, NULL, NULL, f);
+		rc = rekey_call(a, c, MESSAGE_REKEY_REPLY, f);
 	/* the deadline guards the output until the connection closes */
 	if (!rc)
 		rc = print_flush(stdout, f);

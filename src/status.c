@@ -35,6 +35,8 @@ int status_of(enum stage stage, int err)
 		return err == -ETIMEDOUT ? STATUS_TIMEOUT : STATUS_REFUSED;
 	case STAGE_OUTPUT:
 		return err == -ETIMEDOUT ? STATUS_TIMEOUT : STATUS_OUTPUT;
+	case STAGE_SIGNAL:
+		return err == -ESHUTDOWN ? STATUS_SIGTERM : STATUS_SIGINT;
 	}
 	return STATUS_EXCHANGE;
 }

@@ -53,6 +53,7 @@ const char usage_rekey[] =
 	"  swanctl --rekey --child <name> | --ike <name> |\n"
 	"                  --child-id <id> | --ike-id <id>\n"
 	"                 [--reauth] [--wait] [--raw|--pretty|--json]\n"
+	"                 [--batch <n> [--sa-timeout <seconds>]]\n"
 	"                 [--uri <uri>] [--timeout <seconds>]\n"
 	"    --child     (-c) NAME  every CHILD_SA of config NAME\n"
 	"    --ike       (-i) NAME  every IKE_SA of config NAME\n"
@@ -63,4 +64,10 @@ const char usage_rekey[] =
 	"    --pretty    (-P)       print the reply as an indented dump\n"
 	"    --json                 print the reply as one JSON object\n"
 	"    --wait                 return when every matched SA has "
-	"rekeyed\n" COMMON_OPTIONS;
+	"rekeyed\n"
+	"    --batch     N          rekey the matched SAs one by one by id, "
+	"at most\n"
+	"                           N at once (implies --wait)\n"
+	"    --sa-timeout SECONDS   with --batch: give up on one SA after "
+	"this long,\n"
+	"                           default 60, 0: none\n" COMMON_OPTIONS;

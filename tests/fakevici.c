@@ -28,8 +28,10 @@
  * "fakevici SOCKET stale" leaves a socket nobody listens on, and exits.
  * MSG is written like a raw dump without the label and outer braces:
  * "success=yes sec {k=v} l=[a;b] up=", blanks or commas between elements
- * (values hold none of them, nor braces).
+ * (values hold none of them, nor braces; a value may write any byte as
+ * %XX, e.g. "msg=no%20CHILD_SA").
  */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -217,6 +219,29 @@ static void send_depth(int depth)
 	free(buf);
 }
 
+/* A value's length and bytes, %XX decoded. */
+static uint8_t *put_value(uint8_t *p, const char *s, size_t len)
+{
+	uint8_t *start = p + 2;
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned byte;
+
+		if (s[i] == '%' && i + 2 < len && isxdigit(s[i + 1]) &&
+		    isxdigit(s[i + 2]) &&
+		    sscanf(s + i + 1, "%2x", &byte) == 1) {
+			start[n++] = (uint8_t)byte;
+			i += 2;
+		} else {
+			start[n++] = (uint8_t)s[i];
+		}
+	}
+	p[0] = (uint8_t)(n >> 8);
+	p[1] = (uint8_t)n;
+	return start + n;
+}
+
 /* Frame a packet of TYPE (with NAME when not NULL) and body MSG. */
 static void send_msg(int type, const char *name, size_t name_len,
 		     const char *msg)
@@ -277,10 +302,7 @@ static void send_msg(int type, const char *name, size_t name_len,
 			*p++ = (uint8_t)n;
 			memcpy(p, msg, n);
 			p += n;
-			*p++ = (uint8_t)(v >> 8);
-			*p++ = (uint8_t)v;
-			memcpy(p, msg + n + 1, v);
-			p += v;
+			p = put_value(p, msg + n + 1, v);
 			msg += n + 1 + v;
 		} else {
 			exit(1);

@@ -265,3 +265,57 @@ lab_sas() {
 		/^      }$/ { print "child", cn, ci, cs, cin, cout }
 		/^  }$/ { print "ike", ike, id, st, si, sr }'
 }
+
+# lab_many COUNT: B starts COUNT more IKE_SAs "home" (reuse_ikesa = no
+# there), each with CHILD_SA net, without waiting for each (an initiate that
+# waits holds one of charon's threads); returns once A lists them all
+# ESTABLISHED, or fails after LAB_MANY_SECONDS (default 150).
+lab_many() {
+	want=$(($(lab_ike_ids A | wc -l) + $1))
+	seq "$1" | xargs -P 4 -I{} sh -c \
+		'STRONGSWAN_CONF=$0/b/strongswan.conf ip netns exec "$1" swanctl --initiate --child net --timeout -1 >/dev/null 2>&1' \
+		"$LAB" "$NS_B"
+	limit=$(($(date +%s) + ${LAB_MANY_SECONDS:-150}))
+	while [ "$(lab_ike_ids A | wc -l)" -lt "$want" ]; do
+		if [ "$(date +%s)" -ge "$limit" ]; then
+			echo "lab: only $(lab_ike_ids A | wc -l) of $want IKE_SAs up" >&2
+			return 1
+		fi
+		sleep 1
+	done
+}
+
+# lab_ike_ids A|B: unique ids of the ESTABLISHED IKE_SAs, one a line
+lab_ike_ids() {
+	lab_sas "$1" | awk '$1 == "ike" && $4 == "ESTABLISHED" { print $3 }'
+}
+
+# lab_add_peer: a third daemon C in B's namespace, on IKE ports 1500/14500
+# with B's identity (A takes it for another IKE_SA of "home"), no CHILD_SAs
+# (kernel-libipsec belongs to B there); sets SOCK_C.  lab_stop_peer stops
+# it (call it before lab_down).
+lab_add_peer() {
+	mkdir -p "$LAB/c"
+	SOCK_C=unix://$LAB/c/charon.vici
+	sed -e "s|socket = $TCP_B|socket = $SOCK_C|" \
+		-e "s|$LAB/b/|$LAB/c/|" -e 's/ kernel-libipsec//' \
+		-e 's/^\tinstall_virtual_ip = no/&\n\tport = 1500\n\tport_nat_t = 14500/' \
+		"$LAB/b/strongswan.conf" >"$LAB/c/strongswan.conf"
+	cp "$LAB/b/swanctl.conf" "$LAB/c/swanctl.conf"
+	lab_start "$NS_B" c
+	i=0
+	until STRONGSWAN_CONF=$LAB/c/strongswan.conf swanctl --stats >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -le 100 ] || { echo "lab: charon C did not start" >&2; return 1; }
+		sleep 0.1
+	done
+	STRONGSWAN_CONF=$LAB/c/strongswan.conf swanctl --load-all \
+		--file "$LAB/c/swanctl.conf" >"$LAB/c/load.log" 2>&1 || return 1
+}
+
+# lab_stop_peer [SIGNAL]: stop daemon C (SIGKILL: a peer that is simply gone)
+lab_stop_peer() {
+	[ -n "${LAB:-}" ] && [ -f "$LAB/c/pid" ] || return 0
+	kill -"${1:-TERM}" "$(cat "$LAB/c/pid")" 2>/dev/null
+	rm -f "$LAB/c/pid"
+}

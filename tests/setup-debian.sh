@@ -16,6 +16,7 @@ apt-get install -y -q --no-install-recommends \
 	bash-completion mandoc \
 	clang-format libclang-rt-14-dev python3 \
 	iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins \
-	libstrongswan-standard-plugins jq \
+	libstrongswan-standard-plugins \
+	jq debhelper dpkg-dev fakeroot lintian ansible-core \
 	autoconf automake libtool gperf bison flex pkg-config libgmp-dev \
 	libssl-dev

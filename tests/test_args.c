@@ -74,6 +74,28 @@ static const struct row rows[] = {
 	  "rekey ike=x out=raw timeout=30000 debug=1" },
 	{ { "--rekey", "--ike", "x", "--json", "--wait" },
 	  "rekey ike=x wait out=json timeout=30000 debug=1" },
+	/* --batch implies --wait; --sa-timeout belongs to it */
+	{ { "--rekey", "--ike", "rw", "--batch", "10" },
+	  "rekey ike=rw wait batch=10 sa-timeout=60000 out=human timeout=30000 debug=1" },
+	{ { "--rekey", "-I", "7", "--batch=1", "--sa-timeout", "2.5", "--json" },
+	  "rekey ike-id=7 wait batch=1 sa-timeout=2500 out=json timeout=30000 debug=1" },
+	{ { "--rekey", "--child", "c", "--batch", "100000", "--sa-timeout=0", "--timeout", "0" },
+	  "rekey child=c wait batch=100000 sa-timeout=0 out=human timeout=0 debug=1" },
+	{ { "--rekey", "--ike", "rw", "--batch", "0" },
+	  "error: invalid --batch '0': expected a number of rekeys in flight from 1 to 100000" },
+	{ { "--rekey", "--ike", "rw", "--batch", "100001" },
+	  "error: invalid --batch '100001': expected a number of rekeys in flight from 1 to 100000" },
+	{ { "--rekey", "--ike", "rw", "--batch", "-1" },
+	  "error: invalid --batch '-1': expected a number of rekeys in flight from 1 to 100000" },
+	{ { "--rekey", "--ike", "rw", "--batch", "1x" },
+	  "error: invalid --batch '1x': expected a number of rekeys in flight from 1 to 100000" },
+	{ { "--rekey", "--ike", "rw", "--batch" },
+	  "error: option '--batch' requires an argument" },
+	{ { "--rekey", "--ike", "rw", "--sa-timeout", "5" },
+	  "error: --sa-timeout applies to --batch" },
+	{ { "--rekey", "--ike", "rw", "--batch", "2", "--sa-timeout", "5s" },
+	  "error: invalid --sa-timeout '5s': expected seconds, for example 2.5, or 0 for no limit" },
+	{ { "-l", "--batch", "2" }, "error: unrecognized option '--batch'" },
 	/* syntax */
 	{ { "--rekey", "--bogus" }, "error: unrecognized option '--bogus'" },
 	{ { "--rekey", "-z" }, "error: invalid option -- 'z'" },
@@ -196,6 +218,8 @@ static void describe(char *out, size_t size)
 		fputs(" noblock", f);
 	if (a.wait)
 		fputs(" wait", f);
+	if (a.batch)
+		fprintf(f, " batch=%u sa-timeout=%d", a.batch, a.sa_timeout_ms);
 	if (a.daemon)
 		fputs(" daemon", f);
 	fprintf(f, " out=%s", outputs[a.output]);

@@ -43,6 +43,10 @@ static void test_table(void **state)
 	/* a write error on stdout is never the daemon's refusal */
 	assert_int_equal(status_of(STAGE_OUTPUT, -EPIPE), 6);
 	assert_int_equal(status_of(STAGE_OUTPUT, -ENOSPC), 6);
+	/* --batch stopped by a signal: 128 + its number, as a shell says */
+	assert_int_equal(status_of(STAGE_SIGNAL, -EINTR), 130);
+	assert_int_equal(status_of(STAGE_SIGNAL, -ESHUTDOWN), 143);
+	assert_int_equal(status_of(STAGE_SIGNAL, 0), 0);
 }
 
 int main(void)
