@@ -428,7 +428,11 @@ static int add(struct wait *w, int child, const struct node *ike,
 	if (!sa->name || !sa->ike)
 		return -ENOMEM;
 	copy_spi(sa->spi, n->spi);
-	if (!child && (w->reauth || sa->ikev1) && !(sa->peer = peer_get(w, n)))
+	/* charon rekeys an IKEv1 IKE_SA by reauthenticating it: the old one
+	 * goes down, a new one comes up, no ike-rekey */
+	if (sa->ikev1)
+		w->reauth = 1;
+	if (!child && w->reauth && !(sa->peer = peer_get(w, n)))
 		return -ENOMEM;
 	w->count++;
 	rc = index_put(w, child ? KEY_CHILD : KEY_IKE, index);
@@ -755,9 +759,7 @@ static int ike_end(struct wait *w, struct walk *k, enum event ev,
 			rekeyed(w, sa, n, report, ctx);
 		return 0;
 	case EVENT_IKE_UPDOWN:
-		/* charon rekeys an IKEv1 IKE_SA by reauthenticating it: the
-		 * old one goes down, a new one comes up, no ike-rekey */
-		if (w->reauth || n->ikev1) {
+		if (w->reauth) {
 			reauth_step(w, n, k->up, report, ctx);
 			return 0;
 		}
@@ -934,10 +936,10 @@ static void note(struct wait *w, struct wait_sa *sa, struct str msg,
 		failed = sa->child && lone;
 		break;
 	case SAID_IKE_FAILED:
-		failed = !sa->child && !w->reauth && !sa->ikev1;
+		failed = !sa->child && !w->reauth;
 		break;
 	case SAID_REAUTH_FAILED:
-		failed = !sa->child && (w->reauth || sa->ikev1);
+		failed = !sa->child && w->reauth;
 		break;
 	case SAID_GAVE_UP:
 		failed = 1;
