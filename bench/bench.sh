@@ -57,11 +57,18 @@ instructions_default() {
 	sed -n 's/.*Collected : //p' "$dir/vg"
 }
 
+# The least of five runs: where the loader and the stack land moves the
+# peak by up to 200 KiB from one run to the next.
 peak_rss() {
-	"$fake" "$dir/s" read $ok close
-	clean_env /usr/bin/time -f %M -o "$dir/rss" "$@" --rekey --ike home \
-		-u "unix://$dir/s" >/dev/null 2>&1
-	tail -n 1 "$dir/rss"
+	best=
+	for _ in 1 2 3 4 5; do
+		"$fake" "$dir/s" read $ok close
+		clean_env /usr/bin/time -f %M -o "$dir/rss" "$@" --rekey \
+			--ike home -u "unix://$dir/s" >/dev/null 2>&1
+		r=$(tail -n 1 "$dir/rss")
+		[ -n "$best" ] && [ "$best" -le "$r" ] || best=$r
+	done
+	echo "$best"
 }
 
 stripped_size() {
