@@ -107,6 +107,9 @@ int wait_learn(struct wait *w, const uint8_t *body, size_t len);
 /* List the SAs W's selector matches over C (connected) and learn them;
  * 0 or -errno with F filled. */
 int wait_list(struct wait *w, struct client *c, struct failure *f);
+/* Register over C for the events that finish SAs, and for charon's log
+ * when it has one (w->logs); 0 or -errno with F filled. */
+int wait_subscribe(struct wait *w, struct client *c, struct failure *f);
 /* Start following a copy of SA (as learned elsewhere), pending again;
  * 0, -EEXIST when W follows it already, or -ENOMEM. */
 int wait_add(struct wait *w, const struct wait_sa *sa);

@@ -493,8 +493,6 @@ static void release_signals(const sigset_t *saved,
 
 int batch_run(const struct args *a, struct client *c, struct failure *f)
 {
-	static const char *const events[] = { "ike-rekey", "child-rekey",
-					      "ike-updown", "child-updown" };
 	struct batch b = { .a = a,
 			   .c = c,
 			   .f = f,
@@ -513,15 +511,8 @@ int batch_run(const struct args *a, struct client *c, struct failure *f)
 		rc = status_fail(f, STAGE_EXCHANGE, "rekey", -ENOMEM);
 	if (!rc)
 		rc = wait_list(&b.list, c, f);
-	for (size_t i = 0; i < 4 && !rc; i++)
-		rc = client_register(c, VICI_EVENT_REGISTER, events[i], f);
-	/* charon's reasons for failures; a daemon without them still rekeys */
-	if (!rc) {
-		rc = client_register(c, VICI_EVENT_REGISTER, "log", f);
-		b.follow.logs = rc == 0;
-		if (rc == -ENOTSUP)
-			rc = 0;
-	}
+	if (!rc)
+		rc = wait_subscribe(&b.follow, c, f);
 	if (!rc && b.list.count == 0) {
 		f->why = "no matching SA was up: nothing to rekey";
 		rc = status_fail(f, STAGE_RESULT, NULL, -ENOENT);

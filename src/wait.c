@@ -1416,10 +1416,24 @@ static int follow(struct run *r, struct client *c, struct failure *f)
 	return r->down ? status_fail(f, STAGE_RESULT, NULL, -ECANCELED) : 0;
 }
 
-int wait_run(const struct args *a, struct client *c, struct failure *f)
+int wait_subscribe(struct wait *w, struct client *c, struct failure *f)
 {
 	static const char *const events[] = { "ike-rekey", "child-rekey",
 					      "ike-updown", "child-updown" };
+	int rc = 0;
+
+	for (size_t i = 0; i < 4 && !rc; i++)
+		rc = client_register(c, VICI_EVENT_REGISTER, events[i], f);
+	if (rc)
+		return rc;
+	/* charon's reasons; a daemon without them still rekeys */
+	rc = client_register(c, VICI_EVENT_REGISTER, "log", f);
+	w->logs = rc == 0;
+	return rc == -ENOTSUP ? 0 : rc;
+}
+
+int wait_run(const struct args *a, struct client *c, struct failure *f)
+{
 	struct run r = { .a = a, .f = f };
 	int rc;
 
@@ -1429,15 +1443,8 @@ int wait_run(const struct args *a, struct client *c, struct failure *f)
 		r.w.log_ctx = &r;
 	}
 	rc = wait_list(&r.w, c, f);
-	for (size_t i = 0; i < 4 && !rc; i++)
-		rc = client_register(c, VICI_EVENT_REGISTER, events[i], f);
-	/* charon's reasons; a daemon without them still rekeys */
-	if (!rc) {
-		rc = client_register(c, VICI_EVENT_REGISTER, "log", f);
-		r.w.logs = rc == 0;
-		if (rc == -ENOTSUP)
-			rc = 0;
-	}
+	if (!rc)
+		rc = wait_subscribe(&r.w, c, f);
 	if (!rc)
 		rc = rekey_call_with(a, c, MESSAGE_REKEY_REPLY_WAIT, early, &r,
 				     f);
