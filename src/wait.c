@@ -256,7 +256,8 @@ static const char *name_of(struct wait *w, struct str s, int insert)
 			return w->names[i];
 	if (!insert || !(copy = malloc(s.len + 1)))
 		return NULL;
-	memcpy(copy, s.p, s.len);
+	if (s.len) /* an absent value has no pointer */
+		memcpy(copy, s.p, s.len);
 	copy[s.len] = '\0';
 	w->names[i] = copy;
 	w->names_count++;
@@ -389,7 +390,8 @@ static void copy_spi(char dst[2][WAIT_SPI], const struct str spi[2])
 	for (int i = 0; i < 2; i++) {
 		size_t len = spi[i].len < WAIT_SPI ? spi[i].len : 0;
 
-		memcpy(dst[i], spi[i].p, len);
+		if (len) /* an absent SPI has no pointer to copy from */
+			memcpy(dst[i], spi[i].p, len);
 		dst[i][len] = '\0';
 	}
 }
@@ -895,7 +897,8 @@ static char *dup_str(struct str s, const char *suffix)
 	char *d = malloc(s.len + extra + 1);
 
 	if (d) {
-		memcpy(d, s.p, s.len);
+		if (s.len)
+			memcpy(d, s.p, s.len);
 		memcpy(d + s.len, suffix ? suffix : "", extra);
 		d[s.len + extra] = '\0';
 	}
