@@ -100,6 +100,8 @@ struct wait_new {
 
 static int same(const char *s, struct str v)
 {
+	if (!v.len) /* an absent value has no pointer */
+		return s[0] == '\0';
 	return !strncmp(s, (const char *)v.p, v.len) && s[v.len] == '\0';
 }
 
