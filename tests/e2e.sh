@@ -127,6 +127,13 @@ settled() {
 		[ "$(grep -c '^child net2 [0-9]* INSTALLED ' "$out/sas")" = 1 ]
 }
 
+# settled, and no CHILD_SA in any other state: charon 5.9.8 keeps a rekeyed
+# CHILD_SA DELETED for 5 s, delays a reauthentication by 15 s while one is
+# there, and an IKE rekey in those 5 s can leave it there for good
+quiet() {
+	settled && [ "$(grep -c '^child ' "$out/sas")" = 2 ]
+}
+
 differs() { # differs WHAT OLD NEW: every field of NEW differs from OLD's
 	set -- "$1" $2 $3
 	[ "$2" != "$5" ] && [ "$3" != "$6" ] && [ "$4" != "$7" ] ||
@@ -140,11 +147,10 @@ same() { # same WHAT OLD NEW
 ok="rekey completed successfully"
 none="rekey failed: no matching SAs to rekey found"
 
-# wait_line TYPE NAME OLD: checks our --wait line, prints the new id
+# wait_line TYPE NAME OLD: checks our --wait line, sets new to the new id
 wait_line() {
 	new=$(sed -n "s/^$1 $2 #$3 \(rekeyed\|reauthenticated\), new $1 #\([0-9]*\)$/\2/p" "$out/out")
 	[ -n "$new" ] || fail "line: $(cat "$out/out" "$out/err")"
-	echo "$new"
 }
 
 # --list-sas: the live listing in every form and with every filter, byte for
@@ -249,6 +255,7 @@ suite_rekey() {
 	same "IKE_SA home" "$ike" "$(ike_now)"
 
 	# --ike and --ike-id: a new IKE_SA id and SPIs; the CHILD_SAs stay
+	wait_until 20 quiet || fail "old CHILD_SAs still there"
 	net=$(child_now net) net2=$(child_now net2)
 	expect_ours ike 0 "$ok" "" --rekey --ike home
 	wait_until 10 ike_replaced "${ike%% *}" || fail "home was not rekeyed"
@@ -333,7 +340,7 @@ suite_rekey() {
 		# and the events came (01 reply, 07 event)
 		ours --rekey --child net --wait --debug 2
 		[ "$status" = 0 ] || fail "run $i: exit $status: $(grep -v '^vici ' "$out/err"), received: $(sed -n 's/^vici received [0-9]* bytes: \(..\).*/\1/p' "$out/err" | tr '\n' ' ')"
-		new=$(wait_line CHILD_SA net "${net%% *}")
+		wait_line CHILD_SA net "${net%% *}"
 		now=$(child_now net)
 		[ "${now%% *}" = "$new" ] ||
 			{ fail "run $i: listed '$now' right after, expected #$new"; break; }
@@ -341,6 +348,7 @@ suite_rekey() {
 	for sel in child-id ike ike-id; do
 		case_name="wait $sel"
 		count=$((count + 1))
+		[ $sel != ike ] || wait_until 20 quiet || fail "old CHILD_SAs still there"
 		net2=$(child_now net2) ike=$(ike_now)
 		case $sel in
 		child-id) ours --rekey --child-id "${net2%% *}" --wait ;;
@@ -349,10 +357,10 @@ suite_rekey() {
 		esac
 		[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
 		if [ $sel = child-id ]; then
-			new=$(wait_line CHILD_SA net2 "${net2%% *}")
+			wait_line CHILD_SA net2 "${net2%% *}"
 			now=$(child_now net2)
 		else
-			new=$(wait_line IKE_SA home "${ike%% *}")
+			wait_line IKE_SA home "${ike%% *}"
 			now=$(ike_now)
 		fi
 		[ "${now%% *}" = "$new" ] || fail "listed '$now' right after, expected #$new"
@@ -367,7 +375,7 @@ suite_rekey() {
 			ours --rekey --ike-id "${ike%% *}" --reauth --wait
 		fi
 		[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
-		new=$(wait_line IKE_SA home "${ike%% *}")
+		wait_line IKE_SA home "${ike%% *}"
 		[ "$(cat "$out/out")" = "IKE_SA home #${ike%% *} reauthenticated, new IKE_SA #$new" ] ||
 			fail "stdout: $(cat "$out/out")"
 		now=$(ike_now)
@@ -490,7 +498,7 @@ suite_ikev1() {
 			ours --rekey --child-id "${net2%% *}" --wait
 		fi
 		[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
-		new=$(wait_line CHILD_SA net2 "${net2%% *}")
+		wait_line CHILD_SA net2 "${net2%% *}"
 		[ "$(cat "$out/out")" = "CHILD_SA net2 #${net2%% *} rekeyed, new CHILD_SA #$new" ] ||
 			fail "stdout: $(cat "$out/out")"
 		now=$(child_now net2)
@@ -508,7 +516,7 @@ suite_ikev1() {
 		*) ours --rekey $how --wait ;;
 		esac
 		[ "$status" = 0 ] || fail "exit $status: $(cat "$out/out" "$out/err")"
-		new=$(wait_line IKE_SA home "${ike%% *}")
+		wait_line IKE_SA home "${ike%% *}"
 		[ "$(cat "$out/out")" = "IKE_SA home #${ike%% *} reauthenticated, new IKE_SA #$new" ] ||
 			fail "stdout: $(cat "$out/out")"
 		now=$(ike_now)
