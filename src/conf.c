@@ -488,8 +488,9 @@ static int push_file(struct reader *r, const char *path)
 			    "%s: more than %d nested or %d files included",
 			    path, CONF_MAX_NEST, CONF_MAX_FILES);
 	}
+	/* src_release() left matches, next and heap empty */
 	s = &r->src[r->nsrc];
-	memset(s, 0, sizeof(*s));
+	s->pos = 0;
 	s->mark = arena_top;
 	/* one byte more than the size, to see a file that grew */
 	text = arena_alloc((size_t)st.st_size + 1 + CONF_PAD);
@@ -1150,10 +1151,15 @@ static int open_section(struct reader *r, const char *name, size_t len)
 	l->name_len = len;
 	l->unreachable = len > CONF_KEY_PART ||
 			 (r->depth && r->levels[r->depth - 1].unreachable);
-	if (l->unreachable)
+	if (l->unreachable) {
 		l->name_len = 0;
-	else if ((rc = buf_add(r, &r->names, name, len)))
+	} else if (r->names.size - r->names.len > len) {
+		/* a section per stock file or more: buf_add()'s work here */
+		memcpy(r->names.p + r->names.len, name, len);
+		r->names.len += len;
+	} else if ((rc = buf_add(r, &r->names, name, len))) {
 		return rc;
+	}
 	r->depth++;
 	return 0;
 }
