@@ -147,15 +147,24 @@ static const unsigned char blank_class[256] = {
 };
 
 /* Bytes that end a name in statements and references. */
-static const unsigned char name_end[256] = {
-	['#'] = 1, ['{'] = 1, ['}'] = 1,  [':'] = 1,  ['.'] = 1,  [','] = 1,
-	['='] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\t'] = 1, [' '] = 1,
-};
-
+#define NAME_END                                                               \
+	['#'] = 1, ['{'] = 1, ['}'] = 1, [':'] = 1, ['.'] = 1, [','] = 1,      \
+	['='] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\t'] = 1, [' '] = 1
 /* Bytes that end an unquoted value part. */
-static const unsigned char value_end[256] = {
-	['#'] = 1,  ['}'] = 1,	['"'] = 1, ['\r'] = 1,
-	['\n'] = 1, ['\t'] = 1, [' '] = 1,
+#define VALUE_END                                                              \
+	['#'] = 1, ['}'] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\t'] = 1,   \
+	[' '] = 1
+
+static const unsigned char name_end[256] = { NAME_END };
+
+/* The same with the zero byte, for scan_until(): the zero bytes after the
+ * text end a scan without a look at the length for every byte. */
+static const unsigned char name_stop[256] = { NAME_END, ['\0'] = 1 };
+static const unsigned char value_stop[256] = { VALUE_END, ['\0'] = 1 };
+
+/* Where whole_statement() ends a value without quotes. */
+static const unsigned char setting_stop[256] = {
+	['\n'] = 1, ['#'] = 1, ['}'] = 1, ['"'] = 1, ['\0'] = 1,
 };
 
 static int fail(struct reader *r, int rc, const char *fmt, ...)
@@ -809,15 +818,21 @@ static int is_include(const struct src *s, size_t *skip)
 static int open_section(struct reader *r, const char *name, size_t len);
 static void close_section(struct reader *r);
 
-/* The first position from POS on (before LEN) whose byte STOP marks. */
+/* The first position from POS on (LEN at most) whose byte STOP marks; STOP
+ * marks the zero byte, which only ends the scan at the end of the text
+ * (the text is followed by zero bytes). */
 static size_t scan_until(const char *t, size_t pos, size_t len,
 			 const unsigned char *stop)
 {
 	const char *p = t + pos, *end = t + len;
 
-	while (p < end && !stop[(unsigned char)*p])
-		p++;
-	return (size_t)(p - t);
+	for (;;) {
+		while (!stop[(unsigned char)*p])
+			p++;
+		if (*p || p >= end)
+			return (size_t)(p - t);
+		p++; /* a zero byte in the text */
+	}
 }
 
 /* After a name in a statement: "NAME {" and "NAME = value" (a value
@@ -839,9 +854,13 @@ static int whole_statement(struct reader *r, struct src *s)
 	    !(r->name_len == 6 && !memcmp(r->name, "socket", 6))) {
 		size_t v = q + 1;
 
-		while (v < s->len && t[v] != '\n' && t[v] != '#' &&
-		       t[v] != '}' && t[v] != '"')
+		for (;;) { /* as scan_until() */
+			while (!setting_stop[(unsigned char)t[v]])
+				v++;
+			if (t[v] || v >= s->len)
+				break;
 			v++;
+		}
 		if (v == s->len || t[v] != '"') {
 			s->pos = v;
 			return T_SETTING;
@@ -881,7 +900,7 @@ static int lex(struct reader *r)
 				return rc < 0 ? rc : T_STRING;
 			}
 			r->name = t + s->pos;
-			s->pos = scan_until(t, s->pos, s->len, value_end);
+			s->pos = scan_until(t, s->pos, s->len, value_stop);
 			r->name_len = (size_t)(t + s->pos - r->name);
 			return T_NAME;
 		}
@@ -953,7 +972,7 @@ static int lex(struct reader *r)
 				r->name = t + s->pos;
 				for (;;) {
 					s->pos = scan_until(t, s->pos, s->len,
-							    name_end);
+							    name_stop);
 					if (s->pos + 1 < s->len &&
 					    t[s->pos] == '.' &&
 					    !name_end[(unsigned char)
@@ -1005,7 +1024,7 @@ static int lex(struct reader *r)
 			continue;
 		}
 		r->name = t + s->pos;
-		s->pos = scan_until(t, s->pos, s->len, name_end);
+		s->pos = scan_until(t, s->pos, s->len, name_stop);
 		r->name_len = (size_t)(t + s->pos - r->name);
 		if (m != M_STATEMENT)
 			return T_NAME;
