@@ -40,7 +40,7 @@
 #define CONF_KEY_PART 256	  /* longest name libstrongswan looks up */
 #define CONF_KEY_FULL 2047	  /* longest reference it resolves */
 #define CONF_ARENA (1u << 20)	  /* file buffers, freed last in first out */
-#define CONF_PAD 16		  /* zero bytes after each file's text */
+#define CONF_PAD 16		  /* '\n' and zero bytes after the text */
 
 enum token {
 	T_EOF,
@@ -147,24 +147,23 @@ static const unsigned char blank_class[256] = {
 };
 
 /* Bytes that end a name in statements and references. */
-#define NAME_END                                                               \
-	['#'] = 1, ['{'] = 1, ['}'] = 1, [':'] = 1, ['.'] = 1, [','] = 1,      \
-	['='] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\t'] = 1, [' '] = 1
+static const unsigned char name_end[256] = {
+	['#'] = 1, ['{'] = 1, ['}'] = 1,  [':'] = 1,  ['.'] = 1,  [','] = 1,
+	['='] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\t'] = 1, [' '] = 1,
+};
+
 /* Bytes that end an unquoted value part. */
-#define VALUE_END                                                              \
-	['#'] = 1, ['}'] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\t'] = 1,   \
-	[' '] = 1
-
-static const unsigned char name_end[256] = { NAME_END };
-
-/* The same with the zero byte, for scan_until(): the zero bytes after the
- * text end a scan without a look at the length for every byte. */
-static const unsigned char name_stop[256] = { NAME_END, ['\0'] = 1 };
-static const unsigned char value_stop[256] = { VALUE_END, ['\0'] = 1 };
+static const unsigned char value_end[256] = {
+	['#'] = 1,  ['}'] = 1,	['"'] = 1, ['\r'] = 1,
+	['\n'] = 1, ['\t'] = 1, [' '] = 1,
+};
 
 /* Where whole_statement() ends a value without quotes. */
-static const unsigned char setting_stop[256] = {
-	['\n'] = 1, ['#'] = 1, ['}'] = 1, ['"'] = 1, ['\0'] = 1,
+static const unsigned char setting_end[256] = {
+	['\n'] = 1,
+	['#'] = 1,
+	['}'] = 1,
+	['"'] = 1,
 };
 
 static int fail(struct reader *r, int rc, const char *fmt, ...)
@@ -533,6 +532,7 @@ static int push_file(struct reader *r, const char *path)
 		return fail(r, rc, "%s: %s", path, strerror(-rc));
 	}
 	memset(text + got, 0, CONF_PAD);
+	text[got] = '\n'; /* ends the last comment: see comment_end() */
 	s->has_cr = memchr(text, '\r', got) != NULL;
 	s->path = path;
 	s->text = text;
@@ -661,8 +661,31 @@ static const char *line_end(const char *p, const char *end, int cr)
 #endif
 }
 
+/* The '\n' that ends the comment at P in a text without CRs (at the end of
+ * the text, the '\n' push_file() puts after it: so the loop needs no look
+ * at the end for every sixteen bytes, and most of the text is comments).
+ * Reads at most 15 bytes past that '\n' (CONF_PAD). */
+static const char *comment_end(const char *p)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	for (;; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+#else
+	while (*p != '\n')
+		p++;
+	return p;
+#endif
+}
+
 /* Past the blanks and new lines at P (not CRs), sixteen bytes at a time
- * where SSE2 is there; the text is padded with zero bytes. */
+ * where SSE2 is there; the '\n' and zero bytes after the text stop it. */
 static const char *skip_blank(const char *p)
 {
 #ifdef __SSE2__
@@ -818,21 +841,16 @@ static int is_include(const struct src *s, size_t *skip)
 static int open_section(struct reader *r, const char *name, size_t len);
 static void close_section(struct reader *r);
 
-/* The first position from POS on (LEN at most) whose byte STOP marks; STOP
- * marks the zero byte, which only ends the scan at the end of the text
- * (the text is followed by zero bytes). */
-static size_t scan_until(const char *t, size_t pos, size_t len,
-			 const unsigned char *stop)
+/* The first position from POS on whose byte STOP marks: LEN at most, as
+ * STOP marks the '\n' that follows the text (push_file()), and no look at
+ * LEN is needed for every byte. */
+static size_t scan_until(const char *t, size_t pos, const unsigned char *stop)
 {
-	const char *p = t + pos, *end = t + len;
+	const char *p = t + pos;
 
-	for (;;) {
-		while (!stop[(unsigned char)*p])
-			p++;
-		if (*p || p >= end)
-			return (size_t)(p - t);
-		p++; /* a zero byte in the text */
-	}
+	while (!stop[(unsigned char)*p])
+		p++;
+	return (size_t)(p - t);
 }
 
 /* After a name in a statement: "NAME {" and "NAME = value" (a value
@@ -845,22 +863,15 @@ static int whole_statement(struct reader *r, struct src *s)
 	size_t q = s->pos;
 
 	while (t[q] == ' ' || t[q] == '\t')
-		q++; /* the text ends in zero bytes */
+		q++; /* the text ends in a '\n' */
 	if (q < s->len && t[q] == '{') {
 		s->pos = q + 1;
 		return T_SECTION;
 	}
 	if (q < s->len && t[q] == '=' &&
 	    !(r->name_len == 6 && !memcmp(r->name, "socket", 6))) {
-		size_t v = q + 1;
+		size_t v = scan_until(t, q + 1, setting_end);
 
-		for (;;) { /* as scan_until() */
-			while (!setting_stop[(unsigned char)t[v]])
-				v++;
-			if (t[v] || v >= s->len)
-				break;
-			v++;
-		}
 		if (v == s->len || t[v] != '"') {
 			s->pos = v;
 			return T_SETTING;
@@ -900,14 +911,15 @@ static int lex(struct reader *r)
 				return rc < 0 ? rc : T_STRING;
 			}
 			r->name = t + s->pos;
-			s->pos = scan_until(t, s->pos, s->len, value_stop);
+			s->pos = scan_until(t, s->pos, value_end);
 			r->name_len = (size_t)(t + s->pos - r->name);
 			return T_NAME;
 		}
 		/* statements and references: blanks, new lines, comments;
-		 * the text ends in CONF_PAD zero bytes.  A comment after
-		 * blanks (no CR among them) ends at a CR or a new line; one
-		 * where a token starts runs to the new line if there is one
+		 * the text is followed by a '\n' and zero bytes (the scans
+		 * stop there, a position past the end is the end).  A comment
+		 * after blanks (no CR among them) ends at a CR or a new line;
+		 * one where a token starts runs to the new line if there is one
 		 * (flex's longest match of libstrongswan's two rules). */
 		if (!s->has_cr) {
 			const char *p = t + s->pos, *end = t + s->len;
@@ -916,9 +928,10 @@ static int lex(struct reader *r)
 				p = skip_blank(p);
 				if (*p != '#')
 					break;
-				p = line_end(p, end, 0);
+				p = comment_end(p);
 			}
-			s->pos = (size_t)(p - t);
+			/* past the '\n' after the text */
+			s->pos = p > end ? s->len : (size_t)(p - t);
 		} else {
 			const char *p = t + s->pos, *end = t + s->len;
 			int blanks = 0, cr = 0;
@@ -952,7 +965,7 @@ static int lex(struct reader *r)
 					break;
 				}
 			}
-			s->pos = (size_t)(p - t);
+			s->pos = p > end ? s->len : (size_t)(p - t);
 		}
 		if (s->pos == s->len) {
 			rc = pop_file(r);
@@ -971,8 +984,8 @@ static int lex(struct reader *r)
 			if (!name_end[c]) {
 				r->name = t + s->pos;
 				for (;;) {
-					s->pos = scan_until(t, s->pos, s->len,
-							    name_stop);
+					s->pos =
+						scan_until(t, s->pos, name_end);
 					if (s->pos + 1 < s->len &&
 					    t[s->pos] == '.' &&
 					    !name_end[(unsigned char)
@@ -1024,7 +1037,7 @@ static int lex(struct reader *r)
 			continue;
 		}
 		r->name = t + s->pos;
-		s->pos = scan_until(t, s->pos, s->len, name_stop);
+		s->pos = scan_until(t, s->pos, name_end);
 		r->name_len = (size_t)(t + s->pos - r->name);
 		if (m != M_STATEMENT)
 			return T_NAME;
