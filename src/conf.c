@@ -158,6 +158,12 @@ static const unsigned char value_end[256] = {
 	['\n'] = 1, ['\t'] = 1, [' '] = 1,
 };
 
+/* The bytes an include pattern does not take as they are. */
+static const unsigned char include_end[256] = {
+	['#'] = 1, ['}'] = 1,  ['\n'] = 1, ['\t'] = 1,
+	[' '] = 1, ['\r'] = 1, ['"'] = 1,  ['\\'] = 1,
+};
+
 /* Where whole_statement() ends a value without quotes. */
 static const unsigned char setting_end[256] = {
 	['\n'] = 1,
@@ -733,6 +739,18 @@ static enum mode mode(const struct reader *r)
 	return r->nmode ? r->mode[r->nmode - 1] : M_STATEMENT;
 }
 
+/* The first position from POS on whose byte STOP marks: LEN at most, as
+ * STOP marks the '\n' that follows the text (push_file()), and no look at
+ * LEN is needed for every byte. */
+static size_t scan_until(const char *t, size_t pos, const unsigned char *stop)
+{
+	const char *p = t + pos;
+
+	while (!stop[(unsigned char)*p])
+		p++;
+	return (size_t)(p - t);
+}
+
 /* A quoted string, after its '"': into r->str.  1 at the closing quote. */
 static int scan_string(struct reader *r, struct src *s)
 {
@@ -787,8 +805,15 @@ static int scan_include(struct reader *r, struct src *s)
 
 	r->str.len = 0;
 	for (;;) {
-		char c = s->pos < s->len ? t[s->pos] : '#';
+		size_t start = s->pos;
+		char c;
 
+		/* the bytes that stand for themselves, in one piece */
+		s->pos = scan_until(t, s->pos, include_end);
+		if (s->pos > start &&
+		    (rc = buf_add(r, &r->str, t + start, s->pos - start)))
+			return rc;
+		c = s->pos < s->len ? t[s->pos] : '#';
 		if (c == '#' || c == '}' || c == '\n' || c == '\t' ||
 		    c == ' ') {
 			if (c == '\t' || c == ' ')
@@ -840,18 +865,6 @@ static int is_include(const struct src *s, size_t *skip)
 
 static int open_section(struct reader *r, const char *name, size_t len);
 static void close_section(struct reader *r);
-
-/* The first position from POS on whose byte STOP marks: LEN at most, as
- * STOP marks the '\n' that follows the text (push_file()), and no look at
- * LEN is needed for every byte. */
-static size_t scan_until(const char *t, size_t pos, const unsigned char *stop)
-{
-	const char *p = t + pos;
-
-	while (!stop[(unsigned char)*p])
-		p++;
-	return (size_t)(p - t);
-}
 
 /* After a name in a statement: "NAME {" and "NAME = value" (a value
  * without quotes, to the end of the line, a '#' or a '}'; not a socket)
