@@ -17,8 +17,9 @@ calls=${CALLS:-1000}
 max_dyn=${MAX_INSTR:-150000}
 max_static=${MAX_INSTR_STATIC:-60000}
 # The default invocation (no --uri) reads Debian's stock strongswan.conf
-# tree; issue 14 asks for 200,000 (not reached yet: see BENCHMARKS.md).
-max_default=${MAX_INSTR_DEFAULT:-300000}
+# tree: 264,000 measured, 10% margin; issue 14 asks for 200,000, beyond
+# what the dynamic binary can reach (BENCHMARKS.md says why).
+max_default=${MAX_INSTR_DEFAULT:-290000}
 max_rss=${MAX_RSS_KIB:-1536}
 theirs=$(command -v swanctl || true)
 [ "$theirs" != "$dyn" ] || theirs=
