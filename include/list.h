@@ -28,7 +28,8 @@ int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f);
 int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
 		 size_t cap, size_t *len);
 /* Print one list-sa event body the way swanctl 5.9.8 and 6.0.6 do,
- * decoding as it prints: NULL, or what was malformed where it stopped. */
-const char *list_print_event(FILE *f, const uint8_t *body, size_t len);
+ * decoding as it prints: 0, or -EBADMSG where it stopped at what was
+ * malformed (a print_human_fn, as print_dump). */
+int list_print_event(FILE *f, const uint8_t *body, size_t len);
 
 #endif

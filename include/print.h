@@ -30,24 +30,25 @@ enum view {
 
 /* A human view: prints BODY, given the printer's CTX; returns as
  * print_dump. */
-typedef const char *(*print_human_fn)(FILE *f, const uint8_t *body, size_t len,
-				      const void *ctx);
+typedef int (*print_human_fn)(FILE *f, const uint8_t *body, size_t len,
+			      const void *ctx);
 
 /* The view of message M in output mode O: the one table that decides. */
 enum view print_view(enum message m, enum output o);
 /* Print BODY of message M as O asks, the human view with HUMAN (and CTX);
- * NULL, or what was malformed where printing stopped. */
-const char *print_body(FILE *f, enum message m, enum output o,
-		       const uint8_t *body, size_t len, print_human_fn human,
-		       const void *ctx);
+ * 0 or -errno of the view: -EBADMSG where BODY was malformed, -ENOMEM
+ * (JSON) with nothing printed.  Of a validated body only -ENOMEM. */
+int print_body(FILE *f, enum message m, enum output o, const uint8_t *body,
+	       size_t len, print_human_fn human, const void *ctx);
 
 /* swanctl's raw dump (PRETTY 0) or pretty dump (PRETTY 1) under LABEL.
- * Decodes as it prints: NULL, or what was malformed where it stopped. */
-const char *print_dump(FILE *f, const char *label, const uint8_t *body,
-		       size_t len, int pretty);
-/* One JSON object on one line: sections objects, lists arrays.  Returns
- * as print_dump. */
-const char *print_json(FILE *f, const uint8_t *body, size_t len);
+ * Decodes as it prints: 0, or -EBADMSG where it stopped at what was
+ * malformed (vici_validate() says what). */
+int print_dump(FILE *f, const char *label, const uint8_t *body, size_t len,
+	       int pretty);
+/* One JSON object on one line: sections objects, lists arrays.  Printed
+ * whole or not at all: 0, -EBADMSG (as print_dump) or -ENOMEM. */
+int print_json(FILE *f, const uint8_t *body, size_t len);
 /* S as a JSON string; invalid UTF-8 as "0x" and hex, as the dumps do. */
 void print_json_string(FILE *f, const uint8_t *s, size_t len);
 /* Daemon text for a person: control bytes, backslash and invalid UTF-8

@@ -14,8 +14,8 @@
  * 0 or -errno with F filled. */
 int version_run(const struct args *a, struct client *c, struct failure *f);
 /* Print the daemon's version line from a validated reply body (a
- * print_human_fn); NULL. */
-const char *version_print_daemon(FILE *f, const uint8_t *body, size_t len,
-				 const void *ctx);
+ * print_human_fn); 0: a value it cannot find is left out. */
+int version_print_daemon(FILE *f, const uint8_t *body, size_t len,
+			 const void *ctx);
 
 #endif

@@ -555,7 +555,7 @@ static void child_block(FILE *f, const struct section *s)
 	fputc('\n', f);
 }
 
-const char *list_print_event(FILE *f, const uint8_t *body, size_t len)
+int list_print_event(FILE *f, const uint8_t *body, size_t len)
 {
 	struct section ike = { 0 }, child = { 0 };
 	const uint8_t *ike_name = NULL, *list_start = NULL;
@@ -563,10 +563,10 @@ const char *list_print_event(FILE *f, const uint8_t *body, size_t len)
 	struct items *list = NULL;
 	struct vici_reader r;
 	struct vici_elem e;
-	int depth = 0, in_children = 0;
+	int depth = 0, in_children = 0, rc;
 
 	vici_reader_init(&r, body, len);
-	while (vici_next(&r, &e) > 0) {
+	while ((rc = vici_next(&r, &e)) > 0) {
 		/* depth 1: the IKE_SA; 2: child-sas; 3: a CHILD_SA */
 		struct section *s = depth == 1			? &ike
 				    : depth == 3 && in_children ? &child
@@ -629,7 +629,7 @@ const char *list_print_event(FILE *f, const uint8_t *body, size_t len)
 			break;
 		}
 	}
-	return vici_why(&r);
+	return rc;
 }
 
 int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
@@ -644,8 +644,7 @@ int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
 	return vici_end(&b, len);
 }
 
-static const char *human(FILE *f, const uint8_t *body, size_t len,
-			 const void *ctx)
+static int human(FILE *f, const uint8_t *body, size_t len, const void *ctx)
 {
 	(void)ctx;
 	return list_print_event(f, body, len);
@@ -662,8 +661,11 @@ int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 	rc = vici_validate(ev->body, ev->body_len, &f->why);
 	if (rc)
 		return status_fail(f, STAGE_EXCHANGE, "list-sas", rc);
-	print_body(l->out, MESSAGE_LIST_EVENT, l->output, ev->body,
-		   ev->body_len, human, NULL);
+	/* validated: only the JSON view can fail, for want of memory */
+	rc = print_body(l->out, MESSAGE_LIST_EVENT, l->output, ev->body,
+			ev->body_len, human, NULL);
+	if (rc)
+		return status_fail(f, STAGE_OUTPUT, "list-sas", rc);
 	/* a reader that went away ends the listing at once */
 	return print_check(l->out, f);
 }
@@ -689,8 +691,9 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 		rc = client_call(c, "list-sas", req, len, &reply, list_event,
 				 &l, f);
 	if (!rc) {
-		print_body(stdout, MESSAGE_LIST_REPLY, a->output, reply.body,
-			   reply.body_len, NULL, NULL);
+		/* client_call validated the body: a dump of it cannot fail */
+		(void)print_body(stdout, MESSAGE_LIST_REPLY, a->output,
+				 reply.body, reply.body_len, NULL, NULL);
 		rc = print_check(stdout, f);
 	}
 	/* the deadline guards the output until the connection closes */

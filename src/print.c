@@ -35,13 +35,12 @@ enum view print_view(enum message m, enum output o)
 	return messages[m].view[o];
 }
 
-const char *print_body(FILE *f, enum message m, enum output o,
-		       const uint8_t *body, size_t len, print_human_fn human,
-		       const void *ctx)
+int print_body(FILE *f, enum message m, enum output o, const uint8_t *body,
+	       size_t len, print_human_fn human, const void *ctx)
 {
 	switch (print_view(m, o)) {
 	case VIEW_HUMAN:
-		return human ? human(f, body, len, ctx) : NULL;
+		return human ? human(f, body, len, ctx) : 0;
 	case VIEW_RAW:
 	case VIEW_PRETTY:
 		return print_dump(f, messages[m].label, body, len,
@@ -51,7 +50,7 @@ const char *print_body(FILE *f, enum message m, enum output o,
 	case VIEW_NONE:
 		break;
 	}
-	return NULL;
+	return 0;
 }
 
 static int printable(const uint8_t *v, size_t len)
@@ -122,16 +121,17 @@ static void indent(FILE *f, int level)
 		fputs("  ", f);
 }
 
-const char *print_dump(FILE *f, const char *label, const uint8_t *body,
-		       size_t len, int pretty)
+int print_dump(FILE *f, const char *label, const uint8_t *body, size_t len,
+	       int pretty)
 {
 	struct vici_reader r;
 	struct vici_elem e;
 	int level = 1, fresh = 1; /* fresh: just after '{' or '[' */
+	int rc;
 
 	fprintf(f, "%s {%s", label, pretty ? "\n" : "");
 	vici_reader_init(&r, body, len);
-	while (vici_next(&r, &e) > 0) {
+	while ((rc = vici_next(&r, &e)) > 0) {
 		int closing =
 			e.type == VICI_SECTION_END || e.type == VICI_LIST_END;
 
@@ -173,7 +173,7 @@ const char *print_dump(FILE *f, const char *label, const uint8_t *body,
 			fputc('\n', f);
 	}
 	fputs("}\n", f);
-	return vici_why(&r);
+	return rc;
 }
 
 void print_json_string(FILE *f, const uint8_t *s, size_t len)
@@ -259,8 +259,8 @@ static int by_name(const void *a, const void *b, void *ctx)
 	return x->off < y->off ? -1 : 1;
 }
 
-/* List the named elements of a body; 0, -EBADMSG (*WHY) or -ENOMEM. */
-static int members(struct json *j, size_t len, const char **why)
+/* List the named elements of a body; 0, -EBADMSG or -ENOMEM. */
+static int members(struct json *j, size_t len)
 {
 	uint32_t secs[VICI_MAX_DEPTH + 2] = { 0 }, next_sec = 0, *order;
 	struct vici_reader r;
@@ -297,10 +297,8 @@ static int members(struct json *j, size_t len, const char **why)
 			secs[++depth] = ++next_sec;
 	}
 	j->count = n;
-	if (rc < 0) {
-		*why = vici_why(&r);
+	if (rc < 0)
 		return rc;
-	}
 	order = n <= JSON_SMALL ? j->small_order : malloc(n * sizeof(*order));
 	if (!order)
 		return -ENOMEM;
@@ -437,14 +435,13 @@ static size_t json_members(const struct json *j, size_t pos, int print)
 	return pos;
 }
 
-const char *print_json(FILE *f, const uint8_t *body, size_t len)
+int print_json(FILE *f, const uint8_t *body, size_t len)
 {
 	struct json j = { .f = f, .body = body, .len = len };
-	const char *why = NULL;
 	int rc;
 
 	/* nothing is printed of a message that is malformed */
-	rc = members(&j, len, &why);
+	rc = members(&j, len);
 	if (rc == 0) {
 		fputc('{', f);
 		json_members(&j, 0, 1);
@@ -452,7 +449,7 @@ const char *print_json(FILE *f, const uint8_t *body, size_t len)
 	}
 	if (j.m != j.small)
 		free(j.m);
-	return rc == -ENOMEM ? "out of memory" : why;
+	return rc;
 }
 
 /* Invisible characters that reorder or hide text on a terminal: the bidi

@@ -62,8 +62,7 @@ twice:
 }
 
 /* swanctl's human line for an accepted rekey (a refusal is a failure). */
-static const char *human(FILE *f, const uint8_t *body, size_t len,
-			 const void *ctx)
+static int human(FILE *f, const uint8_t *body, size_t len, const void *ctx)
 {
 	const struct rekey_result *res = ctx;
 
@@ -71,7 +70,7 @@ static const char *human(FILE *f, const uint8_t *body, size_t len,
 	(void)len;
 	if (res->success)
 		fputs("rekey completed successfully\n", f);
-	return NULL;
+	return 0;
 }
 
 int rekey_call(const struct args *a, struct client *c, enum message m,
@@ -98,8 +97,12 @@ int rekey_call_with(const struct args *a, struct client *c, enum message m,
 	rc = rekey_result(reply.body, reply.body_len, &res, &f->why);
 	if (rc)
 		return status_fail(f, STAGE_EXCHANGE, "rekey", rc);
-	print_body(stdout, m, a->output, reply.body, reply.body_len, human,
-		   &res);
+	/* decoded by rekey_result: only the JSON view can fail, for want of
+	 * memory */
+	rc = print_body(stdout, m, a->output, reply.body, reply.body_len, human,
+			&res);
+	if (rc)
+		return status_fail(f, STAGE_OUTPUT, "rekey", rc);
 	rc = print_check(stdout, f);
 	if (rc)
 		return rc;

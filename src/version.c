@@ -24,8 +24,8 @@ static void put_key(FILE *f, const uint8_t *body, size_t len, const char *key)
 		}
 }
 
-const char *version_print_daemon(FILE *f, const uint8_t *body, size_t len,
-				 const void *ctx)
+int version_print_daemon(FILE *f, const uint8_t *body, size_t len,
+			 const void *ctx)
 {
 	(void)ctx;
 	fputs("strongSwan ", f);
@@ -39,7 +39,7 @@ const char *version_print_daemon(FILE *f, const uint8_t *body, size_t len,
 	fputs(", ", f);
 	put_key(f, body, len, "machine");
 	fputs(")\n", f);
-	return NULL;
+	return 0;
 }
 
 int version_run(const struct args *a, struct client *c, struct failure *f)
@@ -65,9 +65,14 @@ int version_run(const struct args *a, struct client *c, struct failure *f)
 		return rc;
 	rc = client_call(c, "version", req, len, &reply, NULL, NULL, f);
 	if (!rc) {
-		print_body(stdout, MESSAGE_VERSION_REPLY, a->output, reply.body,
-			   reply.body_len, version_print_daemon, NULL);
-		rc = print_flush(stdout, f);
+		/* validated: only the JSON view can fail, for want of memory */
+		rc = print_body(stdout, MESSAGE_VERSION_REPLY, a->output,
+				reply.body, reply.body_len,
+				version_print_daemon, NULL);
+		if (rc)
+			status_fail(f, STAGE_OUTPUT, "version", rc);
+		else
+			rc = print_flush(stdout, f);
 	}
 	client_close(c);
 	return rc;

@@ -18,12 +18,7 @@ SWANCTL=$(realpath "${SWANCTL:-./swanctl}")
 MANY=${MANY:-109}
 . "$here/lab.sh"
 
-missing=$(lab_missing)
-if [ -n "$missing" ]; then
-	echo "e2e-batch: SKIPPED, missing: $(echo $missing | sed 's/ package/,/g')"
-	[ -z "${E2E_REQUIRED:-}" ]
-	exit
-fi
+lab_require e2e-batch
 
 started=$(date +%s%N)
 out=$(mktemp -d /tmp/e2e-batch.XXXXXX)

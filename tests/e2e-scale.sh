@@ -19,12 +19,7 @@ PEERS=${PEERS:-20}
 CHURN=5 # peers beyond PEERS that come and go
 . "$here/lab.sh"
 
-missing=$(lab_missing)
-if [ -n "$missing" ]; then
-	echo "e2e-scale: SKIPPED, missing: $(echo $missing | sed 's/ package/,/g')"
-	[ -z "${E2E_REQUIRED:-}" ]
-	exit
-fi
+lab_require e2e-scale
 
 started=$(date +%s)
 out=$(mktemp -d /tmp/e2e-scale.XXXXXX)

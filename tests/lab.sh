@@ -53,6 +53,16 @@ lab_missing() {
 	[ -c /dev/net/tun ] || echo "/dev/net/tun (kernel-libipsec needs it)"
 }
 
+# lab_require NAME: returns when the lab can run; else says what is missing
+# and exits, 0 (skipped) or, under E2E_REQUIRED=1, 1
+lab_require() {
+	missing=$(lab_missing)
+	[ -n "$missing" ] || return 0
+	echo "$1: SKIPPED, missing: $(echo $missing | sed 's/ package/,/g')"
+	[ -z "${E2E_REQUIRED:-}" ]
+	exit
+}
+
 lab_log() {
 	[ -n "${LAB_QUIET:-}" ] || echo "lab: $*"
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Printer tests: swanctl 5.9.8's raw and pretty bytes, JSON, escaping. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "list.h"
 #include "print.h"
 #include "vici.h"
 #include "vici_wire.h"
@@ -80,13 +82,13 @@ static void test_raw(void **state)
 	size_t n = mixed();
 
 	(void)state;
-	print_dump(f, "rekey reply", mem + 5, n, 0);
+	assert_int_equal(print_dump(f, "rekey reply", mem + 5, n, 0), 0);
 	expect_text("rekey reply {success=yes sec1 {a=b sub {c=d} l1=[x y z]} "
 		    "bin=0x0001ff tab=0x610962 utf=0xc3a4 emptyv= el=[] es {} "
 		    "last=1}\n");
-	print_dump(f, "rekey reply", mem, 0, 0);
+	assert_int_equal(print_dump(f, "rekey reply", mem, 0, 0), 0);
 	expect_text("rekey reply {}\n");
-	print_dump(f, "rekey reply", mem, 0, 1);
+	assert_int_equal(print_dump(f, "rekey reply", mem, 0, 1), 0);
 	expect_text("rekey reply {\n}\n");
 }
 
@@ -95,7 +97,7 @@ static void test_pretty(void **state)
 	size_t n = mixed();
 
 	(void)state;
-	print_dump(f, "rekey reply", mem + 5, n, 1);
+	assert_int_equal(print_dump(f, "rekey reply", mem + 5, n, 1), 0);
 	expect_text("rekey reply {\n"
 		    "  success = yes\n"
 		    "  sec1 {\n"
@@ -125,12 +127,12 @@ static void test_json(void **state)
 	size_t n = mixed();
 
 	(void)state;
-	print_json(f, mem + 5, n);
+	assert_int_equal(print_json(f, mem + 5, n), 0);
 	expect_text("{\"success\":\"yes\",\"sec1\":{\"a\":\"b\",\"sub\":{\"c\":"
 		    "\"d\"},\"l1\":[\"x\",\"y z\"]},\"bin\":{\"\":\"0001ff\"},"
 		    "\"tab\":\"a\\tb\",\"utf\":\"\xc3\xa4\",\"emptyv\":\"\","
 		    "\"el\":[],\"es\":{},\"last\":\"1\"}\n");
-	print_json(f, mem, 0);
+	assert_int_equal(print_json(f, mem, 0), 0);
 	expect_text("{}\n");
 }
 
@@ -146,7 +148,7 @@ static void test_json_escapes(void **state)
 	vici_put_kv(&b, "overlong", "\xc0\xaf", 2);
 	vici_put_kv(&b, "surrogate", "\xed\xa0\x80", 3);
 	assert_int_equal(vici_end(&b, &n), 0);
-	print_json(f, mem + 5, n - 5);
+	assert_int_equal(print_json(f, mem + 5, n - 5), 0);
 	expect_text(
 		"{\"q\":\"\\\"\\\\\\n\\u001b\\u007f\",\"bad\":{\"\":\"c328\"},"
 		"\"overlong\":{\"\":\"c0af\"},\"surrogate\":{\"\":\"eda080\"}}"
@@ -203,12 +205,8 @@ static void test_json_repeated(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		const char *why = print_json(f, rows[i].body, rows[i].len);
-
-		if (rows[i].want[0])
-			assert_null(why);
-		else
-			assert_non_null(why);
+		assert_int_equal(print_json(f, rows[i].body, rows[i].len),
+				 rows[i].want[0] ? 0 : -EBADMSG);
 		expect_text(rows[i].want);
 	}
 }
@@ -250,13 +248,12 @@ static void test_escaped(void **state)
 	}
 }
 
-static const char *human(FILE *out, const uint8_t *body, size_t len,
-			 const void *ctx)
+static int human(FILE *out, const uint8_t *body, size_t len, const void *ctx)
 {
 	(void)body;
 	(void)len;
 	fprintf(out, "human view of %s\n", (const char *)ctx);
-	return NULL;
+	return 0;
 }
 
 /* The output table: what each mode prints of each message. */
@@ -287,8 +284,9 @@ static void test_views(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		assert_null(print_body(f, rows[i].m, rows[i].o, body,
-				       sizeof(body), human, "x"));
+		assert_int_equal(print_body(f, rows[i].m, rows[i].o, body,
+					    sizeof(body), human, "x"),
+				 0);
 		expect_text(rows[i].want);
 	}
 	/* --wait prints successors: JSON objects in --json, else lines */
@@ -296,6 +294,49 @@ static void test_views(void **state)
 	assert_int_equal(print_view(MESSAGE_SUCCESSOR, OUTPUT_RAW), VIEW_HUMAN);
 	assert_int_equal(print_view(MESSAGE_SUCCESSOR, OUTPUT_HUMAN),
 			 VIEW_HUMAN);
+}
+
+static int list_view(FILE *out, const uint8_t *body, size_t len,
+		     const void *ctx)
+{
+	(void)ctx;
+	return list_print_event(out, body, len);
+}
+
+/* A malformed body: each view prints what it does of it and says where it
+ * stopped with -EBADMSG; the human view's code comes through as it is. */
+static void test_views_malformed(void **state)
+{
+	static const struct {
+		enum message m;
+		enum output o;
+		print_human_fn human;
+		int rc;
+		const char *want;
+	} rows[] = {
+		{ MESSAGE_REKEY_REPLY, OUTPUT_HUMAN, human, 0,
+		  "human view of x\n" },
+		{ MESSAGE_REKEY_REPLY, OUTPUT_RAW, NULL, -EBADMSG,
+		  "rekey reply {a=b s {}\n" },
+		{ MESSAGE_REKEY_REPLY, OUTPUT_PRETTY, NULL, -EBADMSG,
+		  "rekey reply {\n  a = b\n  s {\n}\n" },
+		{ MESSAGE_REKEY_REPLY, OUTPUT_JSON, NULL, -EBADMSG, "" },
+		{ MESSAGE_REKEY_REPLY_WAIT, OUTPUT_JSON, NULL, 0, "" },
+		{ MESSAGE_LIST_EVENT, OUTPUT_HUMAN, list_view, -EBADMSG, "" },
+		{ MESSAGE_LIST_EVENT, OUTPUT_JSON, list_view, -EBADMSG, "" },
+		{ MESSAGE_LIST_REPLY, OUTPUT_HUMAN, list_view, 0, "" },
+	};
+	/* a=b s{ with the section never closed */
+	const uint8_t body[] = { VICI_KEY_VALUE,     1, 'a', 0, 1, 'b',
+				 VICI_SECTION_START, 1, 's' };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(print_body(f, rows[i].m, rows[i].o, body,
+					    sizeof(body), rows[i].human, "x"),
+				 rows[i].rc);
+		expect_text(rows[i].want);
+	}
 }
 
 int main(void)
@@ -310,6 +351,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_views, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_views_malformed, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("print", tests, NULL, NULL);

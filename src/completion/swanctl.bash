@@ -159,7 +159,7 @@ _swanctl_rekey()
 				esac
 			elif [[ $cmd == rekey || $cmd == list-sas ]]; then
 				case $w in
-				-c | --child | -i | --ike | -C | --child-id | -I | --ike-id)
+				-c | --child | -i | --ike | -C | --child-id | -I | --ike-id | --batch | --sa-timeout)
 					((i + 1 == n)) && want=$w
 					((i++))
 					;;
@@ -195,7 +195,7 @@ _swanctl_rekey()
 			"${cur#*=}" "$prog" "$uri" | sed "s|^|$w=|")
 	elif [[ $cur == -* || -z $cur ]]; then
 		case $cmd in
-		rekey) opts="--child --ike --child-id --ike-id --reauth --wait --raw --pretty --json --help" ;;
+		rekey) opts="--child --ike --child-id --ike-id --reauth --wait --batch --sa-timeout --raw --pretty --json --help" ;;
 		list-sas) opts="--ike --ike-id --child --child-id --noblock --raw --pretty --json --help" ;;
 		version) opts="--daemon --raw --pretty --help" ;;
 		help) opts= ;;
