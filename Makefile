@@ -129,6 +129,8 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) sh tests/conf.sh
 	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) python3 tests/confdiff.py \
 		-n $(CONFDIFF_CHECK) -s 1
+	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) FAKEVICI=$(FAKE) \
+		python3 tests/argvdiff.py -n $(ARGVDIFF_CHECK) -s 1
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@SWANCTL=./swanctl sh tests/batch.sh
 	@sh tests/install.sh
@@ -139,6 +141,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 # make confdiff N=10000 [SEED=1] [SWANCTL_REF=/path/to/strongSwan/swanctl]
 SWANCTL_REF ?= /usr/sbin/swanctl
 CONFDIFF_CHECK ?= 300
+ARGVDIFF_CHECK ?= 300
 N ?= 10000
 SEED ?= 1
 confdiff: swanctl
@@ -202,7 +205,7 @@ uninstall:
 # owner 0, every mtime the Makefile's.  gzip -n stores no name or time.
 DIST = swanctl-rekey-$(VERSION)
 DIST_FILES = Makefile README.md CHANGELOG.md LICENSE BENCHMARKS.md \
-	.clang-format .ci bench debian include man src tests
+	.clang-format .ci bench contrib debian include man src tests
 dist:
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 		git diff --quiet HEAD -- || echo "make dist: uncommitted" \
