@@ -254,11 +254,10 @@ static int parse_seconds(struct parser *p, const char *opt, const char *s,
 	long long ms = 0;
 	size_t i, f;
 
-	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
-		if (i >= 7)
-			goto bad;
-		ms = ms * 10 + (s[i] - '0');
-	}
+	/* past the limit the value stops growing: it is refused below */
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++)
+		if (ms <= ARGS_MAX_TIMEOUT)
+			ms = ms * 10 + (s[i] - '0');
 	ms *= 1000;
 	if (s[i] == '.') {
 		long long scale = 100, rest = 0;
