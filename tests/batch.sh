@@ -141,6 +141,10 @@ fake --sas 0
 expect none 1 "" "swanctl: no matching SA was up: nothing to rekey" \
 	--rekey --ike rw --batch 4
 report >/dev/null
+fake --sas 0
+expect none-json 1 '{"summary":{"matched":0,"rekeyed":0,"failed":0,"timed_out":0,"stopped":0,"not_started":0}}' \
+	"swanctl: no matching SA was up: nothing to rekey" --rekey --ike rw --batch 4 --json
+report >/dev/null
 
 # --timeout bounds the whole run: exit 5
 fake --sas 5 --limit 2 --stuck 1,2

@@ -109,6 +109,7 @@ if command -v ansible-playbook >/dev/null; then
 gw-a ansible_connection=local vici_uri=$SOCK_A rekey_child=net rekey_batch=10
 gw-down ansible_connection=local vici_uri=unix://$out/no-such.vici rekey_ike=home
 gw-c ansible_connection=local vici_uri=$SOCK_C rekey_ike=home
+gw-none ansible_connection=local vici_uri=$SOCK_A rekey_child=nothing
 [gateways:vars]
 ansible_python_interpreter=$py
 swanctl_binary=$SWANCTL
@@ -158,14 +159,19 @@ assert r["summary"] == {"matched": n, "rekeyed": n, "failed": 0, "timed_out": 0,
 		sed -n 's/.*uniqueid=\([0-9]*\).*/\1/p' | head -n 1)" = "$c_ike" ] ||
 		fail "C's IKE_SA was rekeyed"
 	# the gateway that failed is fixed (here: taken out); the rest roll on,
-	# gw-c rekeyed
-	ansible_case "ansible rolling, the rest" --limit gw-a,gw-c
+	# gw-c rekeyed; gw-none has nothing that matches: ok, unchanged
+	ansible_case "ansible rolling, the rest" --limit gw-a,gw-c,gw-none
 	[ $ansible_status = 0 ] || fail "exit $ansible_status: $(tail -n 5 "$out/ansible")"
 	ansible_result gw-c | "$py" -c 'import json, sys
 r = json.load(sys.stdin)
 k = r["rekeyed"]
 assert len(k) == 1 and k[0]["rekeyed"] and k[0]["old"]["uniqueid"] == sys.argv[1], r' "$c_ike" ||
 		fail "gw-c: $(ansible_result gw-c | head -c 400)"
+	ansible_result gw-none | "$py" -c 'import json, sys
+r = json.load(sys.stdin)
+assert not r["changed"] and not r.get("failed") and r["rc"] == 1, r
+assert r["summary"]["matched"] == 0 and r["msg"] == "no matching SA is up: nothing to rekey", r' ||
+		fail "gw-none: $(ansible_result gw-none | head -c 400)"
 else
 	echo "e2e-batch: Ansible cases SKIPPED, no ansible-playbook (package ansible-core)"
 	[ -z "${E2E_REQUIRED:-}" ] || { echo "FAIL: ansible-playbook missing"; failed=$((failed + 1)); }

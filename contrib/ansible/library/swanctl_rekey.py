@@ -57,7 +57,9 @@ stderr_lines: {description: what the client said on stderr, type: list}
 
 SELECTORS = (("ike", "--ike"), ("ike_id", "--ike-id"), ("child", "--child"),
              ("child_id", "--child-id"))
-NOTHING = "nothing to rekey"
+# without --batch: charon's refusal when nothing matched, or the client's
+# when nothing matched was up
+NOTHING = ("no matching SAs to rekey found", "nothing to wait for")
 
 
 def seconds(value):
@@ -159,7 +161,10 @@ def rekey(module):
               "changed": bool(rekeyed)}
     if rc == 0:
         module.exit_json(msg="%d SAs rekeyed" % len(rekeyed), **result)
-    if rc == 1 and not rekeyed and not failures and NOTHING in err:
+    # with --batch, a summary of nothing; without, the client's words
+    if rc == 1 and not rekeyed and not failures and (
+            summary.get("matched") == 0 or
+            (not summary and any(words in err for words in NOTHING))):
         module.exit_json(msg="no matching SA is up: nothing to rekey",
                          **result)
     reasons = [f.get("error", "") for f in failures]
