@@ -180,7 +180,17 @@ bench: swanctl static $(FAKE)
 demo: swanctl
 	@bash tests/demo.sh
 
+# Never over a swanctl a Debian package owns (strongSwan's: this client
+# hands commands to it; or the swanctl-rekey package's).
 install: swanctl
+	@if [ -z "$(DESTDIR)" ] && [ -e "$(BINDIR)/swanctl" ] && \
+		owner=$$(dpkg -S "$(BINDIR)/swanctl" 2>/dev/null); then \
+		echo "make install: $(BINDIR)/swanctl belongs to the Debian" \
+			"package $$(echo "$$owner" | tail -n 1 | cut -d: -f1);" \
+			"installing over it would break it: use the default" \
+			"PREFIX=/usr/local, or the package (make deb)" >&2; \
+		exit 1; \
+	fi
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 swanctl $(DESTDIR)$(BINDIR)/swanctl

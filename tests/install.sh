@@ -4,7 +4,8 @@
 # and the two completions there (zsh's under Debian's vendor-completions
 # with PREFIX=/usr, site-functions otherwise); make uninstall takes them all
 # away; two make dist runs give the same bytes, from committed files only;
-# the dist tarball builds and passes make check elsewhere (DIST=1).  The
+# the dist tarball builds and passes make check elsewhere (DIST=1); make
+# install refuses to overwrite a swanctl a Debian package owns.  The
 # completions themselves are tested by tests/completion.sh.
 set -u
 dir=$(mktemp -d /tmp/install.XXXXXX)
@@ -63,6 +64,19 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
 	git ls-tree -r --name-only HEAD | sort >"$dir/want"
 	cmp -s "$dir/got" "$dir/want" ||
 		fail "make dist does not pack exactly HEAD's files"
+fi
+
+# never over a swanctl a Debian package owns (here strongSwan's, if it is
+# installed): refused, the file untouched (put back if it was not)
+if dpkg -S /usr/sbin/swanctl >/dev/null 2>&1 && [ -w /usr/sbin ]; then
+	cp -p /usr/sbin/swanctl "$dir/theirs"
+	mk -s install PREFIX=/usr >"$dir/out" 2>&1 && fail "make install PREFIX=/usr over a packaged swanctl"
+	grep -q "^make install: /usr/sbin/swanctl belongs to the Debian package " "$dir/out" ||
+		fail "make install PREFIX=/usr said: $(cat "$dir/out")"
+	cmp -s /usr/sbin/swanctl "$dir/theirs" ||
+		{ fail "make install overwrote /usr/sbin/swanctl"; cp -p "$dir/theirs" /usr/sbin/swanctl; }
+	[ -e /usr/share/man/man8/swanctl.8 ] && ! dpkg -S /usr/share/man/man8/swanctl.8 >/dev/null 2>&1 &&
+		fail "make install PREFIX=/usr installed a man page before refusing"
 fi
 
 if [ -n "${DIST:-}" ]; then
