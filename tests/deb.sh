@@ -66,6 +66,7 @@ sys_state() {
 	dpkg-divert --list | LC_ALL=C sort
 	ls -d /usr/sbin/swanctl* /usr/share/man/man8/swanctl*.8.gz 2>/dev/null |
 		xargs -r md5sum
+	ls -d /usr/libexec/swanctl-rekey 2>/dev/null
 	dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\n' strongswan-swanctl
 	apt-mark showauto strongswan-swanctl
 	dpkg --verify strongswan-swanctl
@@ -140,6 +141,16 @@ theirs_bin=$(md5sum <"$work/theirs/usr/sbin/swanctl")
 theirs_man=$(md5sum <"$work/theirs/usr/share/man/man8/swanctl.8.gz")
 [ "$(md5sum </usr/sbin/swanctl)" = "$theirs_bin" ] ||
 	{ fail "/usr/sbin/swanctl is not strongswan-swanctl's $theirs_version"; exit 1; }
+# The client's real path is not /usr/sbin/swanctl, the path strongSwan's
+# AppArmor profile attaches to (a profile that would forbid the hand-over)
+count=$((count + 1))
+[ "$(readlink "$work/ours/usr/sbin/swanctl")" = ../libexec/swanctl-rekey/swanctl ] &&
+	[ -f "$work/ours/usr/libexec/swanctl-rekey/swanctl" ] ||
+	fail "usr/sbin/swanctl in the package: $(ls -l "$work/ours/usr/sbin/swanctl")"
+if [ -f /etc/apparmor.d/usr.sbin.swanctl ]; then
+	grep -q '^/usr/sbin/swanctl ' /etc/apparmor.d/usr.sbin.swanctl ||
+		fail "strongSwan's AppArmor profile no longer attaches to /usr/sbin/swanctl: $(grep '{' /etc/apparmor.d/usr.sbin.swanctl | head -n 1)"
+fi
 
 before=$(sys_state)
 echo "$before" >"$work/before"
