@@ -165,8 +165,10 @@ def rekey(module):
     if rc == 1 and not rekeyed and not failures and (
             summary.get("matched") == 0 or
             (not summary and any(words in err for words in NOTHING))):
+        # not a failure, although rc is 1 (Ansible takes a result with a
+        # nonzero rc and no "failed" for a failed one)
         module.exit_json(msg="no matching SA is up: nothing to rekey",
-                         **result)
+                         failed=False, **result)
     reasons = [f.get("error", "") for f in failures]
     msg = "swanctl exited with %d: %s" % (
         rc, "; ".join(reasons[:3]) if reasons else err.strip())
