@@ -517,8 +517,11 @@ int batch_run(const struct args *a, struct client *c, struct failure *f)
 	if (!rc && b.list.count == 0) {
 		/* --json says so in its own words too: a summary of nothing */
 		summary(&b);
-		f->why = "no matching SA was up: nothing to rekey";
-		rc = status_fail(f, STAGE_RESULT, NULL, -ENOENT);
+		rc = b.out; /* could not say it: exit 6 */
+		if (!rc) {
+			f->why = "no matching SA was up: nothing to rekey";
+			rc = status_fail(f, STAGE_RESULT, NULL, -ENOENT);
+		}
 	}
 	if (!rc) {
 		catch_signals(&b, &saved, old);

@@ -145,6 +145,16 @@ fake --sas 0
 expect none-json 1 '{"summary":{"matched":0,"rekeyed":0,"failed":0,"timed_out":0,"stopped":0,"not_started":0}}' \
 	"swanctl: no matching SA was up: nothing to rekey" --rekey --ike rw --batch 4 --json
 report >/dev/null
+# ... and when that cannot be written, the failed write is what counts
+fake --sas 0
+count=$((count + 1))
+case_name=none-json-full
+"$SWANCTL" -u "$uri" --rekey --ike rw --batch 4 --json >/dev/full 2>"$dir/err"
+status=$?
+[ "$status" = 6 ] || fail "exit $status, expected 6"
+[ "$(cat "$dir/err")" = "swanctl: writing output: No space left on device" ] ||
+	fail "stderr: $(cat "$dir/err")"
+report >/dev/null
 
 # --timeout bounds the whole run: exit 5
 fake --sas 5 --limit 2 --stuck 1,2
