@@ -167,6 +167,19 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	# let the fake daemon go
 	"$SWANCTL" --rekey --ike x -u "$uri" --timeout 0.1 >/dev/null 2>&1
 fi
+# a name server that does not answer is not an unknown host: a mount
+# namespace whose resolv.conf names a port where nothing listens
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$dir/resolv.conf"
+	count=$((count + 1))
+	case_name=name-server-failure
+	unshare --mount sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' \
+		sh "$dir/resolv.conf" $VALGRIND "$SWANCTL" --rekey --ike x \
+		-u tcp://nosuch.example:4502 >"$dir/out" 2>"$dir/err"
+	[ $? = 3 ] || fail "expected exit 3"
+	[ "$(cat "$dir/err")" = "swanctl: cannot connect to 'tcp://nosuch.example:4502': the host name cannot be resolved now (name server failure or no answer)" ] ||
+		fail "stderr: $(cat "$dir/err")"
+fi
 
 # 4: exchange failed
 fake read close
