@@ -206,26 +206,13 @@ class Gen:
                 text = text[:i] + line + text[i:]
         return text
 
+    # lines strongSwan refuses (one of them ends a broken tree)
+    BROKEN = ("}\n", "swanctl {\n", "swanctl.socket = x\n", "x = a{b}\n",
+              'x = "unterminated\n', "a b = c\n", '"q" = 1\n', "x : = 1\n",
+              "a, b {}\n")
+
     def breakage(self, text):
-        r = self.r
-        k = r.randrange(9)
-        if k == 0:
-            return text + "}\n"
-        if k == 1:
-            return text + "swanctl {\n"
-        if k == 2:
-            return text + "swanctl.socket = x\n"
-        if k == 3:
-            return text + "x = a{b}\n"
-        if k == 4:
-            return text + 'x = "unterminated\n'
-        if k == 5:
-            return text + "a b = c\n"
-        if k == 6:
-            return text + '"q" = 1\n'
-        if k == 7:
-            return text + "x : = 1\n"
-        return text + "a, b {}\n"
+        return text + self.r.choice(self.BROKEN)
 
     def tree(self):
         if self.chance(0.05):
