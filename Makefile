@@ -31,11 +31,11 @@ endif
 
 OBJDIR = build
 SRCS = src/args.c src/vici.c src/transport.c src/client.c src/print.c \
-	src/filter.c src/usage.c src/delegate.c \
+	src/request.c src/usage.c src/delegate.c \
 	src/status.c src/rekey.c src/version.c src/conf.c \
-	src/wait.c src/list.c src/batch.c
+	src/track.c src/outcome.c src/follow.c src/list.c src/batch.c
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
-TESTS = test_args test_vici test_transport test_print test_status test_wait
+TESTS = test_args test_vici test_transport test_print test_status test_track
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)
 FAKE = $(OBJDIR)/fakevici
 HARNESSES = message frame

@@ -56,8 +56,17 @@ int client_call(struct client *c, const char *step, const uint8_t *req,
 		size_t len, struct vici_packet_view *reply,
 		client_event_fn on_event, void *ctx, struct failure *f);
 /* (Un)register for event NAME (TYPE VICI_EVENT_REGISTER or _UNREGISTER);
- * 0 on EVENT_CONFIRM, -ENOTSUP on EVENT_UNKNOWN, else as client_call. */
+ * events of earlier registrations that come first go to ON_EVENT (NULL:
+ * skipped).  0 on EVENT_CONFIRM, -ENOTSUP on EVENT_UNKNOWN, else as
+ * client_call. */
 int client_register(struct client *c, int type, const char *name,
-		    struct failure *f);
+		    client_event_fn on_event, void *ctx, struct failure *f);
+/* Send the request frame REQ of command STEP without waiting for its
+ * reply; 0 or -errno with F filled. */
+int client_send(struct client *c, const char *step, const uint8_t *req,
+		size_t len, struct failure *f);
+/* Wait until a packet comes, UNTIL_MS passes (-1: never) or a signal that
+ * MASK lets through is caught: as transport_ready. */
+int client_wait(struct client *c, int64_t until_ms, const sigset_t *mask);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 /* The longest unix socket path: sun_path less its terminating NUL. */
@@ -39,6 +40,14 @@ int transport_send(struct transport *t, const uint8_t *buf, size_t len);
  * (length over the cap, nothing read), -EBADMSG (zero length),
  * -ETIMEDOUT, -errno. */
 int transport_recv(struct transport *t, uint8_t *buf, size_t cap, size_t *len);
+/* Wait until a frame starts to arrive, UNTIL_MS (CLOCK_MONOTONIC, -1:
+ * none) passes, or a signal MASK lets through is caught (MASK is in force
+ * only while waiting, as ppoll() has it); 1 when readable, 0 for time or
+ * a signal, or -errno. */
+int transport_ready(const struct transport *t, int64_t until_ms,
+		    const sigset_t *mask);
+/* CLOCK_MONOTONIC in milliseconds, the clock of every deadline. */
+int64_t transport_now_ms(void);
 /* ON: from T's deadline on, SIGALRM every 10 ms interrupts whatever
  * blocks (a write to a stdout nobody reads fails with EINTR); off: no
  * more.  Process-wide: for the program's one connection.  0 or -errno. */

@@ -677,6 +677,11 @@ static int check(struct parser *p)
 	if (a->batch)
 		a->wait =
 			1; /* a batch goes by the events that finish each SA */
+	/* each way of running --rekey is a command of its own */
+	if (a->command == COMMAND_REKEY && a->batch)
+		a->command = COMMAND_REKEY_BATCH;
+	else if (a->command == COMMAND_REKEY && a->wait)
+		a->command = COMMAND_REKEY_WAIT;
 	return output(p);
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "batch.h"
 #include "client.h"
 #include "delegate.h"
 #include "list.h"
@@ -30,6 +31,8 @@ static const struct command_entry {
 	const char *usage;
 } commands[] = {
 	{ COMMAND_REKEY, "rekey", rekey_run, usage_rekey },
+	{ COMMAND_REKEY_WAIT, "rekey", batch_run, usage_rekey },
+	{ COMMAND_REKEY_BATCH, "rekey", batch_run, usage_rekey },
 	{ COMMAND_LIST_SAS, "list-sas", list_run, usage_list },
 	{ COMMAND_VERSION, NULL, version_run, usage_main },
 	{ COMMAND_HELP, NULL, NULL, usage_main },

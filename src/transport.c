@@ -15,12 +15,17 @@
 #include "transport.h"
 #include "vici_wire.h"
 
-static int64_t now_ms(void)
+int64_t transport_now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t now_ms(void)
+{
+	return transport_now_ms();
 }
 
 /* 0 while the deadline is ahead, else -ETIMEDOUT: checked before every
@@ -263,6 +268,28 @@ int transport_recv(struct transport *t, uint8_t *buf, size_t cap, size_t *len)
 		return rc;
 	*len = t->frame_len;
 	return 0;
+}
+
+int transport_ready(const struct transport *t, int64_t until_ms,
+		    const sigset_t *mask)
+{
+	struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
+	struct timespec ts, *tsp = NULL;
+	int n;
+
+	if (until_ms >= 0) {
+		int64_t left = until_ms - now_ms();
+
+		if (left < 0)
+			left = 0;
+		ts = (struct timespec){ (time_t)(left / 1000),
+					(long)(left % 1000) * 1000000 };
+		tsp = &ts;
+	}
+	n = ppoll(&pfd, 1, tsp, mask);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	return n > 0;
 }
 
 static void on_alarm(int sig)

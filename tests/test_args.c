@@ -73,14 +73,14 @@ static const struct row rows[] = {
 	{ { "--rekey", "--ike", "x", "--raw" },
 	  "rekey ike=x out=raw timeout=30000 debug=1" },
 	{ { "--rekey", "--ike", "x", "--json", "--wait" },
-	  "rekey ike=x wait out=json timeout=30000 debug=1" },
+	  "rekey-wait ike=x wait out=json timeout=30000 debug=1" },
 	/* --batch implies --wait; --sa-timeout belongs to it */
 	{ { "--rekey", "--ike", "rw", "--batch", "10" },
-	  "rekey ike=rw wait batch=10 sa-timeout=60000 out=human timeout=30000 debug=1" },
+	  "rekey-batch ike=rw wait batch=10 sa-timeout=60000 out=human timeout=30000 debug=1" },
 	{ { "--rekey", "-I", "7", "--batch=1", "--sa-timeout", "2.5", "--json" },
-	  "rekey ike-id=7 wait batch=1 sa-timeout=2500 out=json timeout=30000 debug=1" },
+	  "rekey-batch ike-id=7 wait batch=1 sa-timeout=2500 out=json timeout=30000 debug=1" },
 	{ { "--rekey", "--child", "c", "--batch", "100000", "--sa-timeout=0", "--timeout", "0" },
-	  "rekey child=c wait batch=100000 sa-timeout=0 out=human timeout=0 debug=1" },
+	  "rekey-batch child=c wait batch=100000 sa-timeout=0 out=human timeout=0 debug=1" },
 	{ { "--rekey", "--ike", "rw", "--batch", "0" },
 	  "error: invalid --batch '0': expected a number of rekeys in flight from 1 to 100000" },
 	{ { "--rekey", "--ike", "rw", "--batch", "100001" },
@@ -197,6 +197,8 @@ static void describe(char *out, size_t size)
 {
 	static const char *const commands[] = {
 		[COMMAND_NONE] = "none",	 [COMMAND_REKEY] = "rekey",
+		[COMMAND_REKEY_WAIT] = "rekey-wait",
+		[COMMAND_REKEY_BATCH] = "rekey-batch",
 		[COMMAND_LIST_SAS] = "list-sas", [COMMAND_VERSION] = "version",
 		[COMMAND_HELP] = "help",	 [COMMAND_OTHER] = "other",
 	};
