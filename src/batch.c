@@ -190,8 +190,8 @@ static int can_start(struct run *r)
 {
 	if (r->asked || stop_signal)
 		return 0;
-	if (!r->a->batch)
-		return !r->sent;
+	if (!r->a->batch) /* nothing to ask for when all finished first */
+		return !r->sent && r->w.pending;
 	while (r->next < r->w.count &&
 	       r->w.sa[r->next].state != TRACK_PENDING)
 		r->next++; /* finished before its turn */
@@ -326,7 +326,7 @@ static int loop(struct run *r)
 		return status_fail(r->f, STAGE_SIGNAL, NULL,
 				   stop_signal == SIGTERM ? -ESHUTDOWN
 							  : -EINTR);
-	if (r->o.timed_out || r->o.not_started)
+	if (late) /* --sa-timeout alone is a failure of its SA: exit 1 */
 		return status_fail(r->f, STAGE_RESULT, NULL, -ETIMEDOUT);
 	if (r->o.rekeyed < r->o.matched)
 		return status_fail(r->f, STAGE_RESULT, NULL, -ECANCELED);

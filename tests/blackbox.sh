@@ -807,5 +807,132 @@ expect list-longest-filters 0 "" "" --list-sas --ike "$big" --child "$big" \
 [ "$(wc -c <"$dir/req")" = $((13 + 14 + 14 + 2 * 65535 + 7 + 9 + 20 + 22)) ] ||
 	fail "request of $(wc -c <"$dir/req") bytes"
 
+# --- issue 21: one engine, one verdict.  Each scenario is one SA's story
+# told by the fake daemon; it runs through --wait and --batch 1 (for one SA
+# the dialogue is the same) and must give the same outcome in both.
+# scenario NAME STATUS STDOUT STDERR ARGS... -- ACTIONS...; SIGNAL_AFTER=S
+# sends SIGINT S seconds in.
+scenario() {
+	sc_name=$1 sc_status=$2 sc_out=$3 sc_err=$4
+	shift 4
+	sc_args=
+	while [ "$1" != -- ]; do sc_args="$sc_args $1"; shift; done
+	shift
+	for mode in --wait "--batch 1"; do
+		fake "$@"
+		if [ -n "${SIGNAL_AFTER:-}" ]; then
+			count=$((count + 1))
+			case_name="$sc_name ($mode)"
+			# shellcheck disable=SC2086
+			$VALGRIND "$SWANCTL" --rekey $sc_args $mode -u "$uri" \
+				>"$dir/out" 2>"$dir/err" &
+			sc_pid=$!
+			sleep "$SIGNAL_AFTER"
+			sc_begin=$(now_ms)
+			kill -INT $sc_pid
+			wait $sc_pid
+			status=$?
+			[ $(($(now_ms) - sc_begin)) -lt 1000 ] ||
+				fail "took $(($(now_ms) - sc_begin)) ms after SIGINT"
+			[ "$status" = "$sc_status" ] ||
+				fail "exit status $status, expected $sc_status"
+			[ "$(cat "$dir/out")" = "$sc_out" ] ||
+				fail "stdout differs: $(cat "$dir/out")"
+			[ "$(cat "$dir/err")" = "$sc_err" ] ||
+				fail "stderr differs: $(cat "$dir/err")"
+		else
+			# shellcheck disable=SC2086
+			expect "$sc_name ($mode)" "$sc_status" "$sc_out" "$sc_err" \
+				--rekey $sc_args $mode -u "$uri"
+		fi
+	done
+}
+net12='home{uniqueid=8,state=ESTABLISHED,local-id=a,remote-id=b,remote-host=192.0.2.2,remote-port=4500,initiator-spi=i8,responder-spi=r8,child-sas{n1{name=net,uniqueid=1,state=INSTALLED},n2{name=net2,uniqueid=2,state=INSTALLED}}}'
+new9='home{uniqueid=9,state=ESTABLISHED,local-id=a,remote-id=b,remote-host=192.0.2.2,remote-port=4500,initiator-spi=i9,responder-spi=r9,encr-alg=AES_CBC,encr-keysize=128,integ-alg=HMAC_SHA2_256_128,prf-alg=PRF_HMAC_SHA2_256,dh-group=MODP_2048'
+F1='swanctl: 0 of 1 SAs rekeyed, 1 failed'
+T1='swanctl: 0 of 1 SAs rekeyed, 1 timed out'
+# 1: a reauth that loses a CHILD_SA is a failure naming it and the reason
+# shellcheck disable=SC2046
+scenario reauth-loses-child 1 "" \
+	"swanctl: IKE_SA home #8 reauthentication failed: new IKE_SA #9 is up, but CHILD_SA net was not rebuilt: received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built
+$F1" --ike home --reauth -- $(learn "$net12") $yes \
+	'event:ike-updown:home{uniqueid=8}' "event:ike-updown:up=yes,$new9}" \
+	"$(logline 4 9 'received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built')" \
+	"$(logline 4 9 'failed to establish CHILD_SA, keeping IKE_SA')" \
+	'event:child-updown:up=yes,home{uniqueid=9,child-sas{n2{name=net2,uniqueid=11,state=INSTALLED}}}' drain
+# ... and one that rebuilds both (the second by CREATE_CHILD_SA) succeeds,
+# with the new IKE_SA's algorithms
+# shellcheck disable=SC2046
+scenario reauth-both-children 0 \
+	"IKE_SA home #8 reauthenticated, new IKE_SA #9 (AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048)" "" \
+	--ike home --reauth -- $(learn "$net12") $yes \
+	'event:ike-updown:home{uniqueid=8}' \
+	"event:ike-updown:up=yes,$new9,child-sas{n1{name=net,uniqueid=10,state=INSTALLED}}}" \
+	'event:child-updown:up=yes,home{uniqueid=9,child-sas{n2{name=net2,uniqueid=11,state=INSTALLED}}}' drain
+# 2: another client's new IKE_SA, same identities, another address: no
+# successor
+# shellcheck disable=SC2046
+scenario reauth-other-address 5 "" \
+	"swanctl: IKE_SA home #8 did not finish rekeying within 0.5 s; charon logged nothing about it
+$T1" --ike home --reauth --timeout 0.5 -- $(learn "$net12") $yes \
+	'event:ike-updown:home{uniqueid=8}' \
+	"event:ike-updown:up=yes,$(echo "$new9" | sed 's/192.0.2.2/192.0.2.77/'),child-sas{n1{name=net,uniqueid=10,state=INSTALLED},n2{name=net2,uniqueid=11,state=INSTALLED}}}" drain
+# 3: the thread that dealt with the old IKE_SA initiates another one first;
+# charon names the real successor
+# shellcheck disable=SC2046
+scenario reauth-thread-guess 0 \
+	"IKE_SA home #8 reauthenticated, new IKE_SA #9 (AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048)" "" \
+	--ike home --reauth -- $(learn "$net12") $yes \
+	"$(logline 7 8 'IKE_SA deleted')" "$(logline 7 20 'initiating IKE_SA home[20] to 192.0.2.2')" \
+	"$(logline 7 8 'initiating IKE_SA home[9] to 192.0.2.2')" \
+	'event:ike-updown:up=yes,home{uniqueid=20,local-id=a,remote-id=b,remote-host=192.0.2.2,remote-port=4500}' \
+	"event:ike-updown:up=yes,$new9,child-sas{n1{name=net,uniqueid=10,state=INSTALLED},n2{name=net2,uniqueid=11,state=INSTALLED}}}" \
+	'event:ike-updown:home{uniqueid=8}' drain
+# 4: IKEv1: a rekey is a reauthentication, in both modes
+# shellcheck disable=SC2046
+scenario ikev1 0 "IKE_SA home #1 reauthenticated, new IKE_SA #2" "" \
+	--ike home -- $(learn "$v1") $yes \
+	'event:ike-updown:up=yes,home{uniqueid=2,version=1,state=ESTABLISHED,child-sas{net-2{name=net,uniqueid=2,state=INSTALLED}}}' \
+	'event:ike-updown:home{uniqueid=1,version=1,state=DELETING}' drain
+# 5: rekeyed by charon while the list came, before our request: a success
+# that says so (no request is sent for it)
+# shellcheck disable=SC2046
+scenario rekeyed-before 0 \
+	"CHILD_SA net #1 rekeyed by charon or the peer on its own, new CHILD_SA #3 (ESP:AES_GCM_16-128)" "" \
+	--child net -- $(learn "$child1" | sed 's/^reply: read confirm read$//') \
+	'event:child-rekey:home{uniqueid=1,child-sas{net{name=net,old{uniqueid=1},new{uniqueid=3,protocol=ESP,encr-alg=AES_GCM_16,encr-keysize=128}}}}' \
+	reply: read confirm drain
+# 6: SIGINT while the reply is awaited, with --timeout 0: at once
+SIGNAL_AFTER=0.3
+# shellcheck disable=SC2046
+scenario sigint-no-reply 130 "" "swanctl: CHILD_SA net #1 still rekeying when stopped by SIGINT
+swanctl: 0 of 1 SAs rekeyed, 1 stopped in flight" --child net --timeout 0 -- \
+	$(learn "$child1") sleep:3000 drain
+SIGNAL_AFTER=
+# 7: a reply that does not come: the SA named, the summary, exit 5
+# shellcheck disable=SC2046
+scenario no-reply 5 "" "swanctl: CHILD_SA net #1 got no reply to its rekey request within 0.5 s; charon logged nothing about it
+$T1" --child net --timeout 0.5 -- $(learn "$child1") sleep:3000 drain
+# 10: a failure is a JSON record too, with "ok", then the summary
+# shellcheck disable=SC2046
+scenario json-failure 1 '{"sa":"CHILD_SA","name":"net","ike":"home","ok":false,"outcome":"failed","rekeyed":false,"old":{"uniqueid":"1","spi-in":"c1","spi-out":"c2"},"error":"rekey failed: received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built (charon retries in 8 s)"}
+{"summary":{"matched":1,"rekeyed":0,"failed":1,"timed_out":0,"stopped":0,"not_started":0}}' \
+	"swanctl: CHILD_SA net #1 rekey failed: received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built (charon retries in 8 s)
+$F1" --child net --json -- $(learn "$child1") $yes \
+	"$(logline 4 1 'received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built')" \
+	"$(logline 4 1 'CHILD_SA rekeying failed, trying again in 8 seconds')" drain
+# 12: a REKEYING SA is up: it is waited for
+# shellcheck disable=SC2046
+scenario rekeying-is-up 0 "IKE_SA home #1 rekeyed, new IKE_SA #3" "" \
+	--ike home -- $(learn 'home{uniqueid=1,state=REKEYING}') $yes \
+	'event:ike-rekey:home{old{uniqueid=1},new{uniqueid=3}}' drain
+# 13: a timeout quotes the line that explains, not the packet trace after it
+# shellcheck disable=SC2046
+scenario timeout-explains 5 "" \
+	"swanctl: CHILD_SA net #1 did not finish rekeying within 0.5 s; charon last logged: retransmit 3 of request with message ID 7
+$T1" --child net --timeout 0.5 -- $(learn "$child1") $yes \
+	"$(logline 4 1 'retransmit 3 of request with message ID 7')" \
+	"$(logline 4 1 'sending packet: from 192.0.2.1[4500] to 192.0.2.2[4500] (80 bytes)')" drain
+
 echo "blackbox: $count cases, $failed failed"
 [ "$failed" = 0 ]
