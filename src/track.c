@@ -616,10 +616,13 @@ static int add(struct track *w, int child, const struct node *ike,
 	if (sa->reauth) {
 		if (!(sa->peer = peer_get(w, n)))
 			return -ENOMEM;
-		if (w->kid_count &&
+		/* charon rebuilds the CHILD_SAs of a reauthenticated IKEv2
+		 * IKE_SA, with events; IKEv1 quick mode SAs it moves to the
+		 * new ISAKMP SA as they are, without a word: none to count */
+		if (w->kid_count && !sa->ikev1 &&
 		    !(sa->kid = calloc(w->kid_count, sizeof(*sa->kid))))
 			return -ENOMEM;
-		for (size_t i = 0; i < w->kid_count; i++)
+		for (size_t i = 0; sa->kid && i < w->kid_count; i++)
 			if (!(sa->kid[sa->kids++] =
 				      name_of(w, w->kid[i].name, 1)))
 				return -ENOMEM;
