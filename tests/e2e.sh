@@ -559,7 +559,8 @@ suite_ikev1() {
 	ike=$(ike_now)
 	ours --rekey --ike home --json --wait
 	[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
-	grep -qx '{"sa":"IKE_SA","name":"home","ike":"home","reauthenticated":true,"old":{"uniqueid":"'"${ike%% *}"'",.*}}' "$out/out" ||
+	grep -qx '{"sa":"IKE_SA","name":"home","ike":"home","ok":true,"outcome":"reauthenticated","reauthenticated":true,"old":{"uniqueid":"'"${ike%% *}"'",.*,"algorithms":"[A-Z0-9_/-]*"}' "$out/out" &&
+		[ "$(tail -n 1 "$out/out")" = '{"summary":{"matched":1,"rekeyed":1,"failed":0,"timed_out":0,"stopped":0,"not_started":0}}' ] ||
 		fail "stdout: $(cat "$out/out")"
 }
 
