@@ -123,6 +123,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 		FAKEVICI=$(FAKE) $$t || exit 1; done
 	@for h in $(HARNESSES); do \
 		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
+	@sh tests/modgraph.sh $(OBJDIR)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
 	@STRONGSWAN_SWANCTL=$(STRONGSWAN_SWANCTL) SWANCTL=./swanctl \
 		sh tests/delegate.sh

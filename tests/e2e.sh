@@ -389,6 +389,23 @@ suite_rekey() {
 		both_children_up || fail "CHILD_SAs not both INSTALLED right after"
 	done
 
+	# ten reauthentications in a row: each exits 0 with both CHILD_SAs
+	# installed under the new IKE_SA in a listing made right after
+	case_name="wait --reauth x10"
+	count=$((count + 1))
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		ike=$(ike_now)
+		ours --rekey --ike home --reauth --wait --timeout 40
+		[ "$status" = 0 ] || { fail "#$i: exit $status: $(cat "$out/err")"; break; }
+		wait_line IKE_SA home "${ike%% *}"
+		lab_sas A >"$out/sas"
+		[ "$(grep -c '^ike ' "$out/sas")" = 1 ] &&
+			[ "$(awk -v id="$new" '$1 == "ike" && $3 == id && $4 == "ESTABLISHED"' "$out/sas" | wc -l)" = 1 ] &&
+			[ "$(grep -c '^child net [0-9]* INSTALLED ' "$out/sas")" = 1 ] &&
+			[ "$(grep -c '^child net2 [0-9]* INSTALLED ' "$out/sas")" = 1 ] ||
+			{ fail "#$i: right after: $(cat "$out/sas")"; break; }
+	done
+
 	# a reauthentication whose peer refuses one CHILD_SA's proposal now:
 	# charon keeps the new IKE_SA without net; that is a failure naming it
 	case_name="wait --reauth, net refused"
@@ -534,7 +551,7 @@ suite_ikev1() {
 		[ "${now%% *}" = "$new" ] || fail "listed '$now' right after, expected #$new"
 	done
 	# each takes about 10 s: the peer deletes the old IKE_SA that late
-	for how in "--ike home" "--ike-id --reauth"; do
+	for how in "--ike home" "--ike-id --reauth" "--ike home --batch 1"; do
 		case_name="wait $how"
 		count=$((count + 1))
 		wait_until 15 settled || fail "SAs not settled before"
