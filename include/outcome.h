@@ -22,19 +22,19 @@ enum outcome_end {
 };
 
 struct outcome {
-	FILE *out;	     /* lines for a person, or JSON records */
-	FILE *err;	     /* failures, for a person */
-	int json;	     /* JSON records on out */
-	int signal;	     /* OUTCOME_STOPPED, OUTCOME_NOT_STARTED: which */
-	double timeout_s;    /* OUTCOME_TIMED_OUT, OUTCOME_NO_REPLY: which
-			      * limit ran out */
-	size_t matched;	     /* SAs the selector matched */
-	size_t rekeyed;	     /* of them, with a successor */
-	size_t failed;	     /* down, failed or refused */
-	size_t timed_out;    /* no successor in time */
-	size_t stopped;	     /* in flight when a signal came */
-	size_t not_started;  /* never started */
-	char why[1024];	     /* the last failure's words */
+	FILE *out;	    /* lines for a person, or JSON records */
+	FILE *err;	    /* failures, for a person */
+	int json;	    /* JSON records on out */
+	int signal;	    /* OUTCOME_STOPPED, OUTCOME_NOT_STARTED: which */
+	double timeout_s;   /* OUTCOME_TIMED_OUT, OUTCOME_NO_REPLY: which
+			     * limit ran out */
+	size_t matched;	    /* SAs the selector matched */
+	size_t rekeyed;	    /* of them, with a successor */
+	size_t failed;	    /* down, failed or refused */
+	size_t timed_out;   /* no successor in time */
+	size_t stopped;	    /* in flight when a signal came */
+	size_t not_started; /* never started */
+	char why[1024];	    /* the last failure's words */
 };
 
 /* SA has its successor (TRACK_DONE): its line or record. */

@@ -49,12 +49,12 @@ struct track_sa {
 	/* TRACK_DONE with new_id 0: the peer's new IKE_SAs could not be told
 	 * apart; the successor is one of this many */
 	uint32_t candidates;
-	uint32_t hint; /* charon logged this IKE_SA as its successor */
-	uint32_t succ; /* reauthentication: index + 1 of its successor in
-			* the tracker's new IKE_SAs */
-	uint32_t next; /* index + 1 of the next SA of the same IKE_SA
-			* (CHILD_SAs) or of the same peer (reauthentications) */
-	uint32_t kids; /* reauthentication: the CHILD_SAs it carried */
+	uint32_t hint;	  /* charon logged this IKE_SA as its successor */
+	uint32_t succ;	  /* reauthentication: index + 1 of its successor in
+			   * the tracker's new IKE_SAs */
+	uint32_t next;	  /* index + 1 of the next SA of the same IKE_SA
+			   * (CHILD_SAs) or of the same peer (reauthentications) */
+	uint32_t kids;	  /* reauthentication: the CHILD_SAs it carried */
 	const char **kid; /* their config names (kids of them) */
 	const char *name; /* config name of the SA (shared, the tracker's) */
 	const char *ike;  /* config name of its IKE_SA */
@@ -81,11 +81,11 @@ struct track {
 	int heard; /* a log event has come */
 	struct track_sa *sa; /* in the order listed */
 	size_t count;
-	size_t pending;		   /* SAs still TRACK_PENDING */
-	size_t reauths;		   /* SAs with reauth set */
-	track_report_fn report;	   /* optional */
-	track_log_fn log;	   /* optional: stream the involved log lines */
-	void *ctx;		   /* for both */
+	size_t pending;		/* SAs still TRACK_PENDING */
+	size_t reauths;		/* SAs with reauth set */
+	track_report_fn report; /* optional */
+	track_log_fn log;	/* optional: stream the involved log lines */
+	void *ctx;		/* for both */
 	/* the rest is track.c's own: unique ids -> SAs, shared strings,
 	 * peers, new IKE_SAs, the CHILD_SAs of the IKE_SA being read, the
 	 * last SA each charon thread logged about */

@@ -33,17 +33,17 @@ struct run {
 	struct failure *f;
 	struct track w;
 	struct outcome o;
-	size_t next;	    /* --batch: the next SA of the listing to start */
-	size_t head;	    /* --batch: the oldest started that may be in
-			     * flight (--sa-timeout runs out in start order) */
-	size_t in_flight;   /* started and pending */
-	int64_t *due;	    /* --batch: each SA's --sa-timeout deadline */
-	int sent;	    /* --wait: the one rekey request is sent */
-	int asked;	    /* a rekey request awaits its reply */
-	size_t asked_sa;    /* --batch: the SA it names */
-	int tty;	    /* stderr is a terminal: a progress line lives there */
-	int out_tty;	    /* so is stdout: its lines clear the progress line */
-	int shown;	    /* the progress line is on the screen */
+	size_t next;	  /* --batch: the next SA of the listing to start */
+	size_t head;	  /* --batch: the oldest started that may be in
+			   * flight (--sa-timeout runs out in start order) */
+	size_t in_flight; /* started and pending */
+	int64_t *due;	  /* --batch: each SA's --sa-timeout deadline */
+	int sent;	  /* --wait: the one rekey request is sent */
+	int asked;	  /* a rekey request awaits its reply */
+	size_t asked_sa;  /* --batch: the SA it names */
+	int tty;     /* stderr is a terminal: a progress line lives there */
+	int out_tty; /* so is stdout: its lines clear the progress line */
+	int shown;   /* the progress line is on the screen */
 	int64_t start_ms, drawn_ms;
 	int64_t deadline_ms; /* --timeout for the whole run, or -1 */
 	sigset_t wait_mask;  /* while waiting: SIGINT and SIGTERM let through */
@@ -86,7 +86,8 @@ static void progress(struct run *r, int force)
 		"\rswanctl: %zu rekeyed, %zu failed, %zu in flight, %zu left, "
 		"%.1f/s",
 		r->o.rekeyed, r->o.failed + r->o.timed_out, r->in_flight, left,
-		elapsed > 0 ? (double)finished * 1000.0 / (double)elapsed : 0.0);
+		elapsed > 0 ? (double)finished * 1000.0 / (double)elapsed
+			    : 0.0);
 	/* in whole numbers: no rate of zero or infinity to convert */
 	if (finished && elapsed > 0) {
 		uint64_t eta = ((uint64_t)(left + r->in_flight) *
@@ -192,8 +193,7 @@ static int can_start(struct run *r)
 		return 0;
 	if (!r->a->batch) /* nothing to ask for when all finished first */
 		return !r->sent && r->w.pending;
-	while (r->next < r->w.count &&
-	       r->w.sa[r->next].state != TRACK_PENDING)
+	while (r->next < r->w.count && r->w.sa[r->next].state != TRACK_PENDING)
 		r->next++; /* finished before its turn */
 	return r->next < r->w.count && r->in_flight < r->a->batch;
 }
@@ -210,9 +210,8 @@ static int replied(struct run *r, const struct vici_packet_view *p)
 	if (print_view(MESSAGE_REKEY_REPLY_WAIT, r->a->output) != VIEW_NONE) {
 		unshow(r);
 		/* validated by follow_next: a dump of it cannot fail */
-		(void)print_body(stdout, MESSAGE_REKEY_REPLY_WAIT,
-				 r->a->output, p->body, p->body_len, NULL,
-				 NULL);
+		(void)print_body(stdout, MESSAGE_REKEY_REPLY_WAIT, r->a->output,
+				 p->body, p->body_len, NULL, NULL);
 		flush_out(r);
 	}
 	if (res.success)
@@ -225,8 +224,8 @@ static int replied(struct run *r, const struct vici_packet_view *p)
 	}
 	for (size_t i = 0; i < r->w.count; i++)
 		if (r->w.sa[i].started)
-			give_up(r, &r->w.sa[i], OUTCOME_REFUSED, 0,
-				res.errmsg, res.errmsg_len);
+			give_up(r, &r->w.sa[i], OUTCOME_REFUSED, 0, res.errmsg,
+				res.errmsg_len);
 	return 0;
 }
 

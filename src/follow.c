@@ -7,8 +7,7 @@
 #include "vici.h"
 
 /* One event for the tracker; a malformed one ends the exchange. */
-static int feed(void *ctx, const struct vici_packet_view *ev,
-		struct failure *f)
+static int feed(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 {
 	struct track *w = ctx;
 	int rc = vici_validate(ev->body, ev->body_len, &f->why);

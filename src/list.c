@@ -674,8 +674,7 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 		return rc;
 	/* only this thread writes: skip stdio's lock on every call */
 	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
-	rc = client_register(c, VICI_EVENT_REGISTER, "list-sa", NULL, NULL,
-			     f);
+	rc = client_register(c, VICI_EVENT_REGISTER, "list-sa", NULL, NULL, f);
 	if (!rc)
 		rc = client_call(c, "list-sas", req, len, &reply, list_event,
 				 &l, f);

@@ -51,7 +51,8 @@ static void json_ids(FILE *f, const char *key, uint32_t id,
 static void json_head(FILE *f, const struct track_sa *sa, int ok,
 		      const char *outcome)
 {
-	fprintf(f, "{\"sa\":\"%s\",\"name\":", sa->child ? "CHILD_SA" : "IKE_SA");
+	fprintf(f,
+		"{\"sa\":\"%s\",\"name\":", sa->child ? "CHILD_SA" : "IKE_SA");
 	json_str(f, sa->name);
 	fputs(",\"ike\":", f);
 	json_str(f, sa->ike);
@@ -146,7 +147,8 @@ static void word(struct outcome *o, const struct track *w,
 			fprintf(f, "did not finish rekeying within %g s",
 				o->timeout_s);
 		if (track_missing(w, sa, names, sizeof(names)))
-			fprintf(f, "; new IKE_SA #%u is up, without CHILD_SA %s",
+			fprintf(f,
+				"; new IKE_SA #%u is up, without CHILD_SA %s",
 				(unsigned)sa->new_id, names);
 		untold = track_untold(w, sa);
 		if (untold)
@@ -185,9 +187,12 @@ void outcome_fail(struct outcome *o, const struct track *w,
 		  const uint8_t *text, size_t text_len)
 {
 	static const char *const names[] = {
-		[OUTCOME_TRACKED] = "failed",	 [OUTCOME_REFUSED] = "refused",
-		[OUTCOME_TIMED_OUT] = "timed_out", [OUTCOME_NO_REPLY] = "no_reply",
-		[OUTCOME_STOPPED] = "stopped",	 [OUTCOME_NOT_STARTED] = "not_started",
+		[OUTCOME_TRACKED] = "failed",
+		[OUTCOME_REFUSED] = "refused",
+		[OUTCOME_TIMED_OUT] = "timed_out",
+		[OUTCOME_NO_REPLY] = "no_reply",
+		[OUTCOME_STOPPED] = "stopped",
+		[OUTCOME_NOT_STARTED] = "not_started",
 	};
 	const char *name = names[end];
 

@@ -105,7 +105,6 @@ struct track_peer {
 /* A CHILD_SA of the IKE_SA being read, or installed under a new one. */
 struct track_kid {
 	struct str name; /* aliases the event while it is read */
-	const char *stored;
 	uint32_t id;
 };
 
@@ -455,7 +454,8 @@ static struct track_peer *peer_get(struct track *w, const struct node *n)
 	return *slot;
 }
 
-/* --- reading sections ------------------------------------------------------ */
+/* --- reading sections ------------------------------------------------------
+ */
 
 static const char *const alg_keys[ALG_COUNT] = {
 	"protocol", "encr-alg", "encr-keysize", "integ-alg", "integ-keysize",
@@ -604,7 +604,8 @@ static int add(struct track *w, int child, const struct node *ike,
 				 .id = n->uniqueid,
 				 .ikev1 = !child && n->ikev1,
 				 .ike_id = ike->uniqueid,
-				 .name = name_of(w, child ? n->name : n->sec, 1),
+				 .name = name_of(w, child ? n->name : n->sec,
+						 1),
 				 .ike = name_of(w, ike->sec, 1) };
 	if (!sa->name || !sa->ike)
 		return -ENOMEM;
@@ -648,8 +649,7 @@ static int add(struct track *w, int child, const struct node *ike,
 
 /* --- finishing ------------------------------------------------------------ */
 
-static void finish(struct track *w, struct track_sa *sa,
-		   enum track_state state)
+static void finish(struct track *w, struct track_sa *sa, enum track_state state)
 {
 	sa->state = (uint8_t)state;
 	sa->by_other = state == TRACK_DONE && !sa->started;
@@ -685,7 +685,8 @@ static void went_down(struct track *w, struct track_sa *sa)
 		finish(w, sa, TRACK_DOWN);
 }
 
-/* --- reauthentication ------------------------------------------------------ */
+/* --- reauthentication ------------------------------------------------------
+ */
 
 /* The unpaired IKE_SAs of P that are still pending, chained. */
 #define EACH_UNPAIRED(w, p, sa)                                                \
@@ -1056,7 +1057,8 @@ static void reauth_kid(struct track *w, struct track_new *n,
 		reauth_check(w, &w->sa[n->owner - 1]);
 }
 
-/* --- walking an event ------------------------------------------------------ */
+/* --- walking an event ------------------------------------------------------
+ */
 
 /* A CHILD_SA section has ended: st[3] under st[2] "child-sas". */
 static int child_end(struct track *w, struct walk *k, enum event ev)
@@ -1174,8 +1176,7 @@ static int kids_room(struct track *w)
 	return 0;
 }
 
-static int walk(struct track *w, enum event ev, const uint8_t *body,
-		size_t len)
+static int walk(struct track *w, enum event ev, const uint8_t *body, size_t len)
 {
 	struct walk k;
 	struct vici_reader r;
@@ -1245,7 +1246,7 @@ enum said {
 	SAID_CHILD_FAILED, /* "CHILD_SA rekeying failed, trying again..." */
 	SAID_IKE_FAILED,   /* "IKE_SA rekeying failed, ..." */
 	SAID_REAUTH_FAILED,
-	SAID_GAVE_UP, /* retransmits or retries exhausted: the IKE_SA dies */
+	SAID_GAVE_UP,	/* retransmits or retries exhausted: the IKE_SA dies */
 	SAID_NOT_BUILT, /* "failed to establish CHILD_SA, keeping IKE_SA" */
 };
 
@@ -1256,7 +1257,10 @@ static enum said classify(struct str msg)
 		"peer seems to not", "abort active rekeying", "tried ",
 	};
 	static const char *const chatter[] = {
-		"sending packet", "received packet", "parsed ", "generating ",
+		"sending packet",
+		"received packet",
+		"parsed ",
+		"generating ",
 	};
 
 	if (starts(msg, "CHILD_SA rekeying failed"))

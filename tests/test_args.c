@@ -196,11 +196,14 @@ static char msg[512];
 static void describe(char *out, size_t size)
 {
 	static const char *const commands[] = {
-		[COMMAND_NONE] = "none",	 [COMMAND_REKEY] = "rekey",
+		[COMMAND_NONE] = "none",
+		[COMMAND_REKEY] = "rekey",
 		[COMMAND_REKEY_WAIT] = "rekey-wait",
 		[COMMAND_REKEY_BATCH] = "rekey-batch",
-		[COMMAND_LIST_SAS] = "list-sas", [COMMAND_VERSION] = "version",
-		[COMMAND_HELP] = "help",	 [COMMAND_OTHER] = "other",
+		[COMMAND_LIST_SAS] = "list-sas",
+		[COMMAND_VERSION] = "version",
+		[COMMAND_HELP] = "help",
+		[COMMAND_OTHER] = "other",
 	};
 	static const char *const outputs[] = { "human", "raw", "pretty",
 					       "json" };
