@@ -13,6 +13,7 @@
  * pointer.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,18 +59,21 @@ struct node {
 	uint32_t uniqueid;
 	int ikev1; /* key version=1 (IKE_SAs) */
 	struct str spi[2];
-	struct str alg[ALG_COUNT];
 	int has_old, has_new;
 	struct node_sa {
 		uint32_t uniqueid;
 		struct str spi[2];
-		struct str alg[ALG_COUNT];
 	} old, new;
+	/* the algorithms, of its own and of its "new" section: cleared by
+	 * their bits alone (a section starts with a memset up to alg) */
+	uint32_t alg_set, new_alg_set;
+	struct str alg[ALG_COUNT], new_alg[ALG_COUNT];
 };
 
 struct walk {
 	struct node st[WALK_DEPTH + 1]; /* st[1] the IKE_SA, st[3] a CHILD_SA */
-	int up; /* key up=yes at the top (updown events) */
+	int up;	  /* key up=yes at the top (updown events) */
+	int algs; /* a successor's algorithms may be read from it */
 };
 
 enum event {
@@ -457,15 +461,43 @@ static struct track_peer *peer_get(struct track *w, const struct node *n)
 /* --- reading sections ------------------------------------------------------
  */
 
-static const char *const alg_keys[ALG_COUNT] = {
-	"protocol", "encr-alg", "encr-keysize", "integ-alg", "integ-keysize",
-	"prf-alg",  "dh-group", "esn",		"ake1",	     "ake2",
-	"ake3",	    "ake4",	"ake5",		"ake6",	     "ake7",
-};
+/* A key naming a negotiated algorithm: its slot, or -1.  Sorted by the
+ * first byte, as most keys of an event are not one. */
+static int alg_slot(const uint8_t *k, size_t len)
+{
+	switch (k[0]) {
+	case 'p':
+		if (IS(k, len, "protocol"))
+			return ALG_PROTOCOL;
+		return IS(k, len, "prf-alg") ? ALG_PRF : -1;
+	case 'e':
+		if (IS(k, len, "encr-alg"))
+			return ALG_ENCR;
+		if (IS(k, len, "encr-keysize"))
+			return ALG_ENCR_SIZE;
+		return IS(k, len, "esn") ? ALG_ESN : -1;
+	case 'i':
+		if (IS(k, len, "integ-alg"))
+			return ALG_INTEG;
+		return IS(k, len, "integ-keysize") ? ALG_INTEG_SIZE : -1;
+	case 'd':
+		return IS(k, len, "dh-group") ? ALG_DH : -1;
+	case 'a':
+		if (len == 4 && !memcmp(k, "ake", 3) && k[3] >= '1' &&
+		    k[3] <= '7')
+			return ALG_AKE1 + (k[3] - '1');
+		return -1;
+	}
+	return -1;
+}
 
-static void set_key(struct node *n, const struct vici_elem *e, int top)
+/* Read key E into N; TOP: an IKE_SA's own section; ALGS: the event's
+ * algorithms may be wanted. */
+static void set_key(struct node *n, const struct vici_elem *e, int top,
+		    int algs)
 {
 	struct str v = slice(e->value, e->value_len);
+	int slot;
 
 	if (IS(e->name, e->name_len, "uniqueid"))
 		n->uniqueid = number(e->value, e->value_len);
@@ -489,13 +521,11 @@ static void set_key(struct node *n, const struct vici_elem *e, int top)
 		n->remote_host = v;
 	else if (top && IS(e->name, e->name_len, "remote-port"))
 		n->remote_port = v;
-	else if (e->name_len >= 3 && e->name_len <= 13)
-		for (int i = 0; i < ALG_COUNT; i++)
-			if (e->name_len == strlen(alg_keys[i]) &&
-			    !memcmp(e->name, alg_keys[i], e->name_len)) {
-				n->alg[i] = v;
-				break;
-			}
+	else if (algs && e->name_len &&
+		 (slot = alg_slot(e->name, e->name_len)) >= 0) {
+		n->alg[slot] = v;
+		n->alg_set |= 1u << slot;
+	}
 }
 
 static void copy_spi(char dst[2][TRACK_SPI], const struct str spi[2])
@@ -524,43 +554,43 @@ static void put_alg(char *out, size_t size, size_t *at, const char *sep,
 
 /* The algorithms of A as list-sas shows them ("AES_CBC-128/HMAC_SHA2_256_
  * 128/PRF_HMAC_SHA2_256/MODP_2048", "ESP:AES_GCM_16-128"), or NULL when
- * the event names none or memory ran out. */
-static char *algs_of(const struct str *a, int child)
+ * the event names none or memory ran out; SET: the slots of A given. */
+static char *algs_of(const struct str *a, uint32_t set, int child)
 {
 	char out[TRACK_ALGS];
 	size_t at = 0;
 	const char *sep = "";
 
-	if (!a[ALG_ENCR].len && !a[ALG_INTEG].len)
+	if (!(set >> (ALG_ENCR)&1) && !(set >> (ALG_INTEG)&1))
 		return NULL;
 	out[0] = '\0';
-	if (child && a[ALG_PROTOCOL].len) {
+	if (child && (set >> (ALG_PROTOCOL)&1)) {
 		put_alg(out, sizeof(out), &at, "", a[ALG_PROTOCOL]);
 		put_alg(out, sizeof(out), &at, ":", slice(NULL, 0));
 	}
-	if (a[ALG_ENCR].len) {
+	if ((set >> (ALG_ENCR)&1)) {
 		put_alg(out, sizeof(out), &at, "", a[ALG_ENCR]);
-		if (a[ALG_ENCR_SIZE].len)
+		if ((set >> (ALG_ENCR_SIZE)&1))
 			put_alg(out, sizeof(out), &at, "-", a[ALG_ENCR_SIZE]);
 		sep = "/";
 	}
-	if (a[ALG_INTEG].len) {
+	if ((set >> (ALG_INTEG)&1)) {
 		put_alg(out, sizeof(out), &at, sep, a[ALG_INTEG]);
-		if (a[ALG_INTEG_SIZE].len)
+		if ((set >> (ALG_INTEG_SIZE)&1))
 			put_alg(out, sizeof(out), &at, "-", a[ALG_INTEG_SIZE]);
 	}
 	for (int i = ALG_PRF; i <= ALG_DH; i++)
-		if (a[i].len)
+		if (set >> i & 1)
 			put_alg(out, sizeof(out), &at, "/", a[i]);
 	for (int i = 0; i < 7; i++) {
 		char ke[8];
 
-		if (!a[ALG_AKE1 + i].len)
+		if (!(set >> (ALG_AKE1 + i) & 1))
 			continue;
 		snprintf(ke, sizeof(ke), "/KE%d_", i + 1);
 		put_alg(out, sizeof(out), &at, ke, a[ALG_AKE1 + i]);
 	}
-	if (a[ALG_ESN].len)
+	if ((set >> (ALG_ESN)&1))
 		put_alg(out, sizeof(out), &at, "/ESN", slice(NULL, 0));
 	if (at >= sizeof(out)) /* cut short: say so rather than mislead */
 		memcpy(out + sizeof(out) - 4, "...", 4);
@@ -668,14 +698,13 @@ static void finish(struct track *w, struct track_sa *sa, enum track_state state)
 	}
 }
 
-/* A successor reported in SEC, the old or new section of an event. */
-static void rekeyed(struct track *w, struct track_sa *sa,
-		    const struct node_sa *old, const struct node_sa *new)
+/* SA's successor, reported in the old and new sections of N. */
+static void rekeyed(struct track *w, struct track_sa *sa, const struct node *n)
 {
-	sa->new_id = new->uniqueid;
-	copy_spi(sa->spi, old->spi);
-	copy_spi(sa->new_spi, new->spi);
-	sa->algs = algs_of(new->alg, sa->child);
+	sa->new_id = n->new.uniqueid;
+	copy_spi(sa->spi, n->old.spi);
+	copy_spi(sa->new_spi, n->new.spi);
+	sa->algs = algs_of(n->new_alg, n->new_alg_set, sa->child);
 	finish(w, sa, TRACK_DONE);
 }
 
@@ -990,7 +1019,7 @@ static struct track_new *new_add(struct track *w, const struct node *n,
 		.ready = !w->heard || seen_has(w, n->uniqueid),
 		.peer = p,
 		.next = p->news,
-		.algs = algs_of(n->alg, 0),
+		.algs = algs_of(n->alg, n->alg_set, 0),
 	};
 	copy_spi(fresh->spi, n->spi);
 	if (index_put(w, KEY_NEW, index)) {
@@ -1089,7 +1118,7 @@ static int child_end(struct track *w, struct walk *k, enum event ev)
 		/* ids are unique in one daemon; the names guard the rest */
 		if (sa && sa->state == TRACK_PENDING &&
 		    same(sa->ike, k->st[1].sec) && same(sa->name, n->sec))
-			rekeyed(w, sa, &n->old, &n->new);
+			rekeyed(w, sa, n);
 		return 0;
 	case EVENT_IKE_UPDOWN:
 		if (k->up && w->reauths && same("INSTALLED", n->state) &&
@@ -1138,7 +1167,7 @@ static int ike_end(struct track *w, struct walk *k, enum event ev)
 			     : NULL;
 		if (sa && !sa->reauth && sa->state == TRACK_PENDING &&
 		    same(sa->ike, n->sec))
-			rekeyed(w, sa, &n->old, &n->new);
+			rekeyed(w, sa, n);
 		return 0;
 	case EVENT_IKE_UPDOWN:
 		if (w->reauths)
@@ -1184,6 +1213,9 @@ static int walk(struct track *w, enum event ev, const uint8_t *body, size_t len)
 	int depth = 0, rc = 0;
 
 	k.up = 0;
+	/* a successor comes in a rekey event, or comes up reauthenticated */
+	k.algs = ev == EVENT_IKE_REKEY || ev == EVENT_CHILD_REKEY ||
+		 (ev == EVENT_IKE_UPDOWN && w->reauths);
 	vici_reader_init(&r, body, len);
 	while (rc == 0 && vici_next(&r, &e) > 0) {
 		struct node *n = depth <= WALK_DEPTH ? &k.st[depth] : NULL;
@@ -1193,11 +1225,12 @@ static int walk(struct track *w, enum event ev, const uint8_t *body, size_t len)
 			if (depth == 0 && IS(e.name, e.name_len, "up"))
 				k.up = IS(e.value, e.value_len, "yes");
 			else if (depth && n)
-				set_key(n, &e, depth == 1);
+				set_key(n, &e, depth == 1, k.algs);
 			break;
 		case VICI_SECTION_START:
 			if (++depth <= WALK_DEPTH) {
-				memset(&k.st[depth], 0, sizeof(k.st[depth]));
+				memset(&k.st[depth], 0,
+				       offsetof(struct node, alg));
 				k.st[depth].sec = slice(e.name, e.name_len);
 			}
 			if (depth == 1)
@@ -1221,8 +1254,11 @@ static int walk(struct track *w, enum event ev, const uint8_t *body, size_t len)
 					to->uniqueid = n->uniqueid;
 					memcpy(to->spi, n->spi,
 					       sizeof(to->spi));
-					memcpy(to->alg, n->alg,
-					       sizeof(to->alg));
+				}
+				if (to == &up->new && n->alg_set) {
+					memcpy(up->new_alg, n->alg,
+					       sizeof(up->new_alg));
+					up->new_alg_set = n->alg_set;
 				}
 			}
 			if (depth == 3 &&
