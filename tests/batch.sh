@@ -239,6 +239,14 @@ if command -v script >/dev/null; then
 	[ "$(tail -c 4 "$dir/tty" | od -An -c | tr -d ' ')" = "\r033[K" ] ||
 		fail "not cleared at the end: $(tail -c 20 "$dir/tty" | od -c)"
 	# the same run with stderr not a terminal: not a byte on it (limit-10)
+	# the first SAs finishing in the run's first milliseconds: no estimate
+	# from a rate of zero or infinity (it printed "about -1537...:-8")
+	fake --sas 50 --limit 50 --delay 0
+	script -qec "'$SWANCTL' -u '$uri' --rekey --ike rw --batch 50 >/dev/null" \
+		/dev/null >"$dir/tty"
+	report >/dev/null
+	! grep -q "about -\|inf\|nan" "$dir/tty" ||
+		fail "estimate: $(tr '\r' '\n' <"$dir/tty" | grep about | head -n 3)"
 else
 	echo "batch: progress case SKIPPED, no script(1)"
 fi
