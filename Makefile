@@ -240,6 +240,11 @@ endif
 check-cross: $(FAKE)
 	@sh tests/cross.sh $(or $(ARCH),$(CROSS_ARCHS))
 
+# stripped sizes of the static builds, instructions of musl's next to glibc's
+bench-cross: swanctl static $(FAKE)
+	@$(MAKE) --no-print-directory cross
+	@FAKEVICI=$(FAKE) bash bench/cross.sh $(or $(ARCH),$(CROSS_ARCHS))
+
 bench: swanctl static $(FAKE)
 	@FAKEVICI=$(FAKE) bash bench/bench.sh ./swanctl ./swanctl.static
 
@@ -317,7 +322,7 @@ clean:
 	rm -rf $(OBJDIR) swanctl swanctl.static swanctl-rekey-*.tar.gz \
 		swanctl-rekey_*.deb
 
-.PHONY: FORCE all static cross check-cross bench argvdiff confdiff fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist deb clean
+.PHONY: FORCE all static cross check-cross bench-cross bench argvdiff confdiff fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist deb clean
 .SECONDARY:
 
 -include $(wildcard $(OBJDIR)/*.d)
