@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The suites again with the cross builds (make cross): for each architecture
 # named (default: all of them), the cmocka unit tests, the corpus replays,
-# and the black-box, strongswan.conf and --list-sas suites, with that
+# and the black-box, strongswan.conf, --list-sas and --batch suites and the
+# strongswan.conf and command-line differentials of make check-unit, with that
 # architecture's binary run by qemu-user (s390x, armhf, arm64) or natively
 # (i386 and musl on an x86-64 host).  The fake daemon and strongSwan's
 # swanctl, the referee, stay native.  Each suite is bounded by
@@ -112,6 +113,12 @@ for arch; do
 	suite "$arch" blackbox timeout "$limit" env SWANCTL="$client" sh tests/blackbox.sh
 	suite "$arch" conf timeout "$limit" env SWANCTL="$client" sh tests/conf.sh
 	suite "$arch" listsas timeout "$limit" env SWANCTL="$client" sh tests/listsas.sh
+	suite "$arch" batch timeout "$limit" env SWANCTL="$client" sh tests/batch.sh
+	# the differentials against strongSwan's swanctl, as make check-unit
+	suite "$arch" confdiff timeout "$limit" env SWANCTL="$client" \
+		python3 tests/confdiff.py -n "${CONFDIFF_CHECK:-300}" -s 1
+	suite "$arch" argvdiff timeout "$limit" env SWANCTL="$client" \
+		python3 tests/argvdiff.py -n "${ARGVDIFF_CHECK:-300}" -s 1
 	case " ${CROSS_E2E:-} " in
 	*" $arch "*)
 		# qemu's own pages count in the RSS of a run (about 11 MiB)
