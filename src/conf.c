@@ -363,7 +363,9 @@ static int expand(const char *pattern, struct paths *out)
 	size_t plen = strlen(pattern), dir_len = plen, suffix_len = 0;
 	const char *last, *suffix = NULL;
 	char dir[PATH_MAX];
-	char dents[8192];
+	/* aligned for the records read in place (32-bit ARM traps on some
+	 * misaligned 64-bit loads) */
+	_Alignas(struct dirent64) char dents[8192];
 	long got;
 	int fd, rc = 0;
 
@@ -397,7 +399,9 @@ static int expand(const char *pattern, struct paths *out)
 		  O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;
-	while (!rc && (got = getdents64(fd, dents, sizeof(dents))) > 0) {
+	/* void *: glibc's prototype, and musl's (a struct dirent *) */
+	while (!rc &&
+	       (got = getdents64(fd, (void *)dents, sizeof(dents))) > 0) {
 		for (long off = 0; off < got && !rc;) {
 			struct dirent64 *d =
 				(struct dirent64 *)(void *)(dents + off);
@@ -715,7 +719,9 @@ static const char *skip_blank(const char *p)
 #endif
 }
 
-/* Past the spaces at P, eight bytes at a time (the text is padded). */
+/* Past the spaces at P, eight bytes at a time (the text is padded).  The
+ * first byte in memory is the word's lowest on a little-endian machine and
+ * its highest on a big-endian one (s390x): counted from that end. */
 static const char *skip_spaces(const char *p)
 {
 	for (;;) {
@@ -724,7 +730,11 @@ static const char *skip_spaces(const char *p)
 		memcpy(&w, p, sizeof(w));
 		w ^= 0x2020202020202020ull;
 		if (w)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			return p + (__builtin_clzll(w) >> 3);
+#else
 			return p + (__builtin_ctzll(w) >> 3);
+#endif
 		p += 8;
 	}
 }

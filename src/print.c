@@ -512,9 +512,10 @@ int print_check(FILE *out, struct failure *f)
 
 	if (!ferror(out))
 		return 0;
-	/* stdio retries a failed write on every later call, so errno is the
-	 * cause (EPIPE, ENOSPC...) of the write that just failed; EINTR can
-	 * only be the deadline's alarm (transport_alarm) */
+	/* glibc's stdio retries a failed write on every later call, so errno
+	 * is the cause (EPIPE, ENOSPC...) of the write that just failed (musl:
+	 * see print_flush()); EINTR can only be the deadline's alarm
+	 * (transport_alarm) */
 	if (err == EINTR)
 		err = ETIMEDOUT;
 	return status_fail(f, STAGE_OUTPUT, NULL, err ? -err : -EIO);
@@ -522,8 +523,15 @@ int print_check(FILE *out, struct failure *f)
 
 int print_flush(FILE *out, struct failure *f)
 {
+	/* glibc keeps a buffer whose write failed and fflush() writes it
+	 * again (errno: the cause, afresh); musl drops it, so fflush() writes
+	 * nothing and the cause is the errno the failed call left */
+	int before = ferror(out) ? errno : 0;
+
 	errno = 0;
 	fflush(out);
+	if (!errno)
+		errno = before;
 	return print_check(out, f);
 }
 

@@ -789,8 +789,8 @@ expect refused-bidi 1 "" 'rekey failed: a\xe2\x80\xaeb\xe2\x81\xa6c\xe2\x80\x8bd
 	--rekey --ike x -u "$uri"
 
 # 10: small corners
-expect help-then-command 0 "$(./swanctl --help)" "" --help --rekey
-expect help-twice 0 "$(./swanctl --help)" "" -h -h
+expect help-then-command 0 "$($SWANCTL --help)" "" --help --rekey
+expect help-twice 0 "$($SWANCTL --help)" "" -h -h
 fail4 cmd-request-empty-name "unexpected CMD_REQUEST packet from the daemon" \
 	hex:0000000100
 fake read hex:000000020000 close

@@ -4,6 +4,9 @@
 # (gcm and openssl are in libstrongswan-standard-plugins, a recommends; the
 # autotools line builds strongSwan 6.0.6 for the e2e suite,
 # tests/build-strongswan6.sh).
+#   sh tests/setup-debian.sh cross   also the cross compilers, qemu-user,
+#   musl-gcc and each architecture's libcmocka (multiarch) for make cross
+#   and make check-cross (tests/cross.sh)
 set -e
 if [ "$(id -u)" != 0 ]; then
 	echo "setup-debian.sh: run as root (sudo sh tests/setup-debian.sh)" >&2
@@ -20,3 +23,16 @@ apt-get install -y -q --no-install-recommends \
 	jq debhelper dpkg-dev fakeroot lintian ansible-core \
 	autoconf automake libtool gperf bison flex pkg-config libgmp-dev \
 	libssl-dev
+if [ "${1:-}" = cross ]; then
+	for arch in s390x armhf arm64 i386; do
+		dpkg --add-architecture $arch
+	done
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends \
+		gcc-s390x-linux-gnu gcc-arm-linux-gnueabihf \
+		gcc-aarch64-linux-gnu gcc-i686-linux-gnu \
+		libc6-dev-s390x-cross libc6-dev-armhf-cross libc6-dev-arm64-cross \
+		libc6-dev-i386-cross qemu-user-static musl-tools \
+		libcmocka-dev:s390x libcmocka-dev:armhf libcmocka-dev:arm64 \
+		libcmocka-dev:i386
+fi

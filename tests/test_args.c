@@ -150,6 +150,25 @@ static const struct row rows[] = {
 	  "error: invalid --timeout '4294968': at most 1000000 seconds" },
 	{ { "--rekey", "--ike", "a", "--timeout", "9999999" },
 	  "error: invalid --timeout '9999999': at most 1000000 seconds" },
+	/* milliseconds that would wrap 32 bits (2^32, 2^32 + 1, 2^64 + 1) or
+	 * a signed int (2^31) are refused, not taken modulo */
+	{ { "--rekey", "--ike", "a", "--timeout", "4294967.296" },
+	  "error: invalid --timeout '4294967.296': at most 1000000 seconds" },
+	{ { "--rekey", "--ike", "a", "--timeout", "4294967.297" },
+	  "error: invalid --timeout '4294967.297': at most 1000000 seconds" },
+	{ { "--rekey", "--ike", "a", "--timeout", "18446744073709551.617" },
+	  "error: invalid --timeout '18446744073709551.617': at most 1000000 seconds" },
+	{ { "--rekey", "--ike", "a", "--timeout", "1000000.0009" },
+	  "rekey ike=a out=human timeout=1000000000 debug=1" },
+	{ { "--rekey", "--ike", "rw", "--batch", "1", "--sa-timeout", "1000000" },
+	  "rekey-batch ike=rw wait batch=1 sa-timeout=1000000000 out=human timeout=30000 debug=1" },
+	{ { "--rekey", "--ike", "rw", "--batch", "1", "--sa-timeout", "2147483.648" },
+	  "error: invalid --sa-timeout '2147483.648': at most 1000000 seconds" },
+	/* the largest id in every selector and filter */
+	{ { "--rekey", "--child-id", "4294967295" },
+	  "rekey child-id=4294967295 out=human timeout=30000 debug=1" },
+	{ { "-l", "-I", "4294967295", "-C", "4294967295" },
+	  "list-sas ike-id=4294967295 child-id=4294967295 out=human timeout=30000 debug=1" },
 	{ { "--rekey", "--ike", "a", "-v", "x" },
 	  "error: invalid --debug 'x': expected a level from -1 to 4" },
 	/* help and version */
@@ -282,9 +301,21 @@ static void test_rows(void **state)
 
 static void test_ids(void **state)
 {
-	const char *bad[] = { "0",     "abc",  "-3",	     "4294967296",
-			      "",      "0x10", " 1",	     "1 ",
-			      "12abc", "+1",   "99999999999" };
+	/* 2^32, 2^33 + 1 and 2^64 + 1 would wrap to 0 or 1 in 32 or 64 bits */
+	const char *bad[] = { "0",
+			      "abc",
+			      "-3",
+			      "4294967296",
+			      "",
+			      "0x10",
+			      " 1",
+			      "1 ",
+			      "12abc",
+			      "+1",
+			      "99999999999",
+			      "8589934593",
+			      "18446744073709551617",
+			      "0004294967296" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -11,10 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "client.h"
 #include "transport.h"
 #include "vici_wire.h"
@@ -251,6 +254,86 @@ static void test_oversized(void **state)
 	transport_close(&t);
 }
 
+/* Frames at and next to the cap, received at every alignment and into a
+ * buffer smaller than the cap: the length prefix is assembled byte by
+ * byte, and compared before anything is read. */
+static void test_frame_cap_aligned(void **state)
+{
+	static _Alignas(16) uint8_t at[VICI_MAX_FRAME + 16];
+	struct transport t;
+	size_t len;
+
+	(void)state;
+	for (size_t off = 0; off < 4; off++) {
+		fake("frame:524287", "frame:524288", "hex:00080001", "drain",
+		     NULL);
+		open_fake(&t, 5000);
+		assert_int_equal(
+			transport_recv(&t, at + off, sizeof(at) - off, &len),
+			0);
+		assert_int_equal(len, VICI_MAX_FRAME - 1);
+		assert_int_equal(at[off], VICI_CMD_RESPONSE);
+		assert_int_equal(
+			transport_recv(&t, at + off, sizeof(at) - off, &len),
+			0);
+		assert_int_equal(len, VICI_MAX_FRAME);
+		assert_int_equal(at[off], VICI_CMD_RESPONSE);
+		assert_int_equal(
+			transport_recv(&t, at + off, sizeof(at) - off, &len),
+			-EMSGSIZE);
+		assert_int_equal(t.frame_len, VICI_MAX_FRAME + 1);
+		transport_close(&t);
+	}
+	fake("frame:1000", "frame:1001", "drain", NULL);
+	open_fake(&t, 5000);
+	assert_int_equal(transport_recv(&t, at + 1, 1000, &len), 0);
+	assert_int_equal(len, 1000);
+	assert_int_equal(transport_recv(&t, at + 1, 1000, &len), -EMSGSIZE);
+	transport_close(&t);
+}
+
+/* The longest --timeout (1000000 s) as a deadline, an alarm and a poll
+ * bound: no sum overflows with a 32-bit long or time_t (i386, armhf). */
+static void test_longest_deadline(void **state)
+{
+	const int longest = ARGS_MAX_TIMEOUT * 1000;
+	struct transport t;
+	struct itimerval it;
+	struct timespec now;
+	uint8_t got[8];
+	size_t len;
+	int sv[2];
+
+	(void)state;
+	print_message("time_t %d bits, long %d bits, size_t %d bits\n",
+		      (int)sizeof(time_t) * 8, (int)sizeof(long) * 8,
+		      (int)sizeof(size_t) * 8);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	transport_attach(&t, sv[0], longest);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	assert_true(t.deadline_ms - ((int64_t)now.tv_sec * 1000 +
+				     now.tv_nsec / 1000000) >
+		    longest - 1000);
+	assert_int_equal(transport_alarm(&t, 1), 0);
+	assert_int_equal(getitimer(ITIMER_REAL, &it), 0);
+	assert_true(it.it_value.tv_sec > ARGS_MAX_TIMEOUT - 10);
+	assert_true(it.it_value.tv_sec <= ARGS_MAX_TIMEOUT);
+	assert_int_equal(transport_alarm(&t, 0), 0);
+	assert_int_equal(getitimer(ITIMER_REAL, &it), 0);
+	assert_int_equal(it.it_value.tv_sec, 0);
+	assert_int_equal(it.it_value.tv_usec, 0);
+	/* a send and a receive under it neither time out nor wait */
+	assert_int_equal(transport_send(&t, (const uint8_t *)"\0\0\0\1\1", 5),
+			 0);
+	assert_int_equal(read(sv[1], got, sizeof(got)), 5);
+	assert_int_equal(write(sv[1], "\0\0\0\2\1\2", 6), 6);
+	assert_int_equal(transport_recv(&t, got + 1, 2, &len), 0);
+	assert_int_equal(len, 2);
+	assert_memory_equal(got + 1, "\1\2", 2);
+	transport_close(&t);
+	close(sv[1]);
+}
+
 static const uint8_t request[] = { 0,	0,   0,	   0x11, 0x00, 0x05, 'r',
 				   'e', 'k', 'e',  'y',	 0x03, 0x03, 'i',
 				   'k', 'e', 0x00, 0x03, 'f',  'o',  'o' };
@@ -362,6 +445,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_client, setup, teardown),
 		cmocka_unit_test(test_tcp),
+		cmocka_unit_test_setup_teardown(test_frame_cap_aligned, setup,
+						teardown),
+		cmocka_unit_test(test_longest_deadline),
 	};
 
 	return cmocka_run_group_tests_name("transport", tests, NULL, NULL);

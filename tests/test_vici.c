@@ -452,6 +452,134 @@ static void test_rekey_result(void **state)
 			 -EBADMSG);
 }
 
+/*
+ * What another word size or byte order could change (run on every
+ * architecture by tests/cross.sh): the frame length at the 512 KiB cap,
+ * lengths that would wrap a size_t, and wire integers read from and written
+ * to addresses of every alignment.
+ */
+static uint8_t huge[VICI_MAX_FRAME + 64];
+
+/* A CMD_RESPONSE whose body is VICI_MAX_FRAME + EXTRA bytes: seven keys of
+ * the largest value (5 + 65535 bytes each), then one that fills it up. */
+static long frame_at_cap(long extra)
+{
+	static uint8_t value[VICI_MAX_VALUE];
+	struct vici_buf b;
+	size_t last = VICI_MAX_FRAME - 1 - 7 * (5 + VICI_MAX_VALUE) - 5;
+
+	vici_begin(&b, huge, sizeof(huge), VICI_CMD_RESPONSE, NULL);
+	for (int i = 0; i < 7; i++)
+		vici_put_kv(&b, "k", value, VICI_MAX_VALUE);
+	vici_put_kv(&b, "k", value, last + (size_t)extra);
+	return end(&b);
+}
+
+static void test_frame_cap(void **state)
+{
+	const char *why = NULL;
+
+	(void)state;
+	/* the length prefix is big-endian whatever the host's order */
+	assert_int_equal(frame_at_cap(0), 4 + VICI_MAX_FRAME);
+	assert_memory_equal(huge, V(0x00, 0x08, 0x00, 0x00, 0x01), 5);
+	assert_int_equal(vici_validate(huge + 5, VICI_MAX_FRAME - 1, &why), 0);
+	assert_int_equal(frame_at_cap(-1), 4 + VICI_MAX_FRAME - 1);
+	assert_memory_equal(huge, V(0x00, 0x07, 0xff, 0xff), 4);
+	assert_int_equal(frame_at_cap(1), -EMSGSIZE);
+}
+
+static void test_size_overflow(void **state)
+{
+	struct vici_buf b;
+	struct vici_packet_view p;
+	const char *why = NULL;
+
+	(void)state;
+	/* lengths near SIZE_MAX are refused before any sum could wrap */
+	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
+	vici_put_kv(&b, "k", mem, SIZE_MAX);
+	assert_int_equal(b.len, 5);
+	assert_int_equal(b.err, -EMSGSIZE);
+	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
+	vici_put_kv(&b, "k", mem, SIZE_MAX - 3);
+	assert_int_equal(b.err, -EMSGSIZE);
+	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
+	vici_put_list(&b, "l");
+	vici_put_item(&b, mem, SIZE_MAX);
+	assert_int_equal(b.len, 8);
+	assert_int_equal(b.err, -EMSGSIZE);
+	/* a buffer that is full to the byte takes nothing more */
+	vici_begin(&b, mem, 8, VICI_CMD_RESPONSE, NULL);
+	vici_put_kv(&b, "k", "", 0);
+	assert_int_equal(b.len, 5);
+	assert_int_equal(b.err, -EMSGSIZE);
+	vici_begin(&b, mem, 10, VICI_CMD_RESPONSE, NULL);
+	vici_put_kv(&b, "k", "", 0);
+	assert_int_equal(end(&b), 10);
+	/* the largest lengths the wire can state, with nothing behind them */
+	assert_int_equal(vici_validate(V(0x03, 0x01, 'k', 0xff, 0xff), 5, &why),
+			 -EBADMSG);
+	assert_string_equal(why, "value runs past the end of the frame");
+	assert_int_equal(
+		vici_validate(V(0x04, 0x01, 'l', 0x05, 0xff, 0xff, 'x'), 7,
+			      &why),
+		-EBADMSG);
+	assert_string_equal(why, "value runs past the end of the frame");
+	assert_int_equal(vici_validate(V(0x01, 0xff, 's'), 3, &why), -EBADMSG);
+	assert_string_equal(why, "element name runs past the end of the frame");
+	assert_int_equal(vici_packet_parse(V(0x07, 0xff, 'e'), 3, &p),
+			 -EBADMSG);
+}
+
+/* The example body, a value of 0x0102 bytes and a list item of 0x0100,
+ * decoded at every offset from an aligned address: the lengths are read
+ * byte by byte, never as a (possibly misaligned) wider load. */
+static void test_unaligned(void **state)
+{
+	static _Alignas(16) uint8_t at[16 + sizeof(example) + 600];
+	uint8_t big[0x102];
+
+	(void)state;
+	memset(big, 'v', sizeof(big));
+	for (size_t off = 0; off < 16; off++) {
+		struct vici_reader r;
+		struct vici_elem e;
+		struct vici_buf b;
+		size_t n = sizeof(example);
+
+		memcpy(at + off, example, n);
+		memcpy(at + off + n, V(0x03, 0x01, 'k', 0x01, 0x02),
+		       5); /* 258 bytes */
+		memcpy(at + off + n + 5, big, 0x102);
+		memcpy(at + off + n + 5 + 0x102,
+		       V(0x04, 0x01, 'l', 0x05, 0x01, 0x00), 6);
+		memcpy(at + off + n + 11 + 0x102, big, 0x100);
+		at[off + n + 11 + 0x202] = VICI_LIST_END;
+		vici_reader_init(&r, at + off, n + 12 + 0x202);
+		expect_elem(&r, VICI_KEY_VALUE, "key1", "value1");
+		for (int i = 0; i < 9; i++)
+			assert_int_equal(vici_next(&r, &e), 1);
+		assert_int_equal(vici_next(&r, &e), 1);
+		assert_int_equal(e.value_len, 0x102);
+		assert_ptr_equal(e.value, at + off + n + 5);
+		assert_int_equal(vici_next(&r, &e), 1);
+		assert_int_equal(vici_next(&r, &e), 1);
+		assert_int_equal(e.value_len, 0x100);
+		assert_int_equal(vici_next(&r, &e), 1);
+		assert_int_equal(e.type, VICI_LIST_END);
+		assert_int_equal(vici_next(&r, &e), 0);
+		/* and written there: the same bytes, the length big-endian */
+		vici_begin(&b, at + off, 5 + 0x107, VICI_CMD_RESPONSE, NULL);
+		vici_put_kv(&b, "k", big, 0x102);
+		assert_int_equal(end(&b), 5 + 0x107);
+		assert_memory_equal(at + off,
+				    V(0x00, 0x00, 0x01, 0x08, 0x01, 0x03, 0x01,
+				      'k', 0x01, 0x02),
+				    10);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +595,9 @@ int main(void)
 		cmocka_unit_test(test_numbers_and_listing),
 		cmocka_unit_test(test_encoder_errors),
 		cmocka_unit_test(test_rekey_result),
+		cmocka_unit_test(test_frame_cap),
+		cmocka_unit_test(test_size_overflow),
+		cmocka_unit_test(test_unaligned),
 	};
 
 	return cmocka_run_group_tests_name("vici", tests, NULL, NULL);
