@@ -290,9 +290,12 @@ bad:
 static int parse_batch(struct parser *p, const char *s)
 {
 	unsigned long v = 0;
-	size_t i;
+	size_t i, z;
 
-	for (i = 0; s[i] >= '0' && s[i] <= '9' && i < 7; i++)
+	/* leading zeros are fine, as in an id */
+	for (z = 0; s[z] == '0'; z++)
+		;
+	for (i = z; s[i] >= '0' && s[i] <= '9' && i - z < 7; i++)
 		v = v * 10 + (unsigned long)(s[i] - '0');
 	if (i == 0 || s[i] || v == 0 || v > ARGS_MAX_BATCH)
 		return error(p,

@@ -106,6 +106,16 @@ for id in 0 abc -3 4294967296; do
 	expect "ike-id-$id" 2 "" "swanctl: invalid --ike-id '$id': expected a unique id from 1 to 4294967295
 $try" --rekey --ike-id "$id"
 done
+# --batch takes leading zeros as ids do (issue 22): parsed, then no socket
+for n in 000000100000 0100 0000000000001; do
+	expect "batch-$n" 3 "" \
+		"swanctl: cannot connect to 'unix:///nonexistent': No such file or directory (is charon running?)" \
+		--rekey --ike x --batch "$n" -u unix:///nonexistent
+done
+for n in 000000100001 0 000 00000001000000; do
+	expect "batch-$n" 2 "" "swanctl: invalid --batch '$n': expected a number of rekeys in flight from 1 to 100000
+$try" --rekey --ike x --batch "$n"
+done
 expect child-reauth 2 "" "swanctl: --reauth applies to IKE_SAs: use it with --ike or --ike-id, not --child
 $try" --rekey --child x --reauth
 expect empty-name 2 "" "swanctl: --ike needs a non-empty name
