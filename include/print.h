@@ -61,8 +61,10 @@ void print_escaped(FILE *f, const uint8_t *s, size_t len);
 int print_check(FILE *out, struct failure *f);
 /* Flush OUT, then as print_check. */
 int print_flush(FILE *out, struct failure *f);
-/* Open /dev/null on each of the descriptors 0, 1 and 2 that is closed, so
- * that no file or socket opened later takes one of them. */
+/* Open /dev/null on each of the descriptors 0, 1 and 2 that is closed
+ * (without /dev/null: a pipe's read end, where writes fail with EBADF as
+ * on the closed descriptor), so that no file or socket opened later takes
+ * one of them. */
 void print_std_fds(void);
 
 #endif

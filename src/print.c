@@ -527,10 +527,32 @@ int print_flush(FILE *out, struct failure *f)
 	return print_check(out, f);
 }
 
+/* Occupy FD, the lowest free descriptor, with /dev/null, else (a chroot
+ * or container with an empty /dev) with the read end of a pipe whose
+ * write end is closed: reads see end of file and writes fail with EBADF,
+ * as they would on the closed descriptor.  0, or -1 when FD stays free. */
+static int std_fd_fill(int fd)
+{
+	int p[2], got = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+
+	if (got == fd)
+		return 0;
+	if (got >= 0)
+		close(got);
+	if (pipe(p))
+		return -1;
+	/* the write end may have taken the next closed one: freed again,
+	 * it is filled in its turn */
+	close(p[1]);
+	if (p[0] == fd)
+		return 0;
+	close(p[0]);
+	return -1;
+}
+
 void print_std_fds(void)
 {
 	for (int fd = 0; fd <= 2; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && std_fd_fill(fd))
 			break; /* the lowest free descriptor is taken first */
 }

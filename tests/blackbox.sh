@@ -687,6 +687,59 @@ for cmd in "--rekey --ike x -v 2" "--list-sas --ike x -v 2"; do
 	done
 done
 
+# ... and so without /dev/null (a mount namespace with an empty /dev):
+# no socket is ever fd 0, 1 or 2 (issue 22); a closed stdout fails as one
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ -z "$VALGRIND" ]; then
+	nodev() { # nodev FDS ARGS...: the client with an empty /dev
+		fds=$1
+		shift
+		# shellcheck disable=SC2016
+		unshare --mount sh -c 'mount -t tmpfs nodev /dev || exit 99
+			fds=$1; shift; eval "exec \"\$@\" $fds"' \
+			sh "$fds" "$SWANCTL" "$@" -u "$uri" >"$dir/out" 2>"$dir/err"
+	}
+	for cmd in "--rekey --ike x -v 2" "--list-sas --ike x -v 2"; do
+		case $cmd in
+		--rekey*) script="read $ok drain" ;;
+		*) script="read confirm read $(for i in $(seq 40); do
+			echo "event:list-sa:$listing"; done) reply: drain" ;;
+		esac
+		for fds in '' '<&-' '2>&-' '>&-' '<&- >&- 2>&-'; do
+			rm -f "$dir/req"
+			# shellcheck disable=SC2086
+			"$FAKEVICI" -o "$dir/req" "$sock" $script
+			count=$((count + 1))
+			case_name="no /dev/null, closed fds '$fds' $cmd"
+			# shellcheck disable=SC2086
+			nodev "$fds" $cmd
+			st=$?
+			[ -n "$fds" ] || cp "$dir/req" "$dir/req-open"
+			cmp -s "$dir/req" "$dir/req-open" ||
+				fail "sent $(hex "$dir/req" | head -c 200)"
+			case $fds in
+			'>&-' | *' >&-'*) want=6 ;; # stdout closed
+			*) want=0 ;;
+			esac
+			[ $st = $want ] || fail "exit status $st, expected $want"
+		done
+	done
+	# what is said: the exact lines
+	fake read $ok drain
+	count=$((count + 1))
+	case_name="no /dev/null, closed stdout"
+	nodev '>&-' --rekey --ike x
+	st=$?
+	[ $st = 6 ] && [ "$(cat "$dir/err")" = "swanctl: writing output: Bad file descriptor" ] ||
+		fail "exit status $st, stderr: $(cat "$dir/err")"
+	fake read $ok drain
+	count=$((count + 1))
+	case_name="no /dev/null, closed stderr"
+	nodev '2>&-' --rekey --ike x -v 2
+	st=$?
+	[ $st = 0 ] && [ "$(cat "$dir/out")" = "rekey completed successfully" ] ||
+		fail "exit status $st, stdout: $(cat "$dir/out")"
+fi
+
 # 4: a listing whose reply arrived succeeds, whatever unregistering does
 fake read confirm read "event:list-sa:$listing" reply: drain
 expect list-no-unregister 0 "home: #1, ESTABLISHED, IKEv(null), (null)_i (null)_r*
