@@ -38,7 +38,7 @@ OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
 TESTS = test_args test_vici test_transport test_print test_status test_wait
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)
 FAKE = $(OBJDIR)/fakevici
-HARNESSES = message frame
+HARNESSES = message frame escape
 REPLAYS = $(HARNESSES:%=$(OBJDIR)/replay_%)
 FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN ?= 70000

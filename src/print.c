@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "print.h"
+#include "unicode/invisible.h"
 #include "vici.h"
 #include "vici_wire.h"
 
@@ -61,23 +62,25 @@ static int printable(const uint8_t *v, size_t len)
 	return 1;
 }
 
-/* Length of the valid UTF-8 sequence at S (at most LEN bytes), or 0. */
-static size_t utf8_len(const uint8_t *s, size_t len)
+/* Length of the valid UTF-8 sequence at S (at most LEN bytes) and its
+ * code point in *CP, or 0. */
+static size_t utf8_decode(const uint8_t *s, size_t len, uint32_t *cp)
 {
 	size_t n;
-	uint32_t cp;
 
-	if (s[0] < 0x80)
+	if (s[0] < 0x80) {
+		*cp = s[0];
 		return 1;
+	}
 	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
 		n = 2;
-		cp = s[0] & 0x1f;
+		*cp = s[0] & 0x1f;
 	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
 		n = 3;
-		cp = s[0] & 0x0f;
+		*cp = s[0] & 0x0f;
 	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
 		n = 4;
-		cp = s[0] & 0x07;
+		*cp = s[0] & 0x07;
 	} else {
 		return 0;
 	}
@@ -86,13 +89,20 @@ static size_t utf8_len(const uint8_t *s, size_t len)
 	for (size_t i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
+		*cp = *cp << 6 | (s[i] & 0x3f);
 	}
 	/* overlong forms, surrogates and values past U+10FFFF */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+	if ((n == 3 && *cp < 0x800) || (n == 4 && *cp < 0x10000) ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
 		return 0;
 	return n;
+}
+
+static size_t utf8_len(const uint8_t *s, size_t len)
+{
+	uint32_t cp;
+
+	return utf8_decode(s, len, &cp);
 }
 
 static int valid_utf8(const uint8_t *s, size_t len)
@@ -452,29 +462,31 @@ int print_json(FILE *f, const uint8_t *body, size_t len)
 	return rc;
 }
 
-/* Invisible characters that reorder or hide text on a terminal: the bidi
- * embeddings, overrides, isolates and marks (U+061C, U+200E, U+200F,
- * U+202A..U+202E, U+2066..U+2069) and the zero-width ones (U+200B..U+200D,
- * U+2060, U+FEFF), given the N-byte valid UTF-8 sequence at S. */
-static int invisible(const uint8_t *s, size_t n)
+int print_invisible(uint32_t cp)
 {
-	if (n == 2)
-		return s[0] == 0xd8 && s[1] == 0x9c;
-	if (n != 3)
-		return 0;
-	if (s[0] == 0xef)
-		return s[1] == 0xbb && s[2] == 0xbf;
-	if (s[0] != 0xe2)
-		return 0;
-	if (s[1] == 0x80)
-		return (s[2] >= 0x8b && s[2] <= 0x8f) ||
-		       (s[2] >= 0xaa && s[2] <= 0xae);
-	return s[1] == 0x81 && (s[2] == 0xa0 || (s[2] >= 0xa6 && s[2] <= 0xa9));
+	size_t lo = 0,
+	       hi = sizeof(unicode_invisible) / sizeof(unicode_invisible[0]);
+
+	/* C1 controls (U+0080..U+009F) act as escapes on some terminals */
+	if (cp >= 0x80 && cp < 0xa0)
+		return 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cp > unicode_invisible[mid].hi)
+			lo = mid + 1;
+		else if (cp < unicode_invisible[mid].lo)
+			hi = mid;
+		else
+			return 1;
+	}
+	return 0;
 }
 
 void print_escaped(FILE *f, const uint8_t *s, size_t len)
 {
 	size_t run = 0; /* safe bytes not yet written, ending at s + i */
+	uint32_t cp;
 
 	for (size_t i = 0, n; i < len; i += n) {
 		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
@@ -482,12 +494,8 @@ void print_escaped(FILE *f, const uint8_t *s, size_t len)
 			run++;
 			continue;
 		}
-		n = utf8_len(s + i, len - i);
-		/* C1 controls (U+0080..U+009F) act as escapes on some terminals
-		 */
-		if (n == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)
-			n = 0;
-		if (n > 1 && invisible(s + i, n))
+		n = utf8_decode(s + i, len - i, &cp);
+		if (n > 1 && print_invisible(cp))
 			n = 0;
 		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\'))
 			n = 0;

@@ -829,6 +829,33 @@ fake read hex:000000250103077375636365737300026e6f03066572726d7367000d61e280ae62
 expect refused-bidi 1 "" 'rekey failed: a\xe2\x80\xaeb\xe2\x81\xa6c\xe2\x80\x8bd' \
 	--rekey --ike x -u "$uri"
 
+# issue 22: every code point of Unicode's Cf, Zl, Zp and
+# Default_Ignorable_Code_Point sets is escaped too (src/unicode/invisible.h),
+# visible letters are not: in an errmsg, a --list-sas identity, a -v 2 line
+inv='a%E2%80%A8b%E2%80%A9b%C2%ADb%E2%81%A1b%E2%81%A4b%E2%81%AAb%E2%81%AFb%EF%BF%B9b%EF%BF%BBb%E1%A0%8Eb%E1%85%9Fb%E1%85%A0b%E3%85%A4b%EF%BE%A0b%CD%8Fb%EF%B8%80b%EF%B8%8Fb%F3%A0%84%80b%F0%9D%85%B3b%F0%9D%85%BAb%F3%A0%80%81b%F3%A0%81%BFz%20caf%C3%A9%20%E6%97%A5'
+inv_esc='a\xe2\x80\xa8b\xe2\x80\xa9b\xc2\xadb\xe2\x81\xa1b\xe2\x81\xa4b\xe2\x81\xaab\xe2\x81\xafb\xef\xbf\xb9b\xef\xbf\xbbb\xe1\xa0\x8eb\xe1\x85\x9fb\xe1\x85\xa0b\xe3\x85\xa4b\xef\xbe\xa0b\xcd\x8fb\xef\xb8\x80b\xef\xb8\x8fb\xf3\xa0\x84\x80b\xf0\x9d\x85\xb3b\xf0\x9d\x85\xbab\xf3\xa0\x80\x81b\xf3\xa0\x81\xbfz café 日'
+fake read reply:success=no,errmsg=$inv close
+expect refused-invisible 1 "" "rekey failed: $inv_esc" --rekey --ike x -u "$uri"
+alice='CN%3Dalice%F3%A0%80%A0%F3%A0%81%A1%F3%A0%81%A4%F3%A0%81%AD%F3%A0%81%A9%F3%A0%81%AE'
+fake read confirm read "event:list-sa:home{uniqueid=1,local-id=$alice,remote-id=$inv,child-sas{}}" reply: drain
+count=$((count + 1))
+case_name=list-sas-invisible
+$VALGRIND "$SWANCTL" --list-sas -u "$uri" >"$dir/out" 2>"$dir/err"
+[ $? = 0 ] || fail "exit status"
+[ "$(sed -n 2,3p "$dir/out")" = "  local  'CN=alice\xf3\xa0\x80\xa0\xf3\xa0\x81\xa1\xf3\xa0\x81\xa4\xf3\xa0\x81\xad\xf3\xa0\x81\xa9\xf3\xa0\x81\xae' @ (null)[(null)]
+  remote '$inv_esc' @ (null)[(null)]" ] || fail "stdout: $(cat "$dir/out")"
+# shellcheck disable=SC2046
+fake $(learn "$child1") $yes \
+	"event:log:group=IKE,level=1,thread=4,ikesa-name=home,ikesa-uniqueid=1,msg=$inv" \
+	"$(logline 4 1 'received TS_UNACCEPTABLE notify, no CHILD_SA built')" \
+	"$(logline 4 1 'CHILD_SA rekeying failed, trying again in 9 seconds')" drain
+count=$((count + 1))
+case_name=log-line-invisible
+$VALGRIND "$SWANCTL" --rekey --child net --wait -u "$uri" -v 2 >"$dir/out" 2>"$dir/err"
+[ $? = 1 ] || fail "exit status"
+[ "$(grep -v '^vici ' "$dir/err" | head -n 1)" = "[IKE] $inv_esc" ] ||
+	fail "stderr: $(cat "$dir/err")"
+
 # 10: small corners
 expect help-then-command 0 "$(./swanctl --help)" "" --help --rekey
 expect help-twice 0 "$(./swanctl --help)" "" -h -h
