@@ -29,6 +29,10 @@ ln -s "$(realpath "$SWANCTL")" "$dir/bin/swanctl"
 cat "$here/listsas/lab-initiator.events" "$here/listsas/full-child.events" \
 	>"$dir/events"
 printf 'swanctl {\n\tsocket = unix://dflt\n}\n' >"$dir/strongswan.conf"
+# names with shell syntax, quotes, blanks, a newline, bytes that are not
+# UTF-8, served on socket h (issue 22)
+cp "$here/completion/hostile.events" "$dir/h.events"
+rm -f /tmp/swanctl-pwned
 
 # both shells at once, each in its own folder
 for sh in bash zsh; do
@@ -45,5 +49,23 @@ for sh in bash zsh; do
 		failed=$((failed + 1))
 	fi
 done
+# the lines bash completed from hostile names, run as bash runs them: each
+# name arrives as one argument, byte for byte, and nothing else runs
+grep '^> swanctl --uri unix://h .*[^ ] $' "$dir/bash.out" |
+	grep -v ' --[a-z-]* $' | cut -c3- |
+	while IFS= read -r line; do
+		(cd "$dir" && bash --norc --noprofile -c \
+			'swanctl() { eval "printf \"<%s>\\n\" \"\${$#}\""; }
+			'"$line")
+	done >"$dir/args"
+if ! cmp -s "$dir/args" "$here/completion/hostile.args"; then
+	echo "FAIL: completion: bash runs other arguments:"
+	diff "$here/completion/hostile.args" "$dir/args"
+	failed=$((failed + 1))
+fi
+if [ -e /tmp/swanctl-pwned ]; then
+	echo "FAIL: completion: a name ran as shell code (/tmp/swanctl-pwned)"
+	failed=$((failed + 1))
+fi
 echo "completion: $(grep -c '^[-a-z]' "$here/completion/cases") cases in bash and zsh, $failed failed"
 [ "$failed" = 0 ]
