@@ -49,20 +49,23 @@ for sh in bash zsh; do
 		failed=$((failed + 1))
 	fi
 done
-# the lines bash completed from hostile names, run as bash runs them: each
+# the lines completed from hostile names, run as each shell runs them: each
 # name arrives as one argument, byte for byte, and nothing else runs
-grep '^> swanctl --uri unix://h .*[^ ] $' "$dir/bash.out" |
-	grep -v ' --[a-z-]* $' | cut -c3- |
-	while IFS= read -r line; do
-		(cd "$dir" && bash --norc --noprofile -c \
-			'swanctl() { eval "printf \"<%s>\\n\" \"\${$#}\""; }
+for sh in bash zsh; do
+	grep '^> swanctl --uri unix://h .*[^ =] $' "$dir/$sh.out" |
+		grep -v ' --[a-z-]* $' | cut -c3- |
+		while IFS= read -r line; do
+			(cd "$dir" && $sh -c 'swanctl() {
+				eval "printf \"<%s>\\n\" \"\${$#}\""
+			}
 			'"$line")
-	done >"$dir/args"
-if ! cmp -s "$dir/args" "$here/completion/hostile.args"; then
-	echo "FAIL: completion: bash runs other arguments:"
-	diff "$here/completion/hostile.args" "$dir/args"
-	failed=$((failed + 1))
-fi
+		done >"$dir/$sh.args"
+	if ! cmp -s "$dir/$sh.args" "$here/completion/hostile.args"; then
+		echo "FAIL: completion: $sh runs other arguments:"
+		diff "$here/completion/hostile.args" "$dir/$sh.args"
+		failed=$((failed + 1))
+	fi
+done
 if [ -e /tmp/swanctl-pwned ]; then
 	echo "FAIL: completion: a name ran as shell code (/tmp/swanctl-pwned)"
 	failed=$((failed + 1))
