@@ -30,7 +30,8 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 OBJDIR = build
-SRCS = src/args.c src/vici.c src/transport.c src/client.c src/print.c \
+SRCS = src/args.c src/vici.c src/clock.c src/transport.c src/client.c \
+	src/print.c \
 	src/filter.c src/usage.c src/delegate.c \
 	src/status.c src/rekey.c src/version.c src/conf.c \
 	src/wait.c src/list.c src/batch.c

@@ -71,5 +71,12 @@ int print_flush(FILE *out, struct failure *f);
  * on the closed descriptor), so that no file or socket opened later takes
  * one of them. */
 void print_std_fds(void);
+/* Put stdout and stderr on descriptors 1 and 2 through writes that stop
+ * the deadline's clock while they block (clock.h): a slow reader never
+ * counts against --timeout.  0 or -ENOMEM (the streams stay as they
+ * were). */
+int print_std_streams(void);
+/* Flush and close those streams, and put the original ones back. */
+void print_std_close(void);
 
 #endif

@@ -18,7 +18,7 @@ struct endpoint {
 
 struct transport {
 	int fd;
-	int64_t deadline_ms; /* CLOCK_MONOTONIC milliseconds, or -1: none */
+	int64_t deadline_ms; /* clock_ms() milliseconds, or -1: none */
 	size_t frame_len;    /* announced length of the last frame read */
 	size_t frame_got;    /* bytes of it received, for diagnostics */
 };
@@ -39,10 +39,6 @@ int transport_send(struct transport *t, const uint8_t *buf, size_t len);
  * (length over the cap, nothing read), -EBADMSG (zero length),
  * -ETIMEDOUT, -errno. */
 int transport_recv(struct transport *t, uint8_t *buf, size_t cap, size_t *len);
-/* ON: from T's deadline on, SIGALRM every 10 ms interrupts whatever
- * blocks (a write to a stdout nobody reads fails with EINTR); off: no
- * more.  Process-wide: for the program's one connection.  0 or -errno. */
-int transport_alarm(const struct transport *t, int on);
 void transport_close(struct transport *t);
 
 #endif

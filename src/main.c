@@ -197,6 +197,8 @@ int main(int argc, char **argv)
 
 	/* nothing printed may reach a socket that took fd 1 or 2 */
 	print_std_fds();
+	/* a pager that has not read yet never counts against --timeout */
+	print_std_streams();
 	/* a peer or a reader that goes away must never kill us silently */
 	signal(SIGPIPE, SIG_IGN);
 	rc = args_parse(&a, argc, argv, msg, sizeof(msg));
@@ -223,5 +225,6 @@ int main(int argc, char **argv)
 		status = status_of(f.stage, f.err);
 	}
 	args_free(&a);
+	print_std_close();
 	return status;
 }

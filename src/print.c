@@ -2,10 +2,12 @@
 /* Raw, pretty and JSON renderings of VICI messages, and safe text. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "print.h"
 #include "unicode/invisible.h"
 #include "vici.h"
@@ -521,10 +523,7 @@ int print_check(FILE *out, struct failure *f)
 	if (!ferror(out))
 		return 0;
 	/* stdio retries a failed write on every later call, so errno is the
-	 * cause (EPIPE, ENOSPC...) of the write that just failed; EINTR can
-	 * only be the deadline's alarm (transport_alarm) */
-	if (err == EINTR)
-		err = ETIMEDOUT;
+	 * cause (EPIPE, ENOSPC...) of the write that just failed */
 	return status_fail(f, STAGE_OUTPUT, NULL, err ? -err : -EIO);
 }
 
@@ -563,4 +562,78 @@ void print_std_fds(void)
 	for (int fd = 0; fd <= 2; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && std_fd_fill(fd))
 			break; /* the lowest free descriptor is taken first */
+}
+
+/*
+ * stdout and stderr as streams whose writes hold the deadline's clock
+ * (clock_hold) for as long as they block: --timeout bounds waiting for the
+ * daemon, never a reader that is still reading, and no alarm cuts a write
+ * short.  A descriptor someone made non-blocking is waited for in poll().
+ */
+static int std_out_fds[2] = { 1, 2 };
+static FILE *std_saved[2];
+
+static ssize_t std_write(void *cookie, const char *buf, size_t len)
+{
+	const int fd = *(const int *)cookie;
+	size_t done = 0;
+
+	while (done < len) {
+		int64_t start = clock_mono_ns();
+		ssize_t n = write(fd, buf + done, len - done);
+		int err = errno;
+
+		clock_hold(start);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n < 0 && (err == EAGAIN || err == EWOULDBLOCK)) {
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+			start = clock_mono_ns();
+			poll(&pfd, 1, -1);
+			clock_hold(start);
+			continue;
+		}
+		/* a short count is stdio's error: errno says why (EINTR:
+		 * a signal the command catches, SIGINT with --batch) */
+		errno = n < 0 ? err : EIO;
+		break;
+	}
+	return (ssize_t)done;
+}
+
+int print_std_streams(void)
+{
+	cookie_io_functions_t io = { .write = std_write };
+	FILE *out = fopencookie(&std_out_fds[0], "w", io);
+	FILE *err = fopencookie(&std_out_fds[1], "w", io);
+
+	if (!out || !err ||
+	    setvbuf(out, NULL, isatty(1) ? _IOLBF : _IOFBF, BUFSIZ) ||
+	    setvbuf(err, NULL, _IONBF, 0)) {
+		if (out)
+			fclose(out);
+		if (err)
+			fclose(err);
+		return -ENOMEM;
+	}
+	fflush(stdout);
+	std_saved[0] = stdout;
+	std_saved[1] = stderr;
+	stdout = out;
+	stderr = err;
+	return 0;
+}
+
+void print_std_close(void)
+{
+	if (!std_saved[0])
+		return;
+	fclose(stdout);
+	fclose(stderr);
+	stdout = std_saved[0];
+	stderr = std_saved[1];
+	std_saved[0] = NULL;
 }

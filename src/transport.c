@@ -4,23 +4,21 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "transport.h"
 #include "vici_wire.h"
 
+/* The deadline runs on clock_ms(): time blocked writing output (a pager
+ * that has not read yet) does not count against --timeout. */
 static int64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_ms();
 }
 
 /* 0 while the deadline is ahead, else -ETIMEDOUT: checked before every
@@ -263,33 +261,6 @@ int transport_recv(struct transport *t, uint8_t *buf, size_t cap, size_t *len)
 		return rc;
 	*len = t->frame_len;
 	return 0;
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig; /* only there to interrupt a blocking call */
-}
-
-int transport_alarm(const struct transport *t, int on)
-{
-	struct itimerval it = { { 0, 0 }, { 0, 0 } };
-
-	if (on && t->deadline_ms >= 0) {
-		/* no SA_RESTART: a blocked write returns with EINTR */
-		struct sigaction sa = { .sa_handler = on_alarm };
-		int64_t d = t->deadline_ms - now_ms();
-
-		if (d < 1)
-			d = 1;
-		sigemptyset(&sa.sa_mask);
-		if (sigaction(SIGALRM, &sa, NULL))
-			return -errno;
-		it.it_value.tv_sec = (time_t)(d / 1000);
-		it.it_value.tv_usec = (suseconds_t)(d % 1000 * 1000);
-		/* again every 10 ms, for a write that restarts and blocks */
-		it.it_interval.tv_usec = 10000;
-	}
-	return setitimer(ITIMER_REAL, &it, NULL) ? -errno : 0;
 }
 
 void transport_close(struct transport *t)

@@ -615,16 +615,18 @@ flood_case() {
 		fail "stderr differs: $(cat "$dir/err")"
 }
 if command -v taskset >/dev/null; then
-	# 1: events that never stop do not outlast --timeout
-	for reader in 'cat >/dev/null' 'while read -r l; do :; done' 'sleep 3'; do
-		# a write blocked at the deadline is cut short too
+	# 1: events that never stop do not outlast --timeout, counted on the
+	# deadline's clock: time blocked writing to a reader that is still
+	# there does not count (issue 22), so a pager read 3 s later gets
+	# 1 s of the flood; a reader that leaves unread ends it (status 6)
+	for reader in 'cat >/dev/null' 'sleep 3; cat >/dev/null' 'sleep 3'; do
 		case $reader in
-		sleep*) err="swanctl: writing output: not read within 1 s" ;;
-		cat*) err="swanctl: list-sas request failed: no reply within 1 s" ;;
-		*) err="swanctl: (list-sas request failed: no reply|writing output: not read) within 1 s" ;;
+		'sleep 3') err="swanctl: writing output: Broken pipe" st=6 t=3 ;;
+		sleep*) err="swanctl: list-sas request failed: no reply within 1 s" st=5 t=4 ;;
+		*) err="swanctl: list-sas request failed: no reply within 1 s" st=5 t=1 ;;
 		esac
 		flood_case 'taskset -c 0 "$FAKEVICI" "$sock" read confirm read "flood:list-sa:$listing"' \
-			"flood-list-sa ($reader)" 5 "$err" "$reader" 1 \
+			"flood-list-sa ($reader)" $st "$err" "$reader" $t \
 			--list-sas -u "$uri" --timeout 1
 	done
 	# shellcheck disable=SC2016
@@ -637,6 +639,35 @@ else
 	case_name=flood
 	fail "taskset is missing (util-linux): the flood cases did not run"
 fi
+
+# a pager read after --timeout has passed gets the whole listing: the
+# deadline bounds waiting for the daemon, not the reader (issue 22)
+for i in $(seq 3000); do echo "event:list-sa:$listing"; done >"$dir/events"
+fake read confirm read "file:$dir/events" reply: drain
+count=$((count + 1))
+case_name=pager-reads-late
+start=$(now_ms)
+{
+	$VALGRIND "$SWANCTL" --list-sas -u "$uri" --timeout 1 2>"$dir/err"
+	echo $? >"$dir/status"
+} | { sleep 2.5; cat; } >"$dir/out"
+[ "$(cat "$dir/status")" = 0 ] || fail "exit status $(cat "$dir/status")"
+[ ! -s "$dir/err" ] || fail "stderr: $(cat "$dir/err")"
+[ "$(wc -l <"$dir/out")" = 27000 ] || fail "$(wc -l <"$dir/out") of 27000 lines"
+[ -n "$VALGRIND" ] || [ $(($(now_ms) - start)) -lt 5000 ] ||
+	fail "took $(($(now_ms) - start)) ms"
+# ... and a daemon that stops talking still times out then
+fake read confirm read "file:$dir/events" drain
+count=$((count + 1))
+case_name=pager-reads-late-silent-daemon
+{
+	$VALGRIND "$SWANCTL" --list-sas -u "$uri" --timeout 1 2>"$dir/err"
+	echo $? >"$dir/status"
+} | { sleep 2.5; cat; } >"$dir/out"
+[ "$(cat "$dir/status")" = 5 ] || fail "exit status $(cat "$dir/status")"
+[ "$(cat "$dir/err")" = "swanctl: list-sas request failed: no reply within 1 s" ] ||
+	fail "stderr: $(cat "$dir/err")"
+[ "$(wc -l <"$dir/out")" = 27000 ] || fail "$(wc -l <"$dir/out") of 27000 lines"
 
 # 2, 8: a reader that goes away ends the command at once with status 6
 flood_case 'fake read confirm read "flood:list-sa:$listing"' epipe-head 6 \

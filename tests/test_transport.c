@@ -283,8 +283,6 @@ static int call(const char *first, ...)
 	}
 	if (rc == -EPROTO)
 		rc = -1000 - f.packet_type;
-	/* client_open armed the deadline's alarm for the whole process */
-	transport_alarm(&c.t, 0);
 	client_close(&c);
 	return rc;
 }
