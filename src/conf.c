@@ -451,6 +451,29 @@ static void src_release(struct src *s)
 	arena_top = s->mark;
 }
 
+/* Double the buffer *TEXT of S (*CAP bytes and CONF_PAD) on the heap,
+ * up to one byte past CONF_MAX_FILE; 0, -EFBIG or -ENOMEM. */
+static int grow_text(struct src *s, char **text, size_t *cap)
+{
+	size_t ncap = *cap > CONF_MAX_FILE / 2 ? CONF_MAX_FILE + 1 : *cap * 2;
+	char *grown;
+
+	if (*cap > CONF_MAX_FILE)
+		return -EFBIG;
+	grown = malloc(ncap + CONF_PAD);
+	if (!grown)
+		return -ENOMEM;
+	memcpy(grown, *text, *cap);
+	/* the arena held it, last: give that back */
+	if (!s->heap)
+		arena_top = s->mark;
+	free(s->heap);
+	s->heap = grown;
+	*text = grown;
+	*cap = ncap;
+	return 0;
+}
+
 /* Read PATH onto the file stack.  1 when read; 0 when it is to be skipped
  * as libstrongswan skips it (missing, unreadable or a directory, in an
  * include); -errno with the error set otherwise. */
@@ -461,7 +484,7 @@ static int push_file(struct reader *r, const char *path)
 	struct stat st;
 	char *text;
 	ssize_t n;
-	size_t got = 0;
+	size_t got = 0, cap;
 	int fd, rc;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -516,25 +539,31 @@ static int push_file(struct reader *r, const char *path)
 				    strerror(ENOMEM));
 		}
 	}
-	/* one read: asked for a byte more than the size, a regular file
-	 * gives the size and so shows its end */
-	for (;;) {
-		size_t want = (size_t)st.st_size + 1 - got;
-
-		n = read(fd, text + got, want);
+	/* asked for a byte more than the size, a regular file gives the
+	 * size and so shows its end in one read; one that grew since fstat
+	 * (being appended to) is read on to its end, as libstrongswan reads
+	 * it: what is there now */
+	cap = (size_t)st.st_size + 1;
+	for (rc = 0;;) {
+		if (got == cap && (rc = grow_text(s, &text, &cap)))
+			break;
+		n = read(fd, text + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = -errno;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
-		if (got > (size_t)st.st_size ||
-		    (got == (size_t)st.st_size && (size_t)n < want))
-			break;
+		if (got < cap)
+			break; /* a short read of a regular file: its end */
 	}
-	rc = n < 0 ? -errno : 0;
 	close(fd);
-	if (!rc && got > (size_t)st.st_size)
-		rc = -EAGAIN; /* it is being written */
 	if (rc) {
 		src_release(s);
+		if (rc == -EFBIG)
+			return fail(r, rc, "%s: larger than %u bytes", path,
+				    CONF_MAX_FILE);
 		return fail(r, rc, "%s: %s", path, strerror(-rc));
 	}
 	memset(text + got, 0, CONF_PAD);

@@ -137,6 +137,32 @@ awk 'BEGIN { for (i = 0; i < 24000; i++)
 	>"$dir/large.conf"
 expect_uri large "$dir/large.conf" unix:///nonexistent/large.vici
 
+# an include being appended to (a config management run writing it) is
+# read as it is at that moment, as strongSwan's swanctl reads it: every
+# one of 30 runs finds the socket (issue 22; "Resource temporarily
+# unavailable" in most of them before)
+printf 'swanctl { socket = unix:///nonexistent/appended.vici }\ninclude %s\n' \
+	"$dir/appended.conf" >"$dir/appending.conf"
+# 4 MiB already there: reading it takes long enough to see it grow
+awk 'BEGIN { for (i = 0; i < 65536; i++) printf "# %061d\n", i }' \
+	>"$dir/appended.conf"
+(
+	while :; do
+		echo "# a line appended while the client reads" >>"$dir/appended.conf"
+	done
+) &
+appender=$!
+i=0
+while [ $i -lt 30 ]; do
+	i=$((i + 1))
+	count=$((count + 1))
+	got=$(ours "$dir/appending.conf")
+	[ "$got" = unix:///nonexistent/appended.vici ] ||
+		fail "appended-include run $i" "$got"
+done
+kill $appender
+wait $appender 2>/dev/null
+
 # a socket value longer than the client keeps is refused, not cut
 awk 'BEGIN { printf "swanctl { socket = unix:///"; for (i = 0; i < 5000; i++)
 	printf "a"; print " }" }' >"$dir/long.conf"
