@@ -116,6 +116,36 @@ for n in 000000100001 0 000 00000001000000; do
 	expect "batch-$n" 2 "" "swanctl: invalid --batch '$n': expected a number of rekeys in flight from 1 to 100000
 $try" --rekey --ike x --batch "$n"
 done
+# limits no lower than strongSwan's swanctl's (issue 22): any --debug
+# level, an --options file of any size and word count, --list-sas filters
+# given twice (the last counts: the request strongSwan's sends)
+nosock="swanctl: cannot connect to 'unix:///nonexistent': No such file or directory (is charon running?)"
+for v in 5 100 -5; do
+	expect "debug-$v" 3 "" "$nosock" --rekey --ike x --debug "$v" -u unix:///nonexistent
+done
+{
+	i=0
+	while [ $i -lt 1100 ]; do
+		i=$((i + 1))
+		printf '# %060d\n' $i
+	done
+	i=0
+	while [ $i -lt 20000 ]; do
+		i=$((i + 1))
+		echo --noblock
+	done
+	echo "--ike y --ike z"
+} >"$dir/big.opts"
+rm -f "$dir/req"
+"$FAKEVICI" -o "$dir/req" "$sock" read confirm read reply: drain
+expect options-270k 0 "" "" --list-sas --options "$dir/big.opts" -u "$uri"
+[ "$(hex "$dir/req")" = 0000000903076c6973742d73610000002000086c6973742d7361730303696b6500017a03076e6f626c6f636b0003796573 ] ||
+	fail "sent $(hex "$dir/req")"
+rm -f "$dir/req"
+"$FAKEVICI" -o "$dir/req" "$sock" read confirm read reply: drain
+expect list-ike-twice 0 "" "" --list-sas --ike a --ike b -u "$uri"
+[ "$(hex "$dir/req")" = 0000000903076c6973742d73610000001200086c6973742d7361730303696b65000162 ] ||
+	fail "sent $(hex "$dir/req")"
 expect child-reauth 2 "" "swanctl: --reauth applies to IKE_SAs: use it with --ike or --ike-id, not --child
 $try" --rekey --child x --reauth
 expect empty-name 2 "" "swanctl: --ike needs a non-empty name
