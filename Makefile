@@ -115,6 +115,7 @@ $(OBJDIR):
 	@mkdir -p $@
 
 VALGRIND_CMD = valgrind -q --error-exitcode=99 --leak-check=full \
+	--suppressions=$(CURDIR)/tests/valgrind.supp \
 	--show-leak-kinds=all --errors-for-leak-kinds=all
 
 check: check-unit check-e2e

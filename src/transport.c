@@ -146,11 +146,70 @@ void transport_attach(struct transport *t, int fd, int timeout_ms)
 		t->deadline_ms = now_ms() + timeout_ms;
 }
 
+/*
+ * getaddrinfo(3) under the deadline: glibc's getaddrinfo_a(3) resolves in
+ * a thread of its own, and gai_suspend(3) waits for it until the deadline.
+ * The request lives in static storage, since a request that cannot be
+ * cancelled any more goes on writing into it after we have given up.
+ * 0 with *RES, or a getaddrinfo error (EAI_AGAIN also when the deadline
+ * passed: *TIMED_OUT says which).
+ */
+static int resolve(const struct transport *t, const struct endpoint *ep,
+		   struct addrinfo **res, int *timed_out)
+{
+	static struct addrinfo hints;
+	static struct gaicb req;
+	static char host[sizeof(ep->host)], port[sizeof(ep->port)];
+	struct gaicb *list[1] = { &req };
+	int rc;
+
+	*timed_out = 0;
+	/* an address needs no name server, nor a thread to ask one */
+	hints = (struct addrinfo){ .ai_socktype = SOCK_STREAM,
+				   .ai_flags = AI_NUMERICHOST };
+	rc = getaddrinfo(ep->host, ep->port, &hints, res);
+	if (rc != EAI_NONAME)
+		return rc;
+	hints.ai_flags = 0;
+	memcpy(host, ep->host, sizeof(host));
+	memcpy(port, ep->port, sizeof(port));
+	req = (struct gaicb){ .ar_name = host,
+			      .ar_service = port,
+			      .ar_request = &hints };
+	rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+	if (rc)
+		return rc;
+	for (;;) {
+		struct timespec ts, *left = NULL;
+
+		if (t->deadline_ms >= 0) {
+			int64_t d = t->deadline_ms - now_ms();
+
+			if (d <= 0) {
+				gai_cancel(&req);
+				*timed_out = 1;
+				return EAI_AGAIN;
+			}
+			ts.tv_sec = (time_t)(d / 1000);
+			ts.tv_nsec = (long)(d % 1000 * 1000000);
+			left = &ts;
+		}
+		rc = gai_suspend((const struct gaicb *const *)list, 1, left);
+		if (rc == 0 || rc == EAI_ALLDONE)
+			break;
+		/* EAI_AGAIN: the wait timed out; EAI_INTR: a signal */
+	}
+	rc = gai_error(&req);
+	if (rc == 0)
+		*res = req.ar_result;
+	return rc;
+}
+
 int transport_connect(struct transport *t, const struct endpoint *ep,
 		      int timeout_ms)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
-	int rc;
+	struct addrinfo *res = NULL, *ai;
+	int rc, timed_out;
 
 	transport_attach(t, -1, timeout_ms);
 	if (ep->unix_path) {
@@ -160,9 +219,9 @@ int transport_connect(struct transport *t, const struct endpoint *ep,
 		return connect_addr(t, AF_UNIX, (struct sockaddr *)&sun,
 				    sizeof(sun));
 	}
-	/* Name resolution is not bounded by the deadline (glibc offers no
-	 * portable way); numeric addresses never block. */
-	rc = getaddrinfo(ep->host, ep->port, &hints, &res);
+	rc = resolve(t, ep, &res, &timed_out);
+	if (timed_out)
+		return -ETIMEDOUT;
 	if (rc == EAI_SYSTEM)
 		return -errno;
 	/* a name server that does not answer is not an unknown host */

@@ -221,6 +221,38 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
 		fail "stderr: $(cat "$dir/err")"
 fi
 
+# name resolution obeys --timeout (issue 22): a name server that takes
+# every query and answers none (resolv.conf allows it 10 s) gives up at
+# the deadline
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v python3 >/dev/null; then
+	python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.83.22.1", 53))
+print("up", flush=True)
+time.sleep(60)' >"$dir/ns.up" 2>&1 &
+	ns=$!
+	i=0
+	while [ "$(cat "$dir/ns.up")" != up ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	printf 'nameserver 127.83.22.1\noptions timeout:10 attempts:1\n' >"$dir/silent.conf"
+	count=$((count + 1))
+	case_name=name-server-silent
+	start=$(now_ms)
+	unshare --mount sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' \
+		sh "$dir/silent.conf" $VALGRIND "$SWANCTL" --rekey --ike x \
+		-u tcp://nosuch.example:4502 --timeout 1 >"$dir/out" 2>"$dir/err"
+	st=$?
+	[ $st = 5 ] || fail "exit status $st, expected 5"
+	[ "$(cat "$dir/err")" = "swanctl: cannot connect to 'tcp://nosuch.example:4502': no answer within 1 s" ] ||
+		fail "stderr: $(cat "$dir/err")"
+	[ -n "$VALGRIND" ] || [ $(($(now_ms) - start)) -lt 2000 ] ||
+		fail "took $(($(now_ms) - start)) ms for --timeout 1"
+	kill $ns 2>/dev/null
+	wait $ns 2>/dev/null
+fi
+
 # 4: exchange failed
 fake read close
 expect closed 4 "" \
