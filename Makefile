@@ -135,6 +135,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 		python3 tests/argvdiff.py -n $(ARGVDIFF_CHECK) -s 1
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@SWANCTL=./swanctl sh tests/batch.sh
+	@sh tests/ansible.sh
 	@sh tests/install.sh
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/completion.sh
 	@sh tests/man.sh
