@@ -7,13 +7,13 @@
 # bash completion for strongSwan's swanctl, so the commands this client
 # hands to it (--load-all, --initiate...) complete nothing here.
 
-# _swanctl_rekey_str TOKEN [HEX]: into REPLY, the bytes of a JSON string
-# TOKEN (quotes included) as this client prints them (\" \\ \n \t \u00XX),
-# or with HEX, of the hex digits in it ({"":"HEX"}: not UTF-8); 1 for what
-# no command line can carry (a NUL)
+# _swanctl_rekey_str TEXT [HEX]: into REPLY, the bytes of a JSON string's
+# TEXT as this client prints it (\" \\ \n \t \u00XX; here \" as \002 and
+# \\ as \001), or with HEX, of the hex digits in it ({"":"HEX"}: not
+# UTF-8); 1 for what no command line can carry (a NUL)
 _swanctl_rekey_str()
 {
-	local s=${1:1:${#1}-2} x= k
+	local s=$1 x= k
 	if [ -n "${2:-}" ]; then
 		[[ $s =~ ^([0-9a-f]{2})*$ ]] || return 1
 		for ((k = 0; k < ${#s}; k += 2)); do
@@ -23,7 +23,8 @@ _swanctl_rekey_str()
 		s=$x
 	else
 		[[ $s != *\\u0000* ]] || return 1
-		s=${s//\\\"/\\x22}
+		s=${s//$'\002'/\\x22}
+		s=${s//$'\001'/\\\\}
 	fi
 	printf -v REPLY '%b' "$s"
 }
@@ -43,51 +44,50 @@ _swanctl_rekey_name()
 # empty; names quoted for the shell, whatever bytes charon sends in them
 _swanctl_rekey_live()
 {
-	local out line rest t p i id child cur=$4
-	local re='^([^"]*)("([^"\\]|\\.)*")'
-	local -a toks puncts
+	local out line t p i n id child cur=$4
+	local -a parts
 	out=$("$2" --list-sas --json --timeout 1 ${3:+--uri "$3"} 2>/dev/null)
 	# one IKE_SA a line: {"NAME":{"uniqueid":"N",...,"child-sas":{"KEY":
-	# {"name":"C","uniqueid":"M",...}}}}; the strings are cut out whole,
-	# so no text inside a name is ever read as a key
+	# {"name":"C","uniqueid":"M",...}}}}.  With \\ and \" set aside (the
+	# output holds no control characters), the quotes split it into what
+	# lies between the strings (even parts) and the strings (odd parts),
+	# so no text inside a name is ever read as a key.  String I is part
+	# 2I+1, the text after it part 2I+2.
 	while IFS= read -r line; do
-		toks=() puncts=() rest=$line id= child=
-		while [[ $rest =~ $re ]]; do
-			puncts+=("${BASH_REMATCH[1]}")
-			toks+=("${BASH_REMATCH[2]}")
-			rest=${rest:${#BASH_REMATCH[0]}}
-		done
-		puncts+=("$rest")
-		[[ ${#toks[@]} -gt 0 && ${puncts[0]} == '{' ]] || continue
+		line=${line//\\\\/$'\001'}
+		line=${line//\\\"/$'\002'}
+		IFS='"' read -r -a parts <<<"$line"
+		n=$((${#parts[@]} / 2)) id= child=
+		[[ $n -gt 0 && ${parts[0]} == '{' ]] || continue
 		if [[ $1 == ike ]]; then
-			_swanctl_rekey_str "${toks[0]}" && _swanctl_rekey_name "$cur"
+			_swanctl_rekey_str "${parts[1]}" && _swanctl_rekey_name "$cur"
 			continue
 		fi
-		for ((i = 1; i < ${#toks[@]}; i++)); do
-			t=${toks[i]} p=${puncts[i + 1]}
+		for ((i = 1; i < n; i++)); do
+			t=${parts[2 * i + 1]} p=${parts[2 * i + 2]-}
 			if [[ $p == ':' ]]; then # a key and its string value
 				case $1:$child:$t in
-				ike-id::'"uniqueid"')
-					[ -n "$id" ] || id=${toks[i + 1]}
+				ike-id::uniqueid)
+					[ -n "$id" ] || id=${parts[2 * i + 3]-}
 					;;
-				child-id:1:'"uniqueid"') echo "${toks[i + 1]//\"/}" ;;
-				child:1:'"name"')
-					_swanctl_rekey_str "${toks[i + 1]}" &&
+				child-id:1:uniqueid) echo "${parts[2 * i + 3]-}" ;;
+				child:1:name)
+					_swanctl_rekey_str "${parts[2 * i + 3]-}" &&
 						_swanctl_rekey_name "$cur"
 					;;
 				esac
 				((i++))
-			elif [[ $p == ':{' && ${toks[i + 1]} == '""' &&
-				${puncts[i + 2]} == ':' ]]; then # bytes, not UTF-8
-				[[ $1:$child:$t == child:1:'"name"' ]] &&
-					_swanctl_rekey_str "${toks[i + 2]}" hex &&
+			elif [[ $p == ':{' && -z ${parts[2 * i + 3]-x} &&
+				${parts[2 * i + 4]-} == ':' ]]; then # not UTF-8
+				[[ $1:$child:$t == child:1:name ]] &&
+					_swanctl_rekey_str "${parts[2 * i + 5]-}" hex &&
 					_swanctl_rekey_name "$cur"
 				((i += 2))
-			elif [[ $t == '"child-sas"' && $p == ':{' ]]; then
+			elif [[ $t == child-sas && $p == ':{' ]]; then
 				child=1
 			fi
 		done
-		[[ -z $id ]] || echo "${id//\"/}"
+		[[ -z $id ]] || echo "$id"
 	done <<<"$out" | if [[ $1 == *-id ]]; then
 		grep -E "^${cur//[^0-9]/x}[0-9]*\$" | sort -n -u
 	else
