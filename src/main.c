@@ -167,11 +167,9 @@ static void report(const struct failure *f, const struct args *a)
 		}
 		break;
 	case STAGE_OUTPUT:
-		fputs("swanctl: writing output: ", stderr);
-		if (f->err == -ETIMEDOUT)
-			fprintf(stderr, "not read within %g s\n", timeout);
-		else
-			fprintf(stderr, "%s\n", strerror(-f->err));
+		/* never a timeout: a reader still there is waited for */
+		fprintf(stderr, "swanctl: writing output: %s\n",
+			strerror(-f->err));
 		break;
 	case STAGE_SIGNAL:
 		break; /* the command has said what finished */
