@@ -30,15 +30,15 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 OBJDIR = build
-SRCS = src/args.c src/vici.c src/transport.c src/client.c src/print.c \
-	src/request.c src/usage.c src/delegate.c \
+SRCS = src/args.c src/vici.c src/clock.c src/transport.c src/client.c \
+	src/print.c src/request.c src/usage.c src/delegate.c \
 	src/status.c src/rekey.c src/version.c src/conf.c \
 	src/track.c src/outcome.c src/follow.c src/list.c src/batch.c
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
 TESTS = test_args test_vici test_transport test_print test_status test_track
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)
 FAKE = $(OBJDIR)/fakevici
-HARNESSES = message frame
+HARNESSES = message frame escape
 REPLAYS = $(HARNESSES:%=$(OBJDIR)/replay_%)
 FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN ?= 70000
@@ -114,6 +114,7 @@ $(OBJDIR):
 	@mkdir -p $@
 
 VALGRIND_CMD = valgrind -q --error-exitcode=99 --leak-check=full \
+	--suppressions=$(CURDIR)/tests/valgrind.supp \
 	--show-leak-kinds=all --errors-for-leak-kinds=all
 
 check: check-unit check-e2e
@@ -134,6 +135,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 		python3 tests/argvdiff.py -n $(ARGVDIFF_CHECK) -s 1
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@SWANCTL=./swanctl sh tests/batch.sh
+	@sh tests/ansible.sh
 	@sh tests/install.sh
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/completion.sh
 	@sh tests/man.sh

@@ -17,9 +17,8 @@ struct client {
 	const char *uri; /* NULL: from strongswan.conf */
 	int timeout_ms;
 	struct transport t;
-	struct conf conf; /* strongswan.conf, when no URI is given */
-	FILE *trace;	  /* packets are traced here when not NULL */
-	int alarm; /* client_init: the deadline interrupts blocked writes */
+	struct conf conf;	     /* strongswan.conf, when no URI is given */
+	FILE *trace;		     /* packets are traced here when not NULL */
 	uint8_t buf[VICI_MAX_FRAME]; /* the last packet received */
 };
 
@@ -29,9 +28,8 @@ typedef int (*client_event_fn)(void *ctx, const struct vici_packet_view *ev,
 			       struct failure *f);
 
 /* Set C up for URI (NULL: the socket strongswan.conf names, else the
- * built-in one) with TIMEOUT_MS (0: none) from the connection on; from
- * the deadline on, a write to stdout that blocks is interrupted too
- * (transport_alarm, armed by client_open until the process ends). */
+ * built-in one) with TIMEOUT_MS (0: none) from the connection on, on
+ * clock_ms(): time blocked writing output does not count. */
 void client_init(struct client *c, const char *uri, int timeout_ms,
 		 FILE *trace);
 /* Connect as set up; 0, or -errno with F filled. */

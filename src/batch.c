@@ -17,12 +17,12 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "clock.h"
 #include "follow.h"
 #include "outcome.h"
 #include "print.h"
 #include "request.h"
 #include "track.h"
-#include "transport.h"
 
 /* The progress line is redrawn at most this often (and once a second). */
 #define BATCH_REDRAW_MS 200
@@ -74,7 +74,7 @@ static void unshow(struct run *r)
 
 static void progress(struct run *r, int force)
 {
-	int64_t now = transport_now_ms(), elapsed = now - r->start_ms;
+	int64_t now = clock_ms(), elapsed = now - r->start_ms;
 	size_t finished = r->o.rekeyed + r->o.failed + r->o.timed_out;
 	size_t left = r->w.count - finished - r->in_flight;
 
@@ -180,7 +180,7 @@ static int start(struct run *r)
 	track_start(&r->w, sa);
 	r->in_flight++;
 	if (r->a->sa_timeout_ms)
-		r->due[r->next] = transport_now_ms() + r->a->sa_timeout_ms;
+		r->due[r->next] = clock_ms() + r->a->sa_timeout_ms;
 	r->asked = 1;
 	r->asked_sa = r->next++;
 	return follow_rekey(r->c, &one, r->a->reauth, r->f);
@@ -283,7 +283,7 @@ static int loop(struct run *r)
 	int64_t now, until;
 	int rc, late = 0;
 
-	r->start_ms = transport_now_ms();
+	r->start_ms = clock_ms();
 	while (!stop_signal) {
 		if (can_start(r)) {
 			rc = start(r);
@@ -294,7 +294,7 @@ static int loop(struct run *r)
 		progress(r, 0);
 		if (!r->w.pending && !r->asked)
 			break;
-		now = transport_now_ms();
+		now = clock_ms();
 		if (r->deadline_ms >= 0 && now >= r->deadline_ms) {
 			late = 1;
 			break;
@@ -409,7 +409,7 @@ int batch_run(const struct args *a, struct client *c, struct failure *f)
 	rc = loop(&r);
 	unshow(&r);
 	release_signals(&saved, old);
-	/* the deadline guards the output until the connection closes */
+	/* a write that fails is reported before the connection closes */
 	if (!rc)
 		rc = print_flush(stdout, f);
 out:

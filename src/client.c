@@ -23,7 +23,6 @@ void client_init(struct client *c, const char *uri, int timeout_ms, FILE *trace)
 {
 	c->uri = uri;
 	client_attach(c, -1, timeout_ms, trace);
-	c->alarm = 1;
 }
 
 int client_open(struct client *c, struct failure *f)
@@ -43,8 +42,6 @@ int client_open(struct client *c, struct failure *f)
 		transport_close(&c->t);
 		return status_fail(f, STAGE_CONNECT, NULL, rc);
 	}
-	if (c->alarm)
-		transport_alarm(&c->t, 1);
 	return 0;
 }
 
@@ -53,7 +50,6 @@ void client_attach(struct client *c, int fd, int timeout_ms, FILE *trace)
 	transport_attach(&c->t, fd, timeout_ms);
 	c->timeout_ms = timeout_ms;
 	c->trace = trace;
-	c->alarm = 0;
 }
 
 void client_close(struct client *c)

@@ -684,7 +684,7 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 				 reply.body, reply.body_len, NULL, NULL);
 		rc = print_check(stdout, f);
 	}
-	/* the deadline guards the output until the connection closes */
+	/* the listing is out before the connection closes */
 	if (!rc)
 		rc = print_flush(stdout, f);
 	/* once the reply is in, the listing is complete: closing the

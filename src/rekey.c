@@ -59,7 +59,7 @@ int rekey_run(const struct args *a, struct client *c, struct failure *f)
 	if (rc)
 		return rc;
 	rc = call(a, c, f);
-	/* the deadline guards the output until the connection closes */
+	/* a write that fails is reported before the connection closes */
 	if (!rc)
 		rc = print_flush(stdout, f);
 	client_close(c);

@@ -106,6 +106,46 @@ for id in 0 abc -3 4294967296; do
 	expect "ike-id-$id" 2 "" "swanctl: invalid --ike-id '$id': expected a unique id from 1 to 4294967295
 $try" --rekey --ike-id "$id"
 done
+# --batch takes leading zeros as ids do (issue 22): parsed, then no socket
+for n in 000000100000 0100 0000000000001; do
+	expect "batch-$n" 3 "" \
+		"swanctl: cannot connect to 'unix:///nonexistent': No such file or directory (is charon running?)" \
+		--rekey --ike x --batch "$n" -u unix:///nonexistent
+done
+for n in 000000100001 0 000 00000001000000; do
+	expect "batch-$n" 2 "" "swanctl: invalid --batch '$n': expected a number of rekeys in flight from 1 to 100000
+$try" --rekey --ike x --batch "$n"
+done
+# limits no lower than strongSwan's swanctl's (issue 22): any --debug
+# level, an --options file of any size and word count, --list-sas filters
+# given twice (the last counts: the request strongSwan's sends)
+nosock="swanctl: cannot connect to 'unix:///nonexistent': No such file or directory (is charon running?)"
+for v in 5 100 -5; do
+	expect "debug-$v" 3 "" "$nosock" --rekey --ike x --debug "$v" -u unix:///nonexistent
+done
+{
+	i=0
+	while [ $i -lt 1100 ]; do
+		i=$((i + 1))
+		printf '# %060d\n' $i
+	done
+	i=0
+	while [ $i -lt 20000 ]; do
+		i=$((i + 1))
+		echo --noblock
+	done
+	echo "--ike y --ike z"
+} >"$dir/big.opts"
+rm -f "$dir/req"
+"$FAKEVICI" -o "$dir/req" "$sock" read confirm read reply: drain
+expect options-270k 0 "" "" --list-sas --options "$dir/big.opts" -u "$uri"
+[ "$(hex "$dir/req")" = 0000000903076c6973742d73610000002000086c6973742d7361730303696b6500017a03076e6f626c6f636b0003796573 ] ||
+	fail "sent $(hex "$dir/req")"
+rm -f "$dir/req"
+"$FAKEVICI" -o "$dir/req" "$sock" read confirm read reply: drain
+expect list-ike-twice 0 "" "" --list-sas --ike a --ike b -u "$uri"
+[ "$(hex "$dir/req")" = 0000000903076c6973742d73610000001200086c6973742d7361730303696b65000162 ] ||
+	fail "sent $(hex "$dir/req")"
 expect child-reauth 2 "" "swanctl: --reauth applies to IKE_SAs: use it with --ike or --ike-id, not --child
 $try" --rekey --child x --reauth
 expect empty-name 2 "" "swanctl: --ike needs a non-empty name
@@ -179,6 +219,38 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
 	[ $? = 3 ] || fail "expected exit 3"
 	[ "$(cat "$dir/err")" = "swanctl: cannot connect to 'tcp://nosuch.example:4502': the host name cannot be resolved now (name server failure or no answer)" ] ||
 		fail "stderr: $(cat "$dir/err")"
+fi
+
+# name resolution obeys --timeout (issue 22): a name server that takes
+# every query and answers none (resolv.conf allows it 10 s) gives up at
+# the deadline
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v python3 >/dev/null; then
+	python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.83.22.1", 53))
+print("up", flush=True)
+time.sleep(60)' >"$dir/ns.up" 2>&1 &
+	ns=$!
+	i=0
+	while [ "$(cat "$dir/ns.up")" != up ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	printf 'nameserver 127.83.22.1\noptions timeout:10 attempts:1\n' >"$dir/silent.conf"
+	count=$((count + 1))
+	case_name=name-server-silent
+	start=$(now_ms)
+	unshare --mount sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' \
+		sh "$dir/silent.conf" $VALGRIND "$SWANCTL" --rekey --ike x \
+		-u tcp://nosuch.example:4502 --timeout 1 >"$dir/out" 2>"$dir/err"
+	st=$?
+	[ $st = 5 ] || fail "exit status $st, expected 5"
+	[ "$(cat "$dir/err")" = "swanctl: cannot connect to 'tcp://nosuch.example:4502': no answer within 1 s" ] ||
+		fail "stderr: $(cat "$dir/err")"
+	[ -n "$VALGRIND" ] || [ $(($(now_ms) - start)) -lt 2000 ] ||
+		fail "took $(($(now_ms) - start)) ms for --timeout 1"
+	kill $ns 2>/dev/null
+	wait $ns 2>/dev/null
 fi
 
 # 4: exchange failed
@@ -626,16 +698,18 @@ flood_case() {
 		fail "stderr differs: $(cat "$dir/err")"
 }
 if command -v taskset >/dev/null; then
-	# 1: events that never stop do not outlast --timeout
-	for reader in 'cat >/dev/null' 'while read -r l; do :; done' 'sleep 3'; do
-		# a write blocked at the deadline is cut short too
+	# 1: events that never stop do not outlast --timeout, counted on the
+	# deadline's clock: time blocked writing to a reader that is still
+	# there does not count (issue 22), so a pager read 3 s later gets
+	# 1 s of the flood; a reader that leaves unread ends it (status 6)
+	for reader in 'cat >/dev/null' 'sleep 3; cat >/dev/null' 'sleep 3'; do
 		case $reader in
-		sleep*) err="swanctl: writing output: not read within 1 s" ;;
-		cat*) err="swanctl: list-sas request failed: no reply within 1 s" ;;
-		*) err="swanctl: (list-sas request failed: no reply|writing output: not read) within 1 s" ;;
+		'sleep 3') err="swanctl: writing output: Broken pipe" st=6 t=3 ;;
+		sleep*) err="swanctl: list-sas request failed: no reply within 1 s" st=5 t=4 ;;
+		*) err="swanctl: list-sas request failed: no reply within 1 s" st=5 t=1 ;;
 		esac
 		flood_case 'taskset -c 0 "$FAKEVICI" "$sock" read confirm read "flood:list-sa:$listing"' \
-			"flood-list-sa ($reader)" 5 "$err" "$reader" 1 \
+			"flood-list-sa ($reader)" $st "$err" "$reader" $t \
 			--list-sas -u "$uri" --timeout 1
 	done
 	# shellcheck disable=SC2016
@@ -649,6 +723,35 @@ else
 	case_name=flood
 	fail "taskset is missing (util-linux): the flood cases did not run"
 fi
+
+# a pager read after --timeout has passed gets the whole listing: the
+# deadline bounds waiting for the daemon, not the reader (issue 22)
+for i in $(seq 3000); do echo "event:list-sa:$listing"; done >"$dir/events"
+fake read confirm read "file:$dir/events" reply: drain
+count=$((count + 1))
+case_name=pager-reads-late
+start=$(now_ms)
+{
+	$VALGRIND "$SWANCTL" --list-sas -u "$uri" --timeout 1 2>"$dir/err"
+	echo $? >"$dir/status"
+} | { sleep 2.5; cat; } >"$dir/out"
+[ "$(cat "$dir/status")" = 0 ] || fail "exit status $(cat "$dir/status")"
+[ ! -s "$dir/err" ] || fail "stderr: $(cat "$dir/err")"
+[ "$(wc -l <"$dir/out")" = 27000 ] || fail "$(wc -l <"$dir/out") of 27000 lines"
+[ -n "$VALGRIND" ] || [ $(($(now_ms) - start)) -lt 5000 ] ||
+	fail "took $(($(now_ms) - start)) ms"
+# ... and a daemon that stops talking still times out then
+fake read confirm read "file:$dir/events" drain
+count=$((count + 1))
+case_name=pager-reads-late-silent-daemon
+{
+	$VALGRIND "$SWANCTL" --list-sas -u "$uri" --timeout 1 2>"$dir/err"
+	echo $? >"$dir/status"
+} | { sleep 2.5; cat; } >"$dir/out"
+[ "$(cat "$dir/status")" = 5 ] || fail "exit status $(cat "$dir/status")"
+[ "$(cat "$dir/err")" = "swanctl: list-sas request failed: no reply within 1 s" ] ||
+	fail "stderr: $(cat "$dir/err")"
+[ "$(wc -l <"$dir/out")" = 27000 ] || fail "$(wc -l <"$dir/out") of 27000 lines"
 
 # 2, 8: a reader that goes away ends the command at once with status 6
 flood_case 'fake read confirm read "flood:list-sa:$listing"' epipe-head 6 \
@@ -698,6 +801,59 @@ for cmd in "--rekey --ike x -v 2" "--list-sas --ike x -v 2"; do
 			fail "sent $(hex "$dir/req" | head -c 200)"
 	done
 done
+
+# ... and so without /dev/null (a mount namespace with an empty /dev):
+# no socket is ever fd 0, 1 or 2 (issue 22); a closed stdout fails as one
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ -z "$VALGRIND" ]; then
+	nodev() { # nodev FDS ARGS...: the client with an empty /dev
+		fds=$1
+		shift
+		# shellcheck disable=SC2016
+		unshare --mount sh -c 'mount -t tmpfs nodev /dev || exit 99
+			fds=$1; shift; eval "exec \"\$@\" $fds"' \
+			sh "$fds" "$SWANCTL" "$@" -u "$uri" >"$dir/out" 2>"$dir/err"
+	}
+	for cmd in "--rekey --ike x -v 2" "--list-sas --ike x -v 2"; do
+		case $cmd in
+		--rekey*) script="read $ok drain" ;;
+		*) script="read confirm read $(for i in $(seq 40); do
+			echo "event:list-sa:$listing"; done) reply: drain" ;;
+		esac
+		for fds in '' '<&-' '2>&-' '>&-' '<&- >&- 2>&-'; do
+			rm -f "$dir/req"
+			# shellcheck disable=SC2086
+			"$FAKEVICI" -o "$dir/req" "$sock" $script
+			count=$((count + 1))
+			case_name="no /dev/null, closed fds '$fds' $cmd"
+			# shellcheck disable=SC2086
+			nodev "$fds" $cmd
+			st=$?
+			[ -n "$fds" ] || cp "$dir/req" "$dir/req-open"
+			cmp -s "$dir/req" "$dir/req-open" ||
+				fail "sent $(hex "$dir/req" | head -c 200)"
+			case $fds in
+			'>&-' | *' >&-'*) want=6 ;; # stdout closed
+			*) want=0 ;;
+			esac
+			[ $st = $want ] || fail "exit status $st, expected $want"
+		done
+	done
+	# what is said: the exact lines
+	fake read $ok drain
+	count=$((count + 1))
+	case_name="no /dev/null, closed stdout"
+	nodev '>&-' --rekey --ike x
+	st=$?
+	[ $st = 6 ] && [ "$(cat "$dir/err")" = "swanctl: writing output: Bad file descriptor" ] ||
+		fail "exit status $st, stderr: $(cat "$dir/err")"
+	fake read $ok drain
+	count=$((count + 1))
+	case_name="no /dev/null, closed stderr"
+	nodev '2>&-' --rekey --ike x -v 2
+	st=$?
+	[ $st = 0 ] && [ "$(cat "$dir/out")" = "rekey completed successfully" ] ||
+		fail "exit status $st, stdout: $(cat "$dir/out")"
+fi
 
 # 4: a listing whose reply arrived succeeds, whatever unregistering does
 fake read confirm read "event:list-sa:$listing" reply: drain
@@ -787,6 +943,33 @@ case_name=json-jq
 fake read hex:000000250103077375636365737300026e6f03066572726d7367000d61e280ae62e281a663e2808b64 close
 expect refused-bidi 1 "" 'rekey failed: a\xe2\x80\xaeb\xe2\x81\xa6c\xe2\x80\x8bd' \
 	--rekey --ike x -u "$uri"
+
+# issue 22: every code point of Unicode's Cf, Zl, Zp and
+# Default_Ignorable_Code_Point sets is escaped too (src/unicode/invisible.h),
+# visible letters are not: in an errmsg, a --list-sas identity, a -v 2 line
+inv='a%E2%80%A8b%E2%80%A9b%C2%ADb%E2%81%A1b%E2%81%A4b%E2%81%AAb%E2%81%AFb%EF%BF%B9b%EF%BF%BBb%E1%A0%8Eb%E1%85%9Fb%E1%85%A0b%E3%85%A4b%EF%BE%A0b%CD%8Fb%EF%B8%80b%EF%B8%8Fb%F3%A0%84%80b%F0%9D%85%B3b%F0%9D%85%BAb%F3%A0%80%81b%F3%A0%81%BFz%20caf%C3%A9%20%E6%97%A5'
+inv_esc='a\xe2\x80\xa8b\xe2\x80\xa9b\xc2\xadb\xe2\x81\xa1b\xe2\x81\xa4b\xe2\x81\xaab\xe2\x81\xafb\xef\xbf\xb9b\xef\xbf\xbbb\xe1\xa0\x8eb\xe1\x85\x9fb\xe1\x85\xa0b\xe3\x85\xa4b\xef\xbe\xa0b\xcd\x8fb\xef\xb8\x80b\xef\xb8\x8fb\xf3\xa0\x84\x80b\xf0\x9d\x85\xb3b\xf0\x9d\x85\xbab\xf3\xa0\x80\x81b\xf3\xa0\x81\xbfz café 日'
+fake read reply:success=no,errmsg=$inv close
+expect refused-invisible 1 "" "rekey failed: $inv_esc" --rekey --ike x -u "$uri"
+alice='CN%3Dalice%F3%A0%80%A0%F3%A0%81%A1%F3%A0%81%A4%F3%A0%81%AD%F3%A0%81%A9%F3%A0%81%AE'
+fake read confirm read "event:list-sa:home{uniqueid=1,local-id=$alice,remote-id=$inv,child-sas{}}" reply: drain
+count=$((count + 1))
+case_name=list-sas-invisible
+$VALGRIND "$SWANCTL" --list-sas -u "$uri" >"$dir/out" 2>"$dir/err"
+[ $? = 0 ] || fail "exit status"
+[ "$(sed -n 2,3p "$dir/out")" = "  local  'CN=alice\xf3\xa0\x80\xa0\xf3\xa0\x81\xa1\xf3\xa0\x81\xa4\xf3\xa0\x81\xad\xf3\xa0\x81\xa9\xf3\xa0\x81\xae' @ (null)[(null)]
+  remote '$inv_esc' @ (null)[(null)]" ] || fail "stdout: $(cat "$dir/out")"
+# shellcheck disable=SC2046
+fake $(learn "$child1") $yes \
+	"event:log:group=IKE,level=1,thread=4,ikesa-name=home,ikesa-uniqueid=1,msg=$inv" \
+	"$(logline 4 1 'received TS_UNACCEPTABLE notify, no CHILD_SA built')" \
+	"$(logline 4 1 'CHILD_SA rekeying failed, trying again in 9 seconds')" drain
+count=$((count + 1))
+case_name=log-line-invisible
+$VALGRIND "$SWANCTL" --rekey --child net --wait -u "$uri" -v 2 >"$dir/out" 2>"$dir/err"
+[ $? = 1 ] || fail "exit status"
+[ "$(grep -v '^vici ' "$dir/err" | head -n 1)" = "[IKE] $inv_esc" ] ||
+	fail "stderr: $(cat "$dir/err")"
 
 # 10: small corners
 expect help-then-command 0 "$($SWANCTL --help)" "" --help --rekey

@@ -5,6 +5,7 @@ project's swanctl client (--rekey --json --wait --batch), or, in check mode,
 list what would be rekeyed (--list-sas --json).  Python standard library
 only on the managed host."""
 
+import decimal
 import json
 
 from ansible.module_utils.basic import AnsibleModule
@@ -62,8 +63,16 @@ SELECTORS = (("ike", "--ike"), ("ike_id", "--ike-id"), ("child", "--child"),
 
 
 def seconds(value):
-    """--timeout and --sa-timeout take seconds with up to three decimals."""
-    return ("%.3f" % value).rstrip("0").rstrip(".")
+    """--timeout and --sa-timeout take seconds with up to three decimals:
+    a value that needs more is rounded up, never down, so a tiny one
+    (0.0004) becomes 0.001, not 0 (which means no limit)."""
+    if value <= 0:
+        return "0"
+    # the decimal the user wrote (repr), not the binary float: 0.1 * 1000
+    # is 100.00000000000001 in floats
+    ms = (decimal.Decimal(repr(value)) * 1000).to_integral_value(
+        rounding=decimal.ROUND_CEILING)
+    return ("%d.%03d" % divmod(int(ms), 1000)).rstrip("0").rstrip(".")
 
 
 def selector(params):
