@@ -114,11 +114,9 @@ static void report(void *ctx, const struct track_sa *sa)
 		if (r->out_tty)
 			unshow(r);
 		outcome_done(&r->o, sa);
-		flush_out(r);
 	} else {
 		unshow(r);
 		outcome_fail(&r->o, &r->w, sa, OUTCOME_TRACKED, NULL, 0);
-		flush_out(r);
 	}
 	progress(r, 0);
 }
@@ -152,7 +150,6 @@ static void give_up(struct run *r, struct track_sa *sa, enum outcome_end end,
 	r->o.timeout_s = timeout_s;
 	outcome_fail(&r->o, &r->w, sa, end, text, text_len);
 	track_drop(&r->w, sa, TRACK_DOWN);
-	flush_out(r);
 }
 
 /* Send the next rekey: --wait's one request, or --batch's next SA by its
@@ -304,6 +301,12 @@ static int loop(struct run *r)
 			continue; /* the last ones just ran out */
 		if (r->tty && r->a->batch)
 			until = earlier(until, now + 1000);
+		/* the lines so far go out before we wait: one write for all
+		 * that one read brought, not one per SA */
+		if (!client_buffered(r->c))
+			flush_out(r);
+		if (r->out)
+			return r->out; /* nobody reads what we report */
 		rc = follow_next(r->c, &r->w, until, &r->wait_mask, &p, r->f);
 		if (rc == 1)
 			rc = replied(r, &p);

@@ -37,9 +37,14 @@ fake() {
 	done
 }
 
-# report: the fake's verdict, once the client has gone
+# report: the fake's verdict, once the client has gone (called in $(...),
+# a subshell, where the fake is no child to wait for: wait for its file)
 report() {
-	wait "$fake_pid"
+	i=0
+	until [ -s "$dir/report" ] || [ $i -ge 250 ]; do
+		i=$((i + 1))
+		sleep 0.02
+	done
 	cat "$dir/report"
 }
 
