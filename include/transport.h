@@ -47,9 +47,10 @@ int transport_send(struct transport *t, const uint8_t *buf, size_t len);
  * (length over the cap, nothing read), -EBADMSG (zero length),
  * -ETIMEDOUT, -errno. */
 int transport_recv(struct transport *t, uint8_t *buf, size_t cap, size_t *len);
-/* Wait until a frame starts to arrive (or is read ahead already), UNTIL_MS (clock_ms(), -1: none) passes,
- * or a signal MASK lets through is caught (MASK is in force only while waiting,
- * as ppoll() has it); 1 when readable, 0 for time or a signal, or -errno. */
+/* Wait until a frame starts to arrive (or is read ahead already), UNTIL_MS
+ * (clock_ms(), -1: none) passes, or a signal MASK lets through is caught (MASK
+ * is in force only while waiting, as ppoll() has it); 1 when readable, 0 for
+ * time or a signal, or -errno. */
 int transport_ready(const struct transport *t, int64_t until_ms,
 		    const sigset_t *mask);
 void transport_close(struct transport *t);

@@ -113,7 +113,7 @@ static void report(void *ctx, const struct track_sa *sa)
 	if (sa->state == TRACK_DONE) {
 		if (r->out_tty)
 			unshow(r);
-		outcome_done(&r->o, sa);
+		outcome_done(&r->o, &r->w, sa);
 	} else {
 		unshow(r);
 		outcome_fail(&r->o, &r->w, sa, OUTCOME_TRACKED, NULL, 0);
