@@ -17,6 +17,12 @@ int list_run(const struct args *a, struct client *c, struct failure *f);
 struct listing {
 	enum output output;
 	FILE *out;
+	/* each event is printed here first (open_memstream over buf/size)
+	 * and copied to out whole: one pass over it; NULL: validated first,
+	 * then printed to out */
+	FILE *scratch;
+	char *buf;
+	size_t size;
 };
 
 /* A client_event_fn: print a list-sa event to the listing CTX, whole or

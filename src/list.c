@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdio_ext.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "list.h"
@@ -643,17 +644,30 @@ int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 	const struct listing *l = ctx;
 	int rc;
 
+	off_t n;
+
 	if (!vici_is(ev->name, ev->name_len, "list-sa"))
 		return 0;
 	/* a malformed event is refused whole: no part of it is printed */
-	rc = vici_validate(ev->body, ev->body_len, &f->why);
-	if (rc)
+	if (!l->scratch &&
+	    (rc = vici_validate(ev->body, ev->body_len, &f->why)))
 		return status_fail(f, STAGE_EXCHANGE, "list-sas", rc);
-	/* validated: only the JSON view can fail, for want of memory */
-	rc = print_body(l->out, MESSAGE_LIST_EVENT, l->output, ev->body,
-			ev->body_len, human, NULL);
+	if (l->scratch && fseeko(l->scratch, 0, SEEK_SET))
+		return status_fail(f, STAGE_OUTPUT, "list-sas", -ENOMEM);
+	rc = print_body(l->scratch ? l->scratch : l->out, MESSAGE_LIST_EVENT,
+			l->output, ev->body, ev->body_len, human, NULL);
+	if (rc == -EBADMSG) { /* the printer stopped there: say why */
+		(void)vici_validate(ev->body, ev->body_len, &f->why);
+		return status_fail(f, STAGE_EXCHANGE, "list-sas", rc);
+	}
 	if (rc)
 		return status_fail(f, STAGE_OUTPUT, "list-sas", rc);
+	if (l->scratch) {
+		if (fflush(l->scratch) || (n = ftello(l->scratch)) < 0)
+			return status_fail(f, STAGE_OUTPUT, "list-sas",
+					   -ENOMEM);
+		fwrite(l->buf, 1, (size_t)n, l->out);
+	}
 	/* a reader that went away ends the listing at once */
 	return print_check(l->out, f);
 }
@@ -661,19 +675,25 @@ int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 int list_run(const struct args *a, struct client *c, struct failure *f)
 {
 	uint8_t req[VICI_MAX_REQUEST];
-	struct listing l = { a->output, stdout };
+	struct listing l = { .output = a->output, .out = stdout };
 	struct vici_packet_view reply;
 	size_t len;
 	int rc;
 
+	/* without the memory for it, each event is validated first */
+	l.scratch = open_memstream(&l.buf, &l.size);
+
 	rc = list_request(&a->filter, a->noblock, req, sizeof(req), &len);
+	if (!rc)
+		rc = client_open(c, f);
+	else
+		rc = status_fail(f, STAGE_ENCODE, "list-sas", rc);
 	if (rc)
-		return status_fail(f, STAGE_ENCODE, "list-sas", rc);
-	rc = client_open(c, f);
-	if (rc)
-		return rc;
+		goto out;
 	/* only this thread writes: skip stdio's lock on every call */
 	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
+	if (l.scratch)
+		__fsetlocking(l.scratch, FSETLOCKING_BYCALLER);
 	rc = client_register(c, VICI_EVENT_REGISTER, "list-sa", NULL, NULL, f);
 	if (!rc)
 		rc = client_call(c, "list-sas", req, len, &reply, list_event,
@@ -690,5 +710,9 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 	/* once the reply is in, the listing is complete: closing the
 	 * connection unregisters, no round trip can fail it any more */
 	client_close(c);
+out:
+	if (l.scratch)
+		fclose(l.scratch);
+	free(l.buf);
 	return rc;
 }
