@@ -202,12 +202,18 @@ struct section {
 	struct items l[IKE_LISTS];
 };
 
+/* The index of NAME in KEYS, or -1.  charon sends the keys in the order
+ * of the tables, so the search starts after the last one found (*NEXT)
+ * and most take one compare. */
 static int lookup(const struct key *keys, int count, const uint8_t *name,
-		  size_t len)
+		  size_t len, int *next)
 {
-	for (int i = 0; i < count; i++)
-		if (keys[i].len == len && !memcmp(keys[i].name, name, len))
+	for (int n = 0, i = *next; n < count;
+	     n++, i = i + 1 < count ? i + 1 : 0)
+		if (keys[i].len == len && !memcmp(keys[i].name, name, len)) {
+			*next = i + 1 < count ? i + 1 : 0;
 			return i;
+		}
 	return -1;
 }
 
@@ -564,7 +570,7 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 	struct items *list = NULL;
 	struct vici_reader r;
 	struct vici_elem e;
-	int depth = 0, in_children = 0, rc;
+	int depth = 0, in_children = 0, rc, next_key = 0, next_list = 0;
 
 	vici_reader_init(&r, body, len);
 	while ((rc = vici_next(&r, &e)) > 0) {
@@ -577,6 +583,7 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 		switch (e.type) {
 		case VICI_SECTION_START:
 			depth++;
+			next_key = next_list = 0; /* a new table */
 			if (depth == 1) {
 				memset(&ike, 0, sizeof(ike));
 				ike_name = e.name;
@@ -600,9 +607,9 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 			if (!s)
 				break;
 			k = s == &ike ? lookup(ike_keys, IKE_KEYS, e.name,
-					       e.name_len)
+					       e.name_len, &next_key)
 				      : lookup(child_keys, CHILD_KEYS, e.name,
-					       e.name_len);
+					       e.name_len, &next_key);
 			if (k >= 0)
 				s->v[k] = (struct val){ e.value, e.value_len };
 			break;
@@ -611,9 +618,9 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 			if (!s)
 				break;
 			k = s == &ike ? lookup(ike_lists, IKE_LISTS, e.name,
-					       e.name_len)
+					       e.name_len, &next_list)
 				      : lookup(child_lists, CHILD_LISTS, e.name,
-					       e.name_len);
+					       e.name_len, &next_list);
 			if (k >= 0) {
 				list = &s->l[k];
 				list_start = vici_pos(&r);
@@ -639,12 +646,58 @@ static int human(FILE *f, const uint8_t *body, size_t len, const void *ctx)
 	return list_print_event(f, body, len);
 }
 
+/* The scratch stream's sink: what stdio hands over goes to l->buf. */
+static ssize_t scratch_write(void *ctx, const char *p, size_t n)
+{
+	struct listing *l = ctx;
+
+	if (n > l->cap - l->size) {
+		size_t cap = l->cap ? l->cap : 65536;
+		char *grown;
+
+		while (cap - l->size < n)
+			cap *= 2;
+		grown = realloc(l->buf, cap);
+		if (!grown) {
+			errno = ENOMEM;
+			return -1;
+		}
+		l->buf = grown;
+		l->cap = cap;
+	}
+	memcpy(l->buf + l->size, p, n);
+	l->size += n;
+	return (ssize_t)n;
+}
+
+int list_scratch_open(struct listing *l)
+{
+	cookie_io_functions_t io = { .write = scratch_write };
+
+	l->buf = NULL;
+	l->size = l->cap = 0;
+	/* a stdio stream, so that the printers write to it as to stdout, at
+	 * stdio's speed; its buffer is handed over when an event is done */
+	l->scratch = fopencookie(l, "w", io);
+	if (!l->scratch)
+		return -ENOMEM;
+	__fsetlocking(l->scratch, FSETLOCKING_BYCALLER);
+	return 0;
+}
+
+void list_scratch_close(struct listing *l)
+{
+	if (l->scratch)
+		fclose(l->scratch);
+	free(l->buf);
+	l->scratch = NULL;
+	l->buf = NULL;
+}
+
 int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 {
-	const struct listing *l = ctx;
+	struct listing *l = ctx;
 	int rc;
-
-	off_t n;
 
 	if (!vici_is(ev->name, ev->name_len, "list-sa"))
 		return 0;
@@ -652,8 +705,10 @@ int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 	if (!l->scratch &&
 	    (rc = vici_validate(ev->body, ev->body_len, &f->why)))
 		return status_fail(f, STAGE_EXCHANGE, "list-sas", rc);
-	if (l->scratch && fseeko(l->scratch, 0, SEEK_SET))
-		return status_fail(f, STAGE_OUTPUT, "list-sas", -ENOMEM);
+	if (l->scratch) { /* what a refused event left there goes */
+		fflush(l->scratch);
+		l->size = 0;
+	}
 	rc = print_body(l->scratch ? l->scratch : l->out, MESSAGE_LIST_EVENT,
 			l->output, ev->body, ev->body_len, human, NULL);
 	if (rc == -EBADMSG) { /* the printer stopped there: say why */
@@ -663,10 +718,10 @@ int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 	if (rc)
 		return status_fail(f, STAGE_OUTPUT, "list-sas", rc);
 	if (l->scratch) {
-		if (fflush(l->scratch) || (n = ftello(l->scratch)) < 0)
+		if (fflush(l->scratch))
 			return status_fail(f, STAGE_OUTPUT, "list-sas",
 					   -ENOMEM);
-		fwrite(l->buf, 1, (size_t)n, l->out);
+		fwrite(l->buf, 1, l->size, l->out);
 	}
 	/* a reader that went away ends the listing at once */
 	return print_check(l->out, f);
@@ -681,7 +736,7 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 	int rc;
 
 	/* without the memory for it, each event is validated first */
-	l.scratch = open_memstream(&l.buf, &l.size);
+	(void)list_scratch_open(&l);
 
 	rc = list_request(&a->filter, a->noblock, req, sizeof(req), &len);
 	if (!rc)
@@ -692,8 +747,6 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 		goto out;
 	/* only this thread writes: skip stdio's lock on every call */
 	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
-	if (l.scratch)
-		__fsetlocking(l.scratch, FSETLOCKING_BYCALLER);
 	rc = client_register(c, VICI_EVENT_REGISTER, "list-sa", NULL, NULL, f);
 	if (!rc)
 		rc = client_call(c, "list-sas", req, len, &reply, list_event,
@@ -711,8 +764,6 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 	 * connection unregisters, no round trip can fail it any more */
 	client_close(c);
 out:
-	if (l.scratch)
-		fclose(l.scratch);
-	free(l.buf);
+	list_scratch_close(&l);
 	return rc;
 }

@@ -61,8 +61,8 @@ static void listing(const uint8_t *data, size_t size, enum output mode)
 	};
 	int sv[2];
 
-	w.l.scratch = open_memstream(&w.l.buf, &w.l.size);
-	if (!w.l.out || !w.l.scratch || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+	if (!w.l.out || list_scratch_open(&w.l) ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		abort();
 	if (size && write(sv[1], data, size) != (ssize_t)size)
 		abort();
@@ -71,8 +71,7 @@ static void listing(const uint8_t *data, size_t size, enum output mode)
 	client_call(&c, "list-sas", request, sizeof(request), &reply, watch, &w,
 		    &f);
 	fclose(w.l.out);
-	fclose(w.l.scratch);
-	free(w.l.buf);
+	list_scratch_close(&w.l);
 	if (mode == OUTPUT_JSON && json_check_lines(text, len))
 		abort();
 	free(text);
