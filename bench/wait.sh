@@ -80,6 +80,22 @@ serve "$big"
 clean_env /usr/bin/time -f %M -o "$dir/rss" "$client" --rekey --child net --wait \
 	-u "unix://$dir/s" >/dev/null 2>&1
 rss=$(tail -n 1 "$dir/rss")
+# reads: at most one read() per 16 KiB that is waiting (the transport's
+# read-ahead), counted by strace at 2,000 SAs
+if command -v strace >/dev/null; then
+	serve "$small"
+	clean_env strace -f -c -e trace=read -o "$dir/strace" "$client" --rekey \
+		--child net --wait -u "unix://$dir/s" >/dev/null 2>&1
+	reads=$(awk '$NF == "read" { print $4 }' "$dir/strace")
+	bytes=$(($(stat -c %s "$dir/list.$small.bin") + $(stat -c %s "$dir/events.$small.bin")))
+	row "  read() calls at $small SAs ($bytes bytes)" "$reads"
+	if [ "${reads:-0}" -gt $((bytes / 16384 * 11 / 10 + 32)) ]; then
+		echo "OVER BUDGET: $reads reads for $bytes bytes (one per 16 KiB)"
+		status=1
+	fi
+else
+	echo "(no read count: strace is missing; tests/setup-debian.sh installs it)"
+fi
 # events: the listing's list-sa events and the events after the reply
 ipe_small=$((i_small / (e_small + small)))
 ipe_big=$((i_big / (e_big + big)))

@@ -229,6 +229,32 @@ if [ -n "${BENCH:-}" ]; then
 	done
 fi
 
+# --- charon rekeys one on its own before its turn: a success that says so --
+case_name="batch 1, one rekeyed by charon before its turn"
+count=$((count + 1))
+wait_until_settled() {
+	i=0
+	while [ $i -lt 100 ] && [ "$(lab_ike_ids A | wc -l)" != "$total" ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+}
+wait_until_settled
+# the last IKE_SA charon lists, so the last one our batch would start
+last=$(lab_sas A | awk '$1 == "ike" && $4 == "ESTABLISHED" { id = $3 } END { print id }')
+"$SWANCTL" -u "$SOCK_A" --rekey --ike home --batch 1 --timeout 120 \
+	>"$out/out" 2>"$out/err" &
+pid=$!
+sleep 0.3 # listed, early in the batch: strongSwan's swanctl rekeys it
+lab_swanctl A --rekey --ike-id "$last" >/dev/null 2>&1
+wait $pid
+status=$?
+[ $status = 0 ] || fail "exit $status: $(tail -n 3 "$out/err")"
+grep -q "^IKE_SA home #$last rekeyed by charon or the peer on its own, new IKE_SA #[0-9]* (" "$out/out" ||
+	fail "#$last: $(grep "#$last " "$out/out")"
+[ "$(wc -l <"$out/out")" = "$total" ] || fail "$(wc -l <"$out/out") lines, $total SAs"
+echo "e2e-batch: $case_name: #$last, $(grep -c 'on its own' "$out/out") by charon, exit $status"
+
 # --- a peer gone: C killed, its IKE_SA stuck; the rest go on ----------------
 case_name="stuck peer"
 count=$((count + 1))

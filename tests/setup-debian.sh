@@ -17,7 +17,7 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	make gcc clang libc6-dev libcmocka-dev valgrind time util-linux zsh \
 	bash-completion mandoc unicode-data \
-	clang-format libclang-rt-14-dev python3 \
+	clang-format libclang-rt-14-dev python3 strace \
 	iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins \
 	libstrongswan-standard-plugins \
 	jq debhelper dpkg-dev fakeroot lintian ansible-core \
