@@ -36,6 +36,8 @@ SRCS = src/args.c src/vici.c src/transport.c src/client.c src/print.c \
 	src/wait.c src/list.c src/batch.c
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
 TESTS = test_args test_vici test_transport test_print test_status test_wait
+# the strongswan.conf reader's word-at-a-time scans (tests/cross.sh)
+TESTS += test_conf
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)
 FAKE = $(OBJDIR)/fakevici
 HARNESSES = message frame
