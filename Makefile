@@ -30,17 +30,17 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 OBJDIR = build
-SRCS = src/args.c src/vici.c src/transport.c src/client.c src/print.c \
-	src/filter.c src/usage.c src/delegate.c \
+SRCS = src/args.c src/vici.c src/clock.c src/transport.c src/client.c \
+	src/print.c src/request.c src/usage.c src/delegate.c \
 	src/status.c src/rekey.c src/version.c src/conf.c \
-	src/wait.c src/list.c src/batch.c
+	src/track.c src/outcome.c src/follow.c src/list.c src/batch.c
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
-TESTS = test_args test_vici test_transport test_print test_status test_wait
+TESTS = test_args test_vici test_transport test_print test_status test_track
 # the strongswan.conf reader's word-at-a-time scans (tests/cross.sh)
 TESTS += test_conf
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)
 FAKE = $(OBJDIR)/fakevici
-HARNESSES = message frame
+HARNESSES = message frame escape
 REPLAYS = $(HARNESSES:%=$(OBJDIR)/replay_%)
 FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN ?= 70000
@@ -116,6 +116,7 @@ $(OBJDIR):
 	@mkdir -p $@
 
 VALGRIND_CMD = valgrind -q --error-exitcode=99 --leak-check=full \
+	--suppressions=$(CURDIR)/tests/valgrind.supp \
 	--show-leak-kinds=all --errors-for-leak-kinds=all
 
 check: check-unit check-e2e
@@ -125,6 +126,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 		FAKEVICI=$(FAKE) $$t || exit 1; done
 	@for h in $(HARNESSES); do \
 		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
+	@sh tests/modgraph.sh $(OBJDIR)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
 	@STRONGSWAN_SWANCTL=$(STRONGSWAN_SWANCTL) SWANCTL=./swanctl \
 		sh tests/delegate.sh
@@ -135,6 +137,7 @@ check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 		python3 tests/argvdiff.py -n $(ARGVDIFF_CHECK) -s 1
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
 	@SWANCTL=./swanctl sh tests/batch.sh
+	@sh tests/ansible.sh
 	@sh tests/install.sh
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/completion.sh
 	@sh tests/man.sh

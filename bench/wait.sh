@@ -50,8 +50,10 @@ streams() {
 }
 
 serve() { # serve N
-	"$fake" "$dir/s" read confirm read "raw:$dir/list.$1.bin" \
-		read confirm read confirm read confirm read confirm read confirm \
+	# the events and the log, list-sa, the listing, its unregistration,
+	# the rekey request
+	"$fake" "$dir/s" read confirm read confirm read confirm read confirm \
+		read confirm read confirm read "raw:$dir/list.$1.bin" \
 		read confirm read "raw:$dir/events.$1.bin" drain
 }
 

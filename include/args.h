@@ -11,6 +11,8 @@
 enum command {
 	COMMAND_NONE,
 	COMMAND_REKEY,
+	COMMAND_REKEY_WAIT,  /* --rekey --wait */
+	COMMAND_REKEY_BATCH, /* --rekey --batch N (waits too) */
 	COMMAND_LIST_SAS,
 	COMMAND_VERSION,
 	COMMAND_HELP,

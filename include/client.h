@@ -17,9 +17,8 @@ struct client {
 	const char *uri; /* NULL: from strongswan.conf */
 	int timeout_ms;
 	struct transport t;
-	struct conf conf; /* strongswan.conf, when no URI is given */
-	FILE *trace;	  /* packets are traced here when not NULL */
-	int alarm; /* client_init: the deadline interrupts blocked writes */
+	struct conf conf;	     /* strongswan.conf, when no URI is given */
+	FILE *trace;		     /* packets are traced here when not NULL */
 	uint8_t buf[VICI_MAX_FRAME]; /* the last packet received */
 };
 
@@ -29,9 +28,8 @@ typedef int (*client_event_fn)(void *ctx, const struct vici_packet_view *ev,
 			       struct failure *f);
 
 /* Set C up for URI (NULL: the socket strongswan.conf names, else the
- * built-in one) with TIMEOUT_MS (0: none) from the connection on; from
- * the deadline on, a write to stdout that blocks is interrupted too
- * (transport_alarm, armed by client_open until the process ends). */
+ * built-in one) with TIMEOUT_MS (0: none) from the connection on, on
+ * clock_ms(): time blocked writing output does not count. */
 void client_init(struct client *c, const char *uri, int timeout_ms,
 		 FILE *trace);
 /* Connect as set up; 0, or -errno with F filled. */
@@ -56,8 +54,17 @@ int client_call(struct client *c, const char *step, const uint8_t *req,
 		size_t len, struct vici_packet_view *reply,
 		client_event_fn on_event, void *ctx, struct failure *f);
 /* (Un)register for event NAME (TYPE VICI_EVENT_REGISTER or _UNREGISTER);
- * 0 on EVENT_CONFIRM, -ENOTSUP on EVENT_UNKNOWN, else as client_call. */
+ * events of earlier registrations that come first go to ON_EVENT (NULL:
+ * skipped).  0 on EVENT_CONFIRM, -ENOTSUP on EVENT_UNKNOWN, else as
+ * client_call. */
 int client_register(struct client *c, int type, const char *name,
-		    struct failure *f);
+		    client_event_fn on_event, void *ctx, struct failure *f);
+/* Send the request frame REQ of command STEP without waiting for its
+ * reply; 0 or -errno with F filled. */
+int client_send(struct client *c, const char *step, const uint8_t *req,
+		size_t len, struct failure *f);
+/* Wait until a packet comes, UNTIL_MS passes (-1: never) or a signal that
+ * MASK lets through is caught: as transport_ready. */
+int client_wait(struct client *c, int64_t until_ms, const sigset_t *mask);
 
 #endif

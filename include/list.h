@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The list-sas command: its request, swanctl's human view, its run. */
+/* The list-sas command: swanctl's human view, its run. */
 #ifndef LIST_H
 #define LIST_H
 
@@ -23,10 +23,6 @@ struct listing {
  * not at all (a malformed one is -EBADMSG with F filled, a failed write
  * -errno at STAGE_OUTPUT); other events are skipped. */
 int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f);
-/* Encode list-sas with filters F into MEM; 0 and the frame length in
- * *LEN, or -errno. */
-int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
-		 size_t cap, size_t *len);
 /* Print one list-sa event body the way swanctl 5.9.8 and 6.0.6 do,
  * decoding as it prints: 0, or -EBADMSG where it stopped at what was
  * malformed (a print_human_fn, as print_dump). */

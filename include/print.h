@@ -51,9 +51,14 @@ int print_dump(FILE *f, const char *label, const uint8_t *body, size_t len,
 int print_json(FILE *f, const uint8_t *body, size_t len);
 /* S as a JSON string; invalid UTF-8 as "0x" and hex, as the dumps do. */
 void print_json_string(FILE *f, const uint8_t *s, size_t len);
-/* Daemon text for a person: control bytes, backslash and invalid UTF-8
- * escaped as \xNN, so it cannot drive a terminal. */
+/* Daemon text for a person: control bytes, backslash, invalid UTF-8 and
+ * the code points print_invisible() names escaped as \xNN (each byte), so
+ * it can neither drive a terminal nor hide or reorder text. */
 void print_escaped(FILE *f, const uint8_t *s, size_t len);
+/* 1 if code point CP renders as nothing or moves text: C1 controls, and
+ * Unicode's Cf, Zl, Zp and Default_Ignorable_Code_Point sets (the table
+ * src/unicode/invisible.h, generated from the Unicode data files). */
+int print_invisible(uint32_t cp);
 
 /* 0 if every write to OUT so far succeeded; else -errno of the failure
  * recorded in F (STAGE_OUTPUT).  Call it right after printing, while
@@ -61,8 +66,17 @@ void print_escaped(FILE *f, const uint8_t *s, size_t len);
 int print_check(FILE *out, struct failure *f);
 /* Flush OUT, then as print_check. */
 int print_flush(FILE *out, struct failure *f);
-/* Open /dev/null on each of the descriptors 0, 1 and 2 that is closed, so
- * that no file or socket opened later takes one of them. */
+/* Open /dev/null on each of the descriptors 0, 1 and 2 that is closed
+ * (without /dev/null: a pipe's read end, where writes fail with EBADF as
+ * on the closed descriptor), so that no file or socket opened later takes
+ * one of them. */
 void print_std_fds(void);
+/* Put stdout and stderr on descriptors 1 and 2 through writes that stop
+ * the deadline's clock while they block (clock.h): a slow reader never
+ * counts against --timeout.  0 or -ENOMEM (the streams stay as they
+ * were). */
+int print_std_streams(void);
+/* Flush and close those streams, and put the original ones back. */
+void print_std_close(void);
 
 #endif

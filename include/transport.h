@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 /* The longest unix socket path: sun_path less its terminating NUL. */
@@ -18,7 +19,7 @@ struct endpoint {
 
 struct transport {
 	int fd;
-	int64_t deadline_ms; /* CLOCK_MONOTONIC milliseconds, or -1: none */
+	int64_t deadline_ms; /* clock_ms() milliseconds, or -1: none */
 	size_t frame_len;    /* announced length of the last frame read */
 	size_t frame_got;    /* bytes of it received, for diagnostics */
 };
@@ -39,10 +40,11 @@ int transport_send(struct transport *t, const uint8_t *buf, size_t len);
  * (length over the cap, nothing read), -EBADMSG (zero length),
  * -ETIMEDOUT, -errno. */
 int transport_recv(struct transport *t, uint8_t *buf, size_t cap, size_t *len);
-/* ON: from T's deadline on, SIGALRM every 10 ms interrupts whatever
- * blocks (a write to a stdout nobody reads fails with EINTR); off: no
- * more.  Process-wide: for the program's one connection.  0 or -errno. */
-int transport_alarm(const struct transport *t, int on);
+/* Wait until a frame starts to arrive, UNTIL_MS (clock_ms(), -1: none) passes,
+ * or a signal MASK lets through is caught (MASK is in force only while waiting,
+ * as ppoll() has it); 1 when readable, 0 for time or a signal, or -errno. */
+int transport_ready(const struct transport *t, int64_t until_ms,
+		    const sigset_t *mask);
 void transport_close(struct transport *t);
 
 #endif

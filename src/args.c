@@ -2,7 +2,9 @@
 /* Command line parser: getopt_long's syntax, swanctl's command model. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,9 +292,12 @@ bad:
 static int parse_batch(struct parser *p, const char *s)
 {
 	unsigned long v = 0;
-	size_t i;
+	size_t i, z;
 
-	for (i = 0; s[i] >= '0' && s[i] <= '9' && i < 7; i++)
+	/* leading zeros are fine, as in an id */
+	for (z = 0; s[z] == '0'; z++)
+		;
+	for (i = z; s[i] >= '0' && s[i] <= '9' && i - z < 7; i++)
 		v = v * 10 + (unsigned long)(s[i] - '0');
 	if (i == 0 || s[i] || v == 0 || v > ARGS_MAX_BATCH)
 		return error(p,
@@ -306,13 +311,16 @@ static int parse_batch(struct parser *p, const char *s)
 static int parse_debug(struct parser *p, const char *s)
 {
 	char *end;
-	long v = strtol(s, &end, 10);
+	long v;
 
-	if (end == s || *end || v < -1 || v > 4)
-		return error(
-			p,
-			"invalid --debug '%s': expected a level from -1 to 4",
-			s);
+	/* any level, as strongSwan's swanctl takes (2 and up trace more) */
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < INT_MIN || v > INT_MAX)
+		return error(p,
+			     "invalid --debug '%s': expected a level, "
+			     "for example 1",
+			     s);
 	p->a->debug = (int)v;
 	return 0;
 }
@@ -333,7 +341,7 @@ static void *filter_field(struct sa_filter *f, enum opt_id id)
 }
 
 /* --rekey takes exactly one selector, --list-sas any combination of
- * filters, each once. */
+ * filters, the last of each kind counting, as in strongSwan's swanctl. */
 static int set_filter(struct parser *p, const struct opt *o,
 		      const char *spelled, const char *val)
 {
@@ -341,8 +349,7 @@ static int set_filter(struct parser *p, const struct opt *o,
 	int *seen = &p->filters[o->id - OPT_CHILD];
 
 	if (p->a->command == COMMAND_LIST_SAS) {
-		if (*seen)
-			return error(p, "%s given twice", spelled);
+		/* every value is checked; the last one is sent */
 	} else if (*seen) {
 		return error(p, "%s given twice: give exactly one selector",
 			     spelled);
@@ -571,25 +578,63 @@ static int split_words(char *text, char **words, int max)
 	return n;
 }
 
-#define OPTIONS_FILE_MAX 65536
-#define OPTIONS_WORDS_MAX 256
 #define OPTIONS_USES_MAX 19 /* strongSwan's swanctl stops at the 20th */
 
 /* One options file: the previous one (they are kept until args_free), its
- * words, its text. */
+ * words, its text; as large as the file, as strongSwan's swanctl reads
+ * any. */
 struct options_file {
 	struct options_file *prev;
-	char *words[OPTIONS_WORDS_MAX];
-	char text[OPTIONS_FILE_MAX + 1];
+	char **words;
+	char *text;
 };
+
+/* The whole of FD into *TEXT (NUL-terminated, malloc'ed); 0 or -errno. */
+static int slurp(int fd, off_t size_hint, char **text)
+{
+	size_t cap = size_hint > 0 ? (size_t)size_hint + 1 : 4096, len = 0;
+	char *t = malloc(cap + 1);
+
+	while (t) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *grown = cap > SIZE_MAX / 4
+					      ? NULL
+					      : realloc(t, cap * 2 + 1);
+
+			if (!grown)
+				break;
+			t = grown;
+			cap *= 2;
+		}
+		n = read(fd, t + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+
+			free(t);
+			return -err;
+		}
+		if (n == 0) {
+			t[len] = '\0';
+			*text = t;
+			return 0;
+		}
+		len += (size_t)n;
+	}
+	free(t);
+	return -ENOMEM;
+}
 
 static int read_options(struct parser *p, const char *path)
 {
 	struct args *a = p->a;
 	struct options_file *f;
-	ssize_t n = 0, total = 0;
 	struct stat st;
-	int fd, count, uses = 0;
+	size_t max;
+	int fd, count, uses = 0, rc;
 
 	for (f = (struct options_file *)(void *)a->file_text; f; f = f->prev)
 		uses++;
@@ -606,34 +651,28 @@ static int read_options(struct parser *p, const char *path)
 		return error(p, "options file '%s' is not a regular file",
 			     path);
 	}
-	f = malloc(sizeof(*f));
+	f = calloc(1, sizeof(*f));
 	if (!f) {
 		close(fd);
 		return error(p, "out of memory");
 	}
 	f->prev = (struct options_file *)(void *)a->file_text;
 	a->file_text = (char *)f;
-	while (total <= OPTIONS_FILE_MAX &&
-	       (n = read(fd, f->text + total,
-			 (size_t)(OPTIONS_FILE_MAX + 1 - total))) > 0)
-		total += n;
+	rc = slurp(fd, st.st_size, &f->text);
 	close(fd);
-	if (n < 0)
+	if (rc)
 		return error(p, "cannot read options file '%s': %s", path,
-			     strerror(errno));
-	if (total > OPTIONS_FILE_MAX)
-		return error(p, "options file '%s' is larger than %d bytes",
-			     path, OPTIONS_FILE_MAX);
-	f->text[total] = '\0';
-	count = split_words(f->text, f->words, OPTIONS_WORDS_MAX);
-	if (count == -1)
+			     strerror(-rc));
+	/* a word takes two bytes at least (itself and a blank) */
+	max = strlen(f->text) / 2 + 1;
+	if (max > INT_MAX || !(f->words = malloc(max * sizeof(*f->words))))
+		return error(p, "out of memory");
+	count = split_words(f->text, f->words, (int)max);
+	if (count < 0)
 		return error(p,
 			     "options file '%s': a quote is not closed "
 			     "on its line",
 			     path);
-	if (count < 0)
-		return error(p, "options file '%s' has more than %d words",
-			     path, OPTIONS_WORDS_MAX);
 	return parse_words(p, count, f->words);
 }
 
@@ -677,6 +716,11 @@ static int check(struct parser *p)
 	if (a->batch)
 		a->wait =
 			1; /* a batch goes by the events that finish each SA */
+	/* each way of running --rekey is a command of its own */
+	if (a->command == COMMAND_REKEY && a->batch)
+		a->command = COMMAND_REKEY_BATCH;
+	else if (a->command == COMMAND_REKEY && a->wait)
+		a->command = COMMAND_REKEY_WAIT;
 	return output(p);
 }
 
@@ -704,6 +748,8 @@ void args_free(struct args *a)
 	while (f) {
 		struct options_file *prev = f->prev;
 
+		free(f->words);
+		free(f->text);
 		free(f);
 		f = prev;
 	}

@@ -1,340 +1,251 @@
 // SPDX-License-Identifier: MIT
 /*
- * --rekey --batch N: list the SAs the selector matches, then rekey them by
- * unique id, at most N in flight, starting the next as each one finishes
- * (its successor reported, a failure, or gone).  --sa-timeout bounds each
- * one, --timeout the whole run.  SIGINT and SIGTERM stop the starting and
- * give what is in flight a short grace to finish.  SAs that come up after
- * the listing are never touched: the list is fixed before the first rekey.
+ * --rekey --wait and --rekey --batch N: one run for both.  List the SAs the
+ * selector matches, then rekey them, with --wait in one request by the
+ * selector, with --batch by unique id with at most N in flight, starting
+ * the next as each one finishes; the tracker judges every SA alike and the
+ * outcome writer words it.  --sa-timeout bounds each SA of a batch,
+ * --timeout the whole run.  SIGINT and SIGTERM stop it at once: nothing
+ * new starts, and every SA not finished is reported.  SAs that come up
+ * after the listing are never touched: the list is fixed before the first
+ * rekey.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "batch.h"
+#include "clock.h"
+#include "follow.h"
+#include "outcome.h"
 #include "print.h"
-#include "rekey.h"
-#include "vici.h"
-#include "wait.h"
+#include "request.h"
+#include "track.h"
 
-/* How long SAs in flight may still finish after SIGINT or SIGTERM. */
-#define BATCH_GRACE_MS 2000
 /* The progress line is redrawn at most this often (and once a second). */
 #define BATCH_REDRAW_MS 200
-/* A rekey request by unique id: a few keys, never near VICI's limits. */
-#define BATCH_REQUEST 128
 
-/* A rekey in flight. */
-struct slot {
-	int used;
-	int child;
-	uint32_t id;
-	size_t index;	     /* in the listing */
-	int64_t deadline_ms; /* --sa-timeout, or -1 */
-};
-
-struct batch {
+struct run {
 	const struct args *a;
 	struct client *c;
-	struct wait list;   /* the SAs matched before the first rekey */
-	struct wait follow; /* those started, followed until each finishes */
-	struct slot *slot;  /* a->batch of them */
-	size_t next;	    /* the next SA of the listing to start */
-	size_t in_flight;
-	size_t rekeyed, failed, timed_out, stopped;
-	int json;
+	struct failure *f;
+	struct track w;
+	struct outcome o;
+	size_t next;	  /* --batch: the next SA of the listing to start */
+	size_t head;	  /* --batch: the oldest started that may be in
+			   * flight (--sa-timeout runs out in start order) */
+	size_t in_flight; /* started and pending */
+	int64_t *due;	  /* --batch: each SA's --sa-timeout deadline */
+	int sent;	  /* --wait: the one rekey request is sent */
+	int asked;	  /* a rekey request awaits its reply */
+	size_t asked_sa;  /* --batch: the SA it names */
 	int tty;     /* stderr is a terminal: a progress line lives there */
 	int out_tty; /* so is stdout: its lines clear the progress line */
 	int shown;   /* the progress line is on the screen */
 	int64_t start_ms, drawn_ms;
 	int64_t deadline_ms; /* --timeout for the whole run, or -1 */
 	sigset_t wait_mask;  /* while waiting: SIGINT and SIGTERM let through */
-	char why[1024];	     /* reason() */
-	struct failure *f;   /* where a failed write to stdout is recorded */
-	int out;	     /* that write's -errno */
+	int out;	     /* -errno of a failed write to stdout */
 };
 
-static volatile sig_atomic_t stop_signal, signals;
+static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
 {
 	stop_signal = sig;
-	signals++;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Flush stdout; the first write that fails ends the run (F filled). */
-static void flush_out(struct batch *b)
+static void flush_out(struct run *r)
 {
-	if (!b->out)
-		b->out = print_flush(stdout, b->f);
+	if (!r->out)
+		r->out = print_flush(stdout, r->f);
 }
 
 /* Take the progress line off the screen before anything else is printed. */
-static void unshow(struct batch *b)
+static void unshow(struct run *r)
 {
-	if (b->shown)
+	if (r->shown)
 		fputs("\r\033[K", stderr);
-	b->shown = 0;
+	r->shown = 0;
 }
 
-static void progress(struct batch *b, int force)
+static void progress(struct run *r, int force)
 {
-	int64_t now = now_ms(), eta;
-	size_t finished = b->rekeyed + b->failed + b->timed_out;
-	size_t left = b->list.count - b->next;
-	double secs = (double)(now - b->start_ms) / 1000.0;
-	double rate = secs > 0 ? (double)finished / secs : 0;
+	int64_t now = clock_ms(), elapsed = now - r->start_ms;
+	size_t finished = r->o.rekeyed + r->o.failed + r->o.timed_out;
+	size_t left = r->w.count - finished - r->in_flight;
 
-	if (!b->tty || (!force && now - b->drawn_ms < BATCH_REDRAW_MS))
+	if (!r->tty || !r->a->batch ||
+	    (!force && now - r->drawn_ms < BATCH_REDRAW_MS))
 		return;
-	b->drawn_ms = now;
+	r->drawn_ms = now;
 	fprintf(stderr,
 		"\rswanctl: %zu rekeyed, %zu failed, %zu in flight, %zu left, "
 		"%.1f/s",
-		b->rekeyed, b->failed + b->timed_out, b->in_flight, left, rate);
-	if (finished) {
-		eta = (int64_t)((double)(left + b->in_flight) / rate + 0.5);
-		fprintf(stderr, ", about %lld:%02lld to go",
-			(long long)(eta / 60), (long long)(eta % 60));
+		r->o.rekeyed, r->o.failed + r->o.timed_out, r->in_flight, left,
+		elapsed > 0 ? (double)finished * 1000.0 / (double)elapsed
+			    : 0.0);
+	/* in whole numbers: no rate of zero or infinity to convert */
+	if (finished && elapsed > 0) {
+		uint64_t eta = ((uint64_t)(left + r->in_flight) *
+					(uint64_t)elapsed / finished +
+				500) /
+			       1000;
+
+		fprintf(stderr, ", about %llu:%02llu to go",
+			(unsigned long long)(eta / 60),
+			(unsigned long long)(eta % 60));
 	}
 	fputs("\033[K", stderr);
-	b->shown = 1;
+	r->shown = 1;
 }
 
-/* The old SA's ids as wait_print's JSON gives them. */
-static void json_old(const struct wait_sa *sa)
+/* The tracker's word on an SA that finished. */
+static void report(void *ctx, const struct track_sa *sa)
 {
-	fprintf(stdout,
-		"\"old\":{\"uniqueid\":\"%u\",\"%s\":", (unsigned)sa->id,
-		sa->child ? "spi-in" : "initiator-spi");
-	print_json_string(stdout, (const uint8_t *)sa->spi[0],
-			  strlen(sa->spi[0]));
-	fprintf(stdout, ",\"%s\":", sa->child ? "spi-out" : "responder-spi");
-	print_json_string(stdout, (const uint8_t *)sa->spi[1],
-			  strlen(sa->spi[1]));
-	fputc('}', stdout);
-}
+	struct run *r = ctx;
 
-/* SA did not rekey: REASON after its name on stderr, and under --json
- * its object on stdout with REASON as "error". */
-static void fail_line(struct batch *b, const struct wait_sa *sa,
-		      const char *reason)
-{
-	unshow(b);
-	fputs("swanctl: ", stderr);
-	wait_print_sa(stderr, sa);
-	fprintf(stderr, " %s\n", reason);
-	if (!b->json)
-		return;
-	fprintf(stdout,
-		"{\"sa\":\"%s\",\"name\":", sa->child ? "CHILD_SA" : "IKE_SA");
-	print_json_string(stdout, (const uint8_t *)sa->name, strlen(sa->name));
-	fputs(",\"ike\":", stdout);
-	print_json_string(stdout, (const uint8_t *)sa->ike, strlen(sa->ike));
-	fprintf(stdout, ",\"%s\":false,",
-		b->a->reauth && !sa->child ? "reauthenticated" : "rekeyed");
-	json_old(sa);
-	fputs(",\"error\":", stdout);
-	print_json_string(stdout, (const uint8_t *)reason, strlen(reason));
-	fputs("}\n", stdout);
-	flush_out(b);
-}
-
-/* PREFIX, then how SA ended as wait.c words it (for one still pending:
- * not within TIMEOUT_S, and what charon last logged about it), or TEXT
- * (the daemon's words, escaped) when not NULL; in b->why. */
-static const char *reason(struct batch *b, const struct wait_sa *sa,
-			  const char *prefix, double timeout_s,
-			  const uint8_t *text, size_t text_len)
-{
-	FILE *f = fmemopen(b->why, sizeof(b->why), "w");
-	char *s = b->why;
-	size_t n;
-
-	b->why[0] = '\0';
-	if (!f)
-		return prefix;
-	fputs(prefix, f);
-	if (text)
-		print_escaped(f, text, text_len);
-	else
-		wait_print_end(f, &b->follow, sa, timeout_s);
-	fclose(f);
-	b->why[sizeof(b->why) - 1] = '\0';
-	n = strlen(s);
-	while (n && s[n - 1] == '\n')
-		s[--n] = '\0';
-	return s[0] == ' ' ? s + 1 : s;
-}
-
-static struct slot *slot_of(struct batch *b, int child, uint32_t id)
-{
-	for (size_t i = 0; i < b->a->batch; i++)
-		if (b->slot[i].used && b->slot[i].child == child &&
-		    b->slot[i].id == id)
-			return &b->slot[i];
-	return NULL;
-}
-
-static struct slot *free_slot(struct batch *b)
-{
-	for (size_t i = 0; i < b->a->batch; i++)
-		if (!b->slot[i].used)
-			return &b->slot[i];
-	return NULL; /* never: called with fewer than a->batch in flight */
-}
-
-static void release(struct batch *b, struct slot *s)
-{
-	s->used = 0;
-	b->in_flight--;
-}
-
-/* Called by wait_event for each SA in flight that finishes. */
-static void report(void *ctx, const struct wait_sa *sa)
-{
-	struct batch *b = ctx;
-	struct slot *s = slot_of(b, sa->child, sa->id);
-
-	if (!s)
-		return;
-	release(b, s);
-	if (sa->state == WAIT_DONE) {
-		b->rekeyed++;
-		if (b->out_tty)
-			unshow(b);
-		wait_print(stdout, sa, b->a->reauth, b->json);
-		flush_out(b);
+	if (sa->started)
+		r->in_flight--;
+	if (sa->state == TRACK_DONE) {
+		if (r->out_tty)
+			unshow(r);
+		outcome_done(&r->o, sa);
+		flush_out(r);
 	} else {
-		b->failed++;
-		fail_line(b, sa, reason(b, sa, "", 0, NULL, 0));
+		unshow(r);
+		outcome_fail(&r->o, &r->w, sa, OUTCOME_TRACKED, NULL, 0);
+		flush_out(r);
 	}
-	progress(b, 0);
+	progress(r, 0);
 }
 
-static int on_event(void *ctx, const struct vici_packet_view *ev,
-		    struct failure *f)
+/* -v 2 and more: charon's lines about the SAs, as swanctl --initiate
+ * prints its own. */
+static void stream(void *ctx, const uint8_t *group, size_t group_len,
+		   const uint8_t *msg, size_t msg_len)
 {
-	struct batch *b = ctx;
-	int rc = vici_validate(ev->body, ev->body_len, &f->why);
-
-	if (rc)
-		return status_fail(f, STAGE_EXCHANGE, "rekey", rc);
-	wait_event(&b->follow, ev->name, ev->name_len, ev->body, ev->body_len,
-		   report, b);
-	return 0;
+	unshow(ctx);
+	fputc('[', stderr);
+	if (group)
+		print_escaped(stderr, group, group_len);
+	else
+		fputs("   ", stderr);
+	fputs("] ", stderr);
+	if (msg)
+		print_escaped(stderr, msg, msg_len);
+	fputc('\n', stderr);
 }
 
-/* Rekey the next SA of the listing by its unique id. */
-static int start(struct batch *b, struct failure *f)
+/* SA will not finish: say why (END), and stop following it. */
+static void give_up(struct run *r, struct track_sa *sa, enum outcome_end end,
+		    double timeout_s, const uint8_t *text, size_t text_len)
 {
-	const struct wait_sa *sa = &b->list.sa[b->next];
+	if (sa->state != TRACK_PENDING)
+		return;
+	if (sa->started)
+		r->in_flight--;
+	unshow(r);
+	r->o.timeout_s = timeout_s;
+	outcome_fail(&r->o, &r->w, sa, end, text, text_len);
+	track_drop(&r->w, sa, TRACK_DOWN);
+	flush_out(r);
+}
+
+/* Send the next rekey: --wait's one request, or --batch's next SA by its
+ * unique id. */
+static int start(struct run *r)
+{
 	struct sa_filter one = { 0 };
-	uint8_t req[BATCH_REQUEST];
-	struct vici_packet_view reply;
-	struct rekey_result res;
-	struct slot *s = free_slot(b);
-	size_t len;
-	int rc;
+	struct track_sa *sa;
 
+	if (!r->a->batch) {
+		for (size_t i = 0; i < r->w.count; i++) {
+			if (r->w.sa[i].state != TRACK_PENDING)
+				continue;
+			track_start(&r->w, &r->w.sa[i]);
+			r->in_flight++;
+		}
+		r->sent = r->asked = 1;
+		return follow_rekey(r->c, &r->a->filter, r->a->reauth, r->f);
+	}
+	sa = &r->w.sa[r->next];
 	if (sa->child)
 		one.child_id = sa->id;
 	else
 		one.ike_id = sa->id;
-	rc = rekey_request(&one, b->a->reauth, req, sizeof(req), &len);
+	track_start(&r->w, sa);
+	r->in_flight++;
+	if (r->a->sa_timeout_ms)
+		r->due[r->next] = clock_ms() + r->a->sa_timeout_ms;
+	r->asked = 1;
+	r->asked_sa = r->next++;
+	return follow_rekey(r->c, &one, r->a->reauth, r->f);
+}
+
+/* A rekey can start now: nothing awaits a reply, and there is room. */
+static int can_start(struct run *r)
+{
+	if (r->asked || stop_signal)
+		return 0;
+	if (!r->a->batch) /* nothing to ask for when all finished first */
+		return !r->sent && r->w.pending;
+	while (r->next < r->w.count && r->w.sa[r->next].state != TRACK_PENDING)
+		r->next++; /* finished before its turn */
+	return r->next < r->w.count && r->in_flight < r->a->batch;
+}
+
+/* The reply to our rekey request: charon queued the rekey, or refused. */
+static int replied(struct run *r, const struct vici_packet_view *p)
+{
+	struct rekey_result res;
+	int rc = rekey_result(p->body, p->body_len, &res, &r->f->why);
+
 	if (rc)
-		return status_fail(f, STAGE_ENCODE, "rekey", rc);
-	/* followed from before the request: its events may come first */
-	rc = wait_add(&b->follow, sa);
-	if (rc)
-		return status_fail(f, STAGE_EXCHANGE, "rekey", rc);
-	*s = (struct slot){ .used = 1,
-			    .child = sa->child,
-			    .id = sa->id,
-			    .index = b->next++,
-			    .deadline_ms = -1 };
-	if (b->a->sa_timeout_ms)
-		s->deadline_ms = now_ms() + b->a->sa_timeout_ms;
-	b->in_flight++;
-	rc = client_call(b->c, "rekey", req, len, &reply, on_event, b, f);
-	if (rc)
-		return rc;
-	rc = rekey_result(reply.body, reply.body_len, &res, &f->why);
-	if (rc)
-		return status_fail(f, STAGE_EXCHANGE, "rekey", rc);
-	if (print_view(MESSAGE_REKEY_REPLY_WAIT, b->a->output) != VIEW_NONE) {
-		unshow(b);
-		/* decoded by rekey_result: a dump of it cannot fail */
-		(void)print_body(stdout, MESSAGE_REKEY_REPLY_WAIT, b->a->output,
-				 reply.body, reply.body_len, NULL, NULL);
+		return status_fail(r->f, STAGE_EXCHANGE, "rekey", rc);
+	r->asked = 0;
+	if (print_view(MESSAGE_REKEY_REPLY_WAIT, r->a->output) != VIEW_NONE) {
+		unshow(r);
+		/* validated by follow_next: a dump of it cannot fail */
+		(void)print_body(stdout, MESSAGE_REKEY_REPLY_WAIT, r->a->output,
+				 p->body, p->body_len, NULL, NULL);
+		flush_out(r);
 	}
-	if (res.success || !s->used)
-		return 0; /* followed, or already finished by an event */
+	if (res.success)
+		return 0;
 	/* refused, most often because the SA is gone by now */
-	fail_line(b, sa,
-		  reason(b, sa, "rekey failed: ", 0,
-			 res.errmsg ? res.errmsg : (const uint8_t *)"",
-			 res.errmsg_len));
-	wait_drop(&b->follow, sa->child, sa->id);
-	release(b, s);
-	b->failed++;
+	if (r->a->batch) {
+		give_up(r, &r->w.sa[r->asked_sa], OUTCOME_REFUSED, 0,
+			res.errmsg, res.errmsg_len);
+		return 0;
+	}
+	for (size_t i = 0; i < r->w.count; i++)
+		if (r->w.sa[i].started)
+			give_up(r, &r->w.sa[i], OUTCOME_REFUSED, 0, res.errmsg,
+				res.errmsg_len);
 	return 0;
 }
 
-/* Stop following the SA in flight in S, reported with PREFIX: what it has
- * not done within TIMEOUT_S (0: PREFIX alone). */
-static void give_up(struct batch *b, struct slot *s, const char *prefix,
-		    double timeout_s)
+/* Give up on the SAs in flight whose --sa-timeout has passed; the next
+ * deadline among them, or -1. */
+static int64_t expire(struct run *r, int64_t now)
 {
-	const struct wait_sa *sa = wait_find(&b->follow, s->child, s->id);
+	if (!r->a->batch || !r->a->sa_timeout_ms)
+		return -1;
+	for (; r->head < r->next; r->head++) {
+		struct track_sa *sa = &r->w.sa[r->head];
 
-	if (!sa)
-		sa = &b->list.sa[s->index];
-	if (timeout_s > 0)
-		fail_line(b, sa, reason(b, sa, prefix, timeout_s, NULL, 0));
-	else
-		fail_line(b, sa, prefix);
-	wait_drop(&b->follow, s->child, s->id);
-	release(b, s);
-}
-
-/* Give up on the SAs in flight whose --sa-timeout has passed. */
-static void expire(struct batch *b, int64_t now)
-{
-	for (size_t i = 0; i < b->a->batch; i++) {
-		struct slot *s = &b->slot[i];
-
-		if (!s->used || s->deadline_ms < 0 || now < s->deadline_ms)
+		if (sa->state != TRACK_PENDING)
 			continue;
-		give_up(b, s, "timed out:", b->a->sa_timeout_ms / 1000.0);
-		b->timed_out++;
+		if (now < r->due[r->head])
+			return r->due[r->head];
+		give_up(r, sa, OUTCOME_TIMED_OUT, r->a->sa_timeout_ms / 1000.0,
+			NULL, 0);
 	}
-}
-
-/* Give up on every SA still in flight, reported as give_up() does;
- * counted in *COUNT. */
-static void abandon(struct batch *b, const char *prefix, double timeout_s,
-		    size_t *count)
-{
-	for (size_t i = 0; i < b->a->batch; i++) {
-		if (!b->slot[i].used)
-			continue;
-		give_up(b, &b->slot[i], prefix, timeout_s);
-		++*count;
-	}
+	return -1;
 }
 
 static int64_t earlier(int64_t a, int64_t b)
@@ -342,143 +253,100 @@ static int64_t earlier(int64_t a, int64_t b)
 	return a < 0 || (b >= 0 && b < a) ? b : a;
 }
 
-/* Wait until a packet comes (and take it), a signal, or UNTIL (-1: none). */
-static int wait_packet(struct batch *b, int64_t until, struct failure *f)
+/* Every SA still pending when the run ends early: stopped by a signal,
+ * or LATE (--timeout). */
+static void leftovers(struct run *r, int late)
 {
-	struct pollfd pfd = { .fd = b->c->t.fd, .events = POLLIN };
-	struct vici_packet_view p;
-	struct timespec ts, *tsp = NULL;
-	int n, rc;
+	double t = r->a->timeout_ms / 1000.0;
 
-	if (until >= 0) {
-		int64_t left = until - now_ms();
+	r->o.signal = stop_signal;
+	for (size_t i = 0; i < r->w.count; i++) {
+		struct track_sa *sa = &r->w.sa[i];
+		enum outcome_end end = OUTCOME_NOT_STARTED;
 
-		if (left < 0)
-			left = 0;
-		ts = (struct timespec){ left / 1000, (left % 1000) * 1000000 };
-		tsp = &ts;
+		if (sa->started && !late)
+			end = OUTCOME_STOPPED;
+		else if (sa->started && r->asked &&
+			 (!r->a->batch || r->asked_sa == i))
+			end = OUTCOME_NO_REPLY;
+		else if (sa->started)
+			end = OUTCOME_TIMED_OUT;
+		give_up(r, sa, end, t, NULL, 0);
 	}
-	n = ppoll(&pfd, 1, tsp, &b->wait_mask);
-	if (n < 0 && errno != EINTR)
-		return status_fail(f, STAGE_EXCHANGE, "rekey", -errno);
-	if (n <= 0)
-		return 0;
-	rc = client_recv(b->c, "rekey", &p, f);
-	if (rc == -ETIMEDOUT)
-		return 0; /* the run's deadline: the loop says so */
-	if (rc)
-		return rc;
-	if (p.type != VICI_EVENT) {
-		f->packet_type = p.type;
-		return status_fail(f, STAGE_EXCHANGE, "rekey", -EPROTO);
-	}
-	return on_event(b, &p, f);
-}
-
-static void summary(struct batch *b)
-{
-	static const char *const words[] = { "failed", "timed out",
-					     "stopped in flight",
-					     "not started" };
-	size_t n[] = { b->failed, b->timed_out, b->stopped,
-		       b->list.count - b->next };
-
-	unshow(b);
-	if (b->json) {
-		printf("{\"summary\":{\"matched\":%zu,\"rekeyed\":%zu,"
-		       "\"failed\":%zu,\"timed_out\":%zu,\"stopped\":%zu,"
-		       "\"not_started\":%zu}}\n",
-		       b->list.count, b->rekeyed, n[0], n[1], n[2], n[3]);
-		flush_out(b);
-	}
-	if (b->rekeyed == b->list.count)
-		return;
-	fprintf(stderr, "swanctl: %zu of %zu SAs rekeyed", b->rekeyed,
-		b->list.count);
-	for (size_t i = 0; i < 4; i++)
-		if (n[i])
-			fprintf(stderr, ", %zu %s", n[i], words[i]);
-	fputc('\n', stderr);
 }
 
 /* Start, follow and finish SAs until all are done, time is up, or a
  * signal has stopped the run. */
-static int run(struct batch *b, struct failure *f)
+static int loop(struct run *r)
 {
-	int64_t grace = -1, now, until;
-	int rc, late;
+	struct vici_packet_view p;
+	int64_t now, until;
+	int rc, late = 0;
 
-	b->start_ms = now_ms();
-	for (;;) {
-		while (!stop_signal && b->in_flight < b->a->batch &&
-		       b->next < b->list.count) {
-			rc = start(b, f);
-			if (rc || b->out)
-				return rc ? rc : b->out;
+	r->start_ms = clock_ms();
+	while (!stop_signal) {
+		if (can_start(r)) {
+			rc = start(r);
+			if (rc)
+				return rc;
+			continue;
 		}
-		progress(b, 0);
-		if (!b->in_flight && (stop_signal || b->next == b->list.count))
+		progress(r, 0);
+		if (!r->w.pending && !r->asked)
 			break;
-		now = now_ms();
-		if (stop_signal && grace < 0)
-			grace = now + BATCH_GRACE_MS;
-		if (b->deadline_ms >= 0 && now >= b->deadline_ms)
+		now = clock_ms();
+		if (r->deadline_ms >= 0 && now >= r->deadline_ms) {
+			late = 1;
 			break;
-		if (grace >= 0 && (now >= grace || signals > 1))
-			break;
-		expire(b, now);
-		until = earlier(b->deadline_ms, grace);
-		for (size_t i = 0; i < b->a->batch; i++)
-			if (b->slot[i].used)
-				until = earlier(until, b->slot[i].deadline_ms);
-		if (b->tty)
+		}
+		until = earlier(r->deadline_ms, expire(r, now));
+		if (!r->w.pending && !r->asked)
+			continue; /* the last ones just ran out */
+		if (r->tty && r->a->batch)
 			until = earlier(until, now + 1000);
-		if (b->in_flight) {
-			rc = wait_packet(b, until, f);
-			if (rc || b->out)
-				return rc ? rc : b->out;
-		}
+		rc = follow_next(r->c, &r->w, until, &r->wait_mask, &p, r->f);
+		if (rc == 1)
+			rc = replied(r, &p);
+		if (rc)
+			return rc;
+		if (r->out)
+			return r->out; /* nobody reads what we report */
 	}
-	late = !stop_signal && (b->in_flight || b->next < b->list.count);
-	if (stop_signal)
-		abandon(b,
-			stop_signal == SIGTERM
-				? "still rekeying when stopped by SIGTERM"
-				: "still rekeying when stopped by SIGINT",
-			0, &b->stopped);
-	else if (late)
-		abandon(b, "", b->a->timeout_ms / 1000.0, &b->timed_out);
-	summary(b);
-	if (b->out)
-		return b->out; /* nobody reads what we report */
+	if (stop_signal || late)
+		leftovers(r, late);
+	unshow(r);
+	outcome_summary(&r->o);
+	flush_out(r);
+	if (r->out)
+		return r->out;
 	/* each SA's outcome is printed: nothing left for main to say */
-	f->reported = 1;
+	r->f->reported = 1;
 	if (stop_signal)
-		return status_fail(f, STAGE_SIGNAL, NULL,
+		return status_fail(r->f, STAGE_SIGNAL, NULL,
 				   stop_signal == SIGTERM ? -ESHUTDOWN
 							  : -EINTR);
-	if (late)
-		return status_fail(f, STAGE_RESULT, NULL, -ETIMEDOUT);
-	if (b->rekeyed < b->list.count)
-		return status_fail(f, STAGE_RESULT, NULL, -ECANCELED);
+	if (late) /* --sa-timeout alone is a failure of its SA: exit 1 */
+		return status_fail(r->f, STAGE_RESULT, NULL, -ETIMEDOUT);
+	if (r->o.rekeyed < r->o.matched)
+		return status_fail(r->f, STAGE_RESULT, NULL, -ECANCELED);
 	return 0;
 }
 
 /* SIGINT and SIGTERM set stop_signal, and reach us only while we wait. */
-static void catch_signals(struct batch *b, sigset_t *saved,
+static void catch_signals(struct run *r, sigset_t *saved,
 			  struct sigaction old[2])
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigset_t block;
 
-	stop_signal = signals = 0;
+	stop_signal = 0;
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, saved);
-	b->wait_mask = *saved;
-	sigdelset(&b->wait_mask, SIGINT);
-	sigdelset(&b->wait_mask, SIGTERM);
+	r->wait_mask = *saved;
+	sigdelset(&r->wait_mask, SIGINT);
+	sigdelset(&r->wait_mask, SIGTERM);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old[0]);
 	sigaction(SIGTERM, &sa, &old[1]);
@@ -494,43 +362,59 @@ static void release_signals(const sigset_t *saved,
 
 int batch_run(const struct args *a, struct client *c, struct failure *f)
 {
-	struct batch b = { .a = a,
-			   .c = c,
-			   .f = f,
-			   .json = a->output == OUTPUT_JSON,
-			   .tty = isatty(STDERR_FILENO),
-			   .out_tty = isatty(STDOUT_FILENO),
-			   .deadline_ms = c->t.deadline_ms };
+	struct run r = { .a = a,
+			 .c = c,
+			 .f = f,
+			 .o = { .out = stdout,
+				.err = stderr,
+				.json = print_view(MESSAGE_SUCCESSOR,
+						   a->output) == VIEW_JSON },
+			 .tty = isatty(STDERR_FILENO),
+			 .out_tty = isatty(STDOUT_FILENO) };
 	struct sigaction old[2];
 	sigset_t saved;
-	int rc = 0;
+	int rc;
 
-	wait_init(&b.list, &a->filter, a->reauth);
-	wait_init(&b.follow, &a->filter, a->reauth);
-	b.slot = calloc(a->batch, sizeof(*b.slot));
-	if (!b.slot)
-		rc = status_fail(f, STAGE_EXCHANGE, "rekey", -ENOMEM);
-	if (!rc)
-		rc = wait_list(&b.list, c, f);
-	if (!rc)
-		rc = wait_subscribe(&b.follow, c, f);
-	if (!rc && b.list.count == 0) {
+	track_init(&r.w, &a->filter, a->reauth);
+	r.w.report = report;
+	r.w.ctx = &r;
+	if (a->debug >= 2)
+		r.w.log = stream;
+	rc = client_open(c, f);
+	if (rc)
+		goto out;
+	r.deadline_ms = c->t.deadline_ms;
+	rc = follow_open(c, &r.w, f);
+	if (rc)
+		goto out;
+	/* SAs that finished while the list came are done already */
+	r.o.matched = r.w.count;
+	if (r.w.count == 0) {
 		/* --json says so in its own words too: a summary of nothing */
-		summary(&b);
-		rc = b.out; /* could not say it: exit 6 */
+		outcome_summary(&r.o);
+		flush_out(&r);
+		rc = r.out; /* could not say it: exit 6 */
 		if (!rc) {
 			f->why = "no matching SA was up: nothing to rekey";
 			rc = status_fail(f, STAGE_RESULT, NULL, -ENOENT);
 		}
+		goto out;
 	}
-	if (!rc) {
-		catch_signals(&b, &saved, old);
-		rc = run(&b, f);
-		unshow(&b);
-		release_signals(&saved, old);
+	if (a->batch && a->sa_timeout_ms &&
+	    !(r.due = calloc(r.w.count, sizeof(*r.due)))) {
+		rc = status_fail(f, STAGE_EXCHANGE, "rekey", -ENOMEM);
+		goto out;
 	}
-	free(b.slot);
-	wait_free(&b.list);
-	wait_free(&b.follow);
+	catch_signals(&r, &saved, old);
+	rc = loop(&r);
+	unshow(&r);
+	release_signals(&saved, old);
+	/* a write that fails is reported before the connection closes */
+	if (!rc)
+		rc = print_flush(stdout, f);
+out:
+	client_close(c);
+	free(r.due);
+	track_free(&r.w);
 	return rc;
 }

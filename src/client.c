@@ -23,7 +23,6 @@ void client_init(struct client *c, const char *uri, int timeout_ms, FILE *trace)
 {
 	c->uri = uri;
 	client_attach(c, -1, timeout_ms, trace);
-	c->alarm = 1;
 }
 
 int client_open(struct client *c, struct failure *f)
@@ -43,8 +42,6 @@ int client_open(struct client *c, struct failure *f)
 		transport_close(&c->t);
 		return status_fail(f, STAGE_CONNECT, NULL, rc);
 	}
-	if (c->alarm)
-		transport_alarm(&c->t, 1);
 	return 0;
 }
 
@@ -53,7 +50,6 @@ void client_attach(struct client *c, int fd, int timeout_ms, FILE *trace)
 	transport_attach(&c->t, fd, timeout_ms);
 	c->timeout_ms = timeout_ms;
 	c->trace = trace;
-	c->alarm = 0;
 }
 
 void client_close(struct client *c)
@@ -169,11 +165,12 @@ int client_call(struct client *c, const char *step, const uint8_t *req,
 }
 
 int client_register(struct client *c, int type, const char *name,
-		    struct failure *f)
+		    client_event_fn on_event, void *ctx, struct failure *f)
 {
 	uint8_t req[4 + 2 + VICI_MAX_NAME];
 	struct vici_packet_view p;
 	struct vici_buf b;
+	int by_event = 0;
 	size_t len;
 	int rc;
 
@@ -182,7 +179,9 @@ int client_register(struct client *c, int type, const char *name,
 	if (rc)
 		return status_fail(f, STAGE_ENCODE, name, rc);
 	/* events before the confirmation belong to earlier registrations */
-	rc = exchange(c, req, len, &p, NULL, NULL, f, &(int){ 0 });
+	rc = exchange(c, req, len, &p, on_event, ctx, f, &by_event);
+	if (by_event)
+		return rc;
 	if (rc == 0 && p.type == VICI_EVENT_UNKNOWN)
 		rc = -ENOTSUP;
 	else if (rc == 0 && p.type != VICI_EVENT_CONFIRM) {
@@ -190,4 +189,17 @@ int client_register(struct client *c, int type, const char *name,
 		rc = -EPROTO;
 	}
 	return rc ? status_fail(f, STAGE_REGISTER, name, rc) : 0;
+}
+
+int client_send(struct client *c, const char *step, const uint8_t *req,
+		size_t len, struct failure *f)
+{
+	int rc = send_frame(c, req, len);
+
+	return rc ? status_fail(f, STAGE_EXCHANGE, step, rc) : 0;
+}
+
+int client_wait(struct client *c, int64_t until_ms, const sigset_t *mask)
+{
+	return transport_ready(&c->t, until_ms, mask);
 }

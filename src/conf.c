@@ -32,15 +32,16 @@
 #include "conf.h"
 
 #define CONF_MAX_FILE (64u << 20) /* bytes in one file */
-#define CONF_MAX_NEST 64	  /* files including files */
-#define CONF_MAX_FILES 10000	  /* files read in all */
-#define CONF_MAX_DEPTH 3000	  /* nested sections */
-#define CONF_MAX_NODES 100000	  /* sections kept for the lookup */
-#define CONF_MAX_RECURSION 200	  /* references followed in one lookup */
-#define CONF_KEY_PART 256	  /* longest name libstrongswan looks up */
-#define CONF_KEY_FULL 2047	  /* longest reference it resolves */
-#define CONF_ARENA (1u << 20)	  /* file buffers, freed last in first out */
-#define CONF_PAD 16		  /* '\n' and zero bytes after the text */
+/* Nested sections: libstrongswan's parser (bison, a stack of 10,000)
+ * reads 4,998 plain "NAME {" levels and refuses 4,999.  Files included,
+ * and includes nested, have no limit, as in libstrongswan. */
+#define CONF_MAX_DEPTH 4998
+#define CONF_MAX_NODES 100000  /* sections kept for the lookup */
+#define CONF_MAX_RECURSION 200 /* references followed in one lookup */
+#define CONF_KEY_PART 256      /* longest name libstrongswan looks up */
+#define CONF_KEY_FULL 2047     /* longest reference it resolves */
+#define CONF_ARENA (1u << 20)  /* file buffers, freed last in first out */
+#define CONF_PAD 16	       /* '\n' and zero bytes after the text */
 
 enum token {
 	T_EOF,
@@ -111,7 +112,6 @@ struct level {
 struct reader {
 	struct conf *conf;
 	int nsrc;
-	int files;
 	int end_line; /* lines in the last top-level file */
 	enum mode mode[4];
 	int nmode;
@@ -134,7 +134,9 @@ struct reader {
 	/* the last T_NAME */
 	const char *name;
 	size_t name_len;
-	struct src src[CONF_MAX_NEST + 1]; /* last: cleared one by one */
+	/* last: kept from call to call; entries cleared one by one */
+	struct src *src; /* the file stack, src_size entries */
+	size_t src_size;
 };
 
 static char arena[CONF_ARENA];
@@ -455,6 +457,44 @@ static void src_release(struct src *s)
 	arena_top = s->mark;
 }
 
+/* Twice the room on the file stack, the new entries zeroed; 0 or
+ * -ENOMEM.  Every struct src pointer is stale after it. */
+static int src_reserve(struct reader *r)
+{
+	size_t ns = r->src_size ? r->src_size * 2 : 16;
+	struct src *n = grow(r->src, r->src_size * sizeof(*n), ns * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	memset(n + r->src_size, 0, (ns - r->src_size) * sizeof(*n));
+	r->src = n;
+	r->src_size = ns;
+	return 0;
+}
+
+/* Double the buffer *TEXT of S (*CAP bytes and CONF_PAD) on the heap,
+ * up to one byte past CONF_MAX_FILE; 0, -EFBIG or -ENOMEM. */
+static int grow_text(struct src *s, char **text, size_t *cap)
+{
+	size_t ncap = *cap > CONF_MAX_FILE / 2 ? CONF_MAX_FILE + 1 : *cap * 2;
+	char *grown;
+
+	if (*cap > CONF_MAX_FILE)
+		return -EFBIG;
+	grown = malloc(ncap + CONF_PAD);
+	if (!grown)
+		return -ENOMEM;
+	memcpy(grown, *text, *cap);
+	/* the arena held it, last: give that back */
+	if (!s->heap)
+		arena_top = s->mark;
+	free(s->heap);
+	s->heap = grown;
+	*text = grown;
+	*cap = ncap;
+	return 0;
+}
+
 /* Read PATH onto the file stack.  1 when read; 0 when it is to be skipped
  * as libstrongswan skips it (missing, unreadable or a directory, in an
  * include); -errno with the error set otherwise. */
@@ -465,7 +505,7 @@ static int push_file(struct reader *r, const char *path)
 	struct stat st;
 	char *text;
 	ssize_t n;
-	size_t got = 0;
+	size_t got = 0, cap;
 	int fd, rc;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -500,11 +540,9 @@ static int push_file(struct reader *r, const char *path)
 					    r->src[r->nsrc - 1].pos),
 				    path);
 		}
-	if (r->nsrc > CONF_MAX_NEST || ++r->files > CONF_MAX_FILES) {
+	if ((size_t)r->nsrc == r->src_size && (rc = src_reserve(r))) {
 		close(fd);
-		return fail(r, -ELOOP,
-			    "%s: more than %d nested or %d files included",
-			    path, CONF_MAX_NEST, CONF_MAX_FILES);
+		return fail(r, rc, "%s: %s", path, strerror(-rc));
 	}
 	/* src_release() left matches, next and heap empty */
 	s = &r->src[r->nsrc];
@@ -520,25 +558,31 @@ static int push_file(struct reader *r, const char *path)
 				    strerror(ENOMEM));
 		}
 	}
-	/* one read: asked for a byte more than the size, a regular file
-	 * gives the size and so shows its end */
-	for (;;) {
-		size_t want = (size_t)st.st_size + 1 - got;
-
-		n = read(fd, text + got, want);
+	/* asked for a byte more than the size, a regular file gives the
+	 * size and so shows its end in one read; one that grew since fstat
+	 * (being appended to) is read on to its end, as libstrongswan reads
+	 * it: what is there now */
+	cap = (size_t)st.st_size + 1;
+	for (rc = 0;;) {
+		if (got == cap && (rc = grow_text(s, &text, &cap)))
+			break;
+		n = read(fd, text + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = -errno;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
-		if (got > (size_t)st.st_size ||
-		    (got == (size_t)st.st_size && (size_t)n < want))
-			break;
+		if (got < cap)
+			break; /* a short read of a regular file: its end */
 	}
-	rc = n < 0 ? -errno : 0;
 	close(fd);
-	if (!rc && got > (size_t)st.st_size)
-		rc = -EAGAIN; /* it is being written */
 	if (rc) {
 		src_release(s);
+		if (rc == -EFBIG)
+			return fail(r, rc, "%s: larger than %u bytes", path,
+				    CONF_MAX_FILE);
 		return fail(r, rc, "%s: %s", path, strerror(-rc));
 	}
 	memset(text + got, 0, CONF_PAD);
@@ -556,12 +600,16 @@ static int push_file(struct reader *r, const char *path)
 /* Read the next file the current file's last include names, if any. */
 static int open_next(struct reader *r)
 {
-	struct src *s = &r->src[r->nsrc - 1];
+	struct src *s;
+	const char *path;
+	int rc;
 
-	while (s->next < s->matches.count) {
-		const char *path = s->matches.p + s->matches.order[s->next++];
-		int rc;
-
+	/* push_file() may move the stack: S is fetched again each time */
+	for (;;) {
+		s = &r->src[r->nsrc - 1];
+		if (s->next >= s->matches.count)
+			break;
+		path = s->matches.p + s->matches.order[s->next++];
 		rc = push_file(r, path);
 		if (rc)
 			return rc < 0 ? rc : 1;
@@ -1166,12 +1214,22 @@ static void free_refs(struct ref *ref)
 	}
 }
 
+/* Without recursion, however deep the sections: each node's children are
+ * put in the list before its next sibling. */
 static void free_node(struct node *n)
 {
 	while (n) {
-		struct node *next = n->next;
+		struct node *next;
 
-		free_node(n->child);
+		if (n->child) {
+			struct node *last = n->child;
+
+			while (last->next)
+				last = last->next;
+			last->next = n->next;
+			n->next = n->child;
+		}
+		next = n->next;
 		free_refs(n->refs);
 		free_refs(n->permanent);
 		free(n->socket);
@@ -1613,6 +1671,8 @@ int conf_socket(struct conf *conf, const char *file)
 	if (!*file)
 		return 0; /* libstrongswan reads nothing */
 	memset(r, 0, offsetof(struct reader, src));
+	if (!r->src_size && src_reserve(r))
+		return -ENOMEM;
 	memset(&r->src[0], 0, sizeof(r->src[0]));
 	r->conf = conf;
 	r->nsrc = 1;

@@ -11,9 +11,9 @@
 #include <stdio_ext.h>
 #include <string.h>
 
-#include "filter.h"
 #include "list.h"
 #include "print.h"
+#include "request.h"
 #include "vici.h"
 #include "vici_wire.h"
 
@@ -632,18 +632,6 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 	return rc;
 }
 
-int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
-		 size_t cap, size_t *len)
-{
-	struct vici_buf b;
-
-	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "list-sas");
-	filter_put(&b, f);
-	if (noblock) /* last, as strongSwan's swanctl sends it */
-		vici_put_str(&b, "noblock", "yes");
-	return vici_end(&b, len);
-}
-
 static int human(FILE *f, const uint8_t *body, size_t len, const void *ctx)
 {
 	(void)ctx;
@@ -686,7 +674,7 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 		return rc;
 	/* only this thread writes: skip stdio's lock on every call */
 	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
-	rc = client_register(c, VICI_EVENT_REGISTER, "list-sa", f);
+	rc = client_register(c, VICI_EVENT_REGISTER, "list-sa", NULL, NULL, f);
 	if (!rc)
 		rc = client_call(c, "list-sas", req, len, &reply, list_event,
 				 &l, f);
@@ -696,7 +684,7 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 				 reply.body, reply.body_len, NULL, NULL);
 		rc = print_check(stdout, f);
 	}
-	/* the deadline guards the output until the connection closes */
+	/* the listing is out before the connection closes */
 	if (!rc)
 		rc = print_flush(stdout, f);
 	/* once the reply is in, the listing is complete: closing the

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "batch.h"
 #include "client.h"
 #include "delegate.h"
 #include "list.h"
@@ -30,6 +31,8 @@ static const struct command_entry {
 	const char *usage;
 } commands[] = {
 	{ COMMAND_REKEY, "rekey", rekey_run, usage_rekey },
+	{ COMMAND_REKEY_WAIT, "rekey", batch_run, usage_rekey },
+	{ COMMAND_REKEY_BATCH, "rekey", batch_run, usage_rekey },
 	{ COMMAND_LIST_SAS, "list-sas", list_run, usage_list },
 	{ COMMAND_VERSION, NULL, version_run, usage_main },
 	{ COMMAND_HELP, NULL, NULL, usage_main },
@@ -167,11 +170,9 @@ static void report(const struct failure *f, const struct args *a)
 		}
 		break;
 	case STAGE_OUTPUT:
-		fputs("swanctl: writing output: ", stderr);
-		if (f->err == -ETIMEDOUT)
-			fprintf(stderr, "not read within %g s\n", timeout);
-		else
-			fprintf(stderr, "%s\n", strerror(-f->err));
+		/* never a timeout: a reader still there is waited for */
+		fprintf(stderr, "swanctl: writing output: %s\n",
+			strerror(-f->err));
 		break;
 	case STAGE_SIGNAL:
 		break; /* the command has said what finished */
@@ -197,6 +198,8 @@ int main(int argc, char **argv)
 
 	/* nothing printed may reach a socket that took fd 1 or 2 */
 	print_std_fds();
+	/* a pager that has not read yet never counts against --timeout */
+	print_std_streams();
 	/* a peer or a reader that goes away must never kill us silently */
 	signal(SIGPIPE, SIG_IGN);
 	rc = args_parse(&a, argc, argv, msg, sizeof(msg));
@@ -223,5 +226,6 @@ int main(int argc, char **argv)
 		status = status_of(f.stage, f.err);
 	}
 	args_free(&a);
+	print_std_close();
 	return status;
 }

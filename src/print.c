@@ -2,11 +2,14 @@
 /* Raw, pretty and JSON renderings of VICI messages, and safe text. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "print.h"
+#include "unicode/invisible.h"
 #include "vici.h"
 #include "vici_wire.h"
 
@@ -61,23 +64,25 @@ static int printable(const uint8_t *v, size_t len)
 	return 1;
 }
 
-/* Length of the valid UTF-8 sequence at S (at most LEN bytes), or 0. */
-static size_t utf8_len(const uint8_t *s, size_t len)
+/* Length of the valid UTF-8 sequence at S (at most LEN bytes) and its
+ * code point in *CP, or 0. */
+static size_t utf8_decode(const uint8_t *s, size_t len, uint32_t *cp)
 {
 	size_t n;
-	uint32_t cp;
 
-	if (s[0] < 0x80)
+	if (s[0] < 0x80) {
+		*cp = s[0];
 		return 1;
+	}
 	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
 		n = 2;
-		cp = s[0] & 0x1f;
+		*cp = s[0] & 0x1f;
 	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
 		n = 3;
-		cp = s[0] & 0x0f;
+		*cp = s[0] & 0x0f;
 	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
 		n = 4;
-		cp = s[0] & 0x07;
+		*cp = s[0] & 0x07;
 	} else {
 		return 0;
 	}
@@ -86,13 +91,20 @@ static size_t utf8_len(const uint8_t *s, size_t len)
 	for (size_t i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
+		*cp = *cp << 6 | (s[i] & 0x3f);
 	}
 	/* overlong forms, surrogates and values past U+10FFFF */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+	if ((n == 3 && *cp < 0x800) || (n == 4 && *cp < 0x10000) ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
 		return 0;
 	return n;
+}
+
+static size_t utf8_len(const uint8_t *s, size_t len)
+{
+	uint32_t cp;
+
+	return utf8_decode(s, len, &cp);
 }
 
 static int valid_utf8(const uint8_t *s, size_t len)
@@ -452,29 +464,31 @@ int print_json(FILE *f, const uint8_t *body, size_t len)
 	return rc;
 }
 
-/* Invisible characters that reorder or hide text on a terminal: the bidi
- * embeddings, overrides, isolates and marks (U+061C, U+200E, U+200F,
- * U+202A..U+202E, U+2066..U+2069) and the zero-width ones (U+200B..U+200D,
- * U+2060, U+FEFF), given the N-byte valid UTF-8 sequence at S. */
-static int invisible(const uint8_t *s, size_t n)
+int print_invisible(uint32_t cp)
 {
-	if (n == 2)
-		return s[0] == 0xd8 && s[1] == 0x9c;
-	if (n != 3)
-		return 0;
-	if (s[0] == 0xef)
-		return s[1] == 0xbb && s[2] == 0xbf;
-	if (s[0] != 0xe2)
-		return 0;
-	if (s[1] == 0x80)
-		return (s[2] >= 0x8b && s[2] <= 0x8f) ||
-		       (s[2] >= 0xaa && s[2] <= 0xae);
-	return s[1] == 0x81 && (s[2] == 0xa0 || (s[2] >= 0xa6 && s[2] <= 0xa9));
+	size_t lo = 0,
+	       hi = sizeof(unicode_invisible) / sizeof(unicode_invisible[0]);
+
+	/* C1 controls (U+0080..U+009F) act as escapes on some terminals */
+	if (cp >= 0x80 && cp < 0xa0)
+		return 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cp > unicode_invisible[mid].hi)
+			lo = mid + 1;
+		else if (cp < unicode_invisible[mid].lo)
+			hi = mid;
+		else
+			return 1;
+	}
+	return 0;
 }
 
 void print_escaped(FILE *f, const uint8_t *s, size_t len)
 {
 	size_t run = 0; /* safe bytes not yet written, ending at s + i */
+	uint32_t cp;
 
 	for (size_t i = 0, n; i < len; i += n) {
 		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
@@ -482,12 +496,8 @@ void print_escaped(FILE *f, const uint8_t *s, size_t len)
 			run++;
 			continue;
 		}
-		n = utf8_len(s + i, len - i);
-		/* C1 controls (U+0080..U+009F) act as escapes on some terminals
-		 */
-		if (n == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)
-			n = 0;
-		if (n > 1 && invisible(s + i, n))
+		n = utf8_decode(s + i, len - i, &cp);
+		if (n > 1 && print_invisible(cp))
 			n = 0;
 		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\'))
 			n = 0;
@@ -512,12 +522,8 @@ int print_check(FILE *out, struct failure *f)
 
 	if (!ferror(out))
 		return 0;
-	/* glibc's stdio retries a failed write on every later call, so errno
-	 * is the cause (EPIPE, ENOSPC...) of the write that just failed (musl:
-	 * see print_flush()); EINTR can only be the deadline's alarm
-	 * (transport_alarm) */
-	if (err == EINTR)
-		err = ETIMEDOUT;
+	/* stdio retries a failed write on every later call, so errno is the
+	 * cause (EPIPE, ENOSPC...) of the write that just failed */
 	return status_fail(f, STAGE_OUTPUT, NULL, err ? -err : -EIO);
 }
 
@@ -535,10 +541,106 @@ int print_flush(FILE *out, struct failure *f)
 	return print_check(out, f);
 }
 
+/* Occupy FD, the lowest free descriptor, with /dev/null, else (a chroot
+ * or container with an empty /dev) with the read end of a pipe whose
+ * write end is closed: reads see end of file and writes fail with EBADF,
+ * as they would on the closed descriptor.  0, or -1 when FD stays free. */
+static int std_fd_fill(int fd)
+{
+	int p[2], got = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+
+	if (got == fd)
+		return 0;
+	if (got >= 0)
+		close(got);
+	if (pipe(p))
+		return -1;
+	/* the write end may have taken the next closed one: freed again,
+	 * it is filled in its turn */
+	close(p[1]);
+	if (p[0] == fd)
+		return 0;
+	close(p[0]);
+	return -1;
+}
+
 void print_std_fds(void)
 {
 	for (int fd = 0; fd <= 2; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && std_fd_fill(fd))
 			break; /* the lowest free descriptor is taken first */
+}
+
+/*
+ * stdout and stderr as streams whose writes hold the deadline's clock
+ * (clock_hold) for as long as they block: --timeout bounds waiting for the
+ * daemon, never a reader that is still reading, and no alarm cuts a write
+ * short.  A descriptor someone made non-blocking is waited for in poll().
+ */
+static int std_out_fds[2] = { 1, 2 };
+static FILE *std_saved[2];
+
+static ssize_t std_write(void *cookie, const char *buf, size_t len)
+{
+	const int fd = *(const int *)cookie;
+	size_t done = 0;
+
+	while (done < len) {
+		int64_t start = clock_mono_ns();
+		ssize_t n = write(fd, buf + done, len - done);
+		int err = errno;
+
+		clock_hold(start);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n < 0 && (err == EAGAIN || err == EWOULDBLOCK)) {
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+			start = clock_mono_ns();
+			poll(&pfd, 1, -1);
+			clock_hold(start);
+			continue;
+		}
+		/* a short count is stdio's error: errno says why (EINTR:
+		 * a signal the command catches, SIGINT with --batch) */
+		errno = n < 0 ? err : EIO;
+		break;
+	}
+	return (ssize_t)done;
+}
+
+int print_std_streams(void)
+{
+	cookie_io_functions_t io = { .write = std_write };
+	FILE *out = fopencookie(&std_out_fds[0], "w", io);
+	FILE *err = fopencookie(&std_out_fds[1], "w", io);
+
+	if (!out || !err ||
+	    setvbuf(out, NULL, isatty(1) ? _IOLBF : _IOFBF, BUFSIZ) ||
+	    setvbuf(err, NULL, _IONBF, 0)) {
+		if (out)
+			fclose(out);
+		if (err)
+			fclose(err);
+		return -ENOMEM;
+	}
+	fflush(stdout);
+	std_saved[0] = stdout;
+	std_saved[1] = stderr;
+	stdout = out;
+	stderr = err;
+	return 0;
+}
+
+void print_std_close(void)
+{
+	if (!std_saved[0])
+		return;
+	fclose(stdout);
+	fclose(stderr);
+	stdout = std_saved[0];
+	stderr = std_saved[1];
+	std_saved[0] = NULL;
 }

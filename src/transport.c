@@ -4,23 +4,21 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "transport.h"
 #include "vici_wire.h"
 
+/* The deadline runs on clock_ms(): time blocked writing output (a pager
+ * that has not read yet) does not count against --timeout. */
 static int64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_ms();
 }
 
 /* 0 while the deadline is ahead, else -ETIMEDOUT: checked before every
@@ -148,11 +146,70 @@ void transport_attach(struct transport *t, int fd, int timeout_ms)
 		t->deadline_ms = now_ms() + timeout_ms;
 }
 
+/*
+ * getaddrinfo(3) under the deadline: glibc's getaddrinfo_a(3) resolves in
+ * a thread of its own, and gai_suspend(3) waits for it until the deadline.
+ * The request lives in static storage, since a request that cannot be
+ * cancelled any more goes on writing into it after we have given up.
+ * 0 with *RES, or a getaddrinfo error (EAI_AGAIN also when the deadline
+ * passed: *TIMED_OUT says which).
+ */
+static int resolve(const struct transport *t, const struct endpoint *ep,
+		   struct addrinfo **res, int *timed_out)
+{
+	static struct addrinfo hints;
+	static struct gaicb req;
+	static char host[sizeof(ep->host)], port[sizeof(ep->port)];
+	struct gaicb *list[1] = { &req };
+	int rc;
+
+	*timed_out = 0;
+	/* an address needs no name server, nor a thread to ask one */
+	hints = (struct addrinfo){ .ai_socktype = SOCK_STREAM,
+				   .ai_flags = AI_NUMERICHOST };
+	rc = getaddrinfo(ep->host, ep->port, &hints, res);
+	if (rc != EAI_NONAME)
+		return rc;
+	hints.ai_flags = 0;
+	memcpy(host, ep->host, sizeof(host));
+	memcpy(port, ep->port, sizeof(port));
+	req = (struct gaicb){ .ar_name = host,
+			      .ar_service = port,
+			      .ar_request = &hints };
+	rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+	if (rc)
+		return rc;
+	for (;;) {
+		struct timespec ts, *left = NULL;
+
+		if (t->deadline_ms >= 0) {
+			int64_t d = t->deadline_ms - now_ms();
+
+			if (d <= 0) {
+				gai_cancel(&req);
+				*timed_out = 1;
+				return EAI_AGAIN;
+			}
+			ts.tv_sec = (time_t)(d / 1000);
+			ts.tv_nsec = (long)(d % 1000 * 1000000);
+			left = &ts;
+		}
+		rc = gai_suspend((const struct gaicb *const *)list, 1, left);
+		if (rc == 0 || rc == EAI_ALLDONE)
+			break;
+		/* EAI_AGAIN: the wait timed out; EAI_INTR: a signal */
+	}
+	rc = gai_error(&req);
+	if (rc == 0)
+		*res = req.ar_result;
+	return rc;
+}
+
 int transport_connect(struct transport *t, const struct endpoint *ep,
 		      int timeout_ms)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
-	int rc;
+	struct addrinfo *res = NULL, *ai;
+	int rc, timed_out;
 
 	transport_attach(t, -1, timeout_ms);
 	if (ep->unix_path) {
@@ -162,9 +219,9 @@ int transport_connect(struct transport *t, const struct endpoint *ep,
 		return connect_addr(t, AF_UNIX, (struct sockaddr *)&sun,
 				    sizeof(sun));
 	}
-	/* Name resolution is not bounded by the deadline (glibc offers no
-	 * portable way); numeric addresses never block. */
-	rc = getaddrinfo(ep->host, ep->port, &hints, &res);
+	rc = resolve(t, ep, &res, &timed_out);
+	if (timed_out)
+		return -ETIMEDOUT;
 	if (rc == EAI_SYSTEM)
 		return -errno;
 	/* a name server that does not answer is not an unknown host */
@@ -265,31 +322,26 @@ int transport_recv(struct transport *t, uint8_t *buf, size_t cap, size_t *len)
 	return 0;
 }
 
-static void on_alarm(int sig)
+int transport_ready(const struct transport *t, int64_t until_ms,
+		    const sigset_t *mask)
 {
-	(void)sig; /* only there to interrupt a blocking call */
-}
+	struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
+	struct timespec ts, *tsp = NULL;
+	int n;
 
-int transport_alarm(const struct transport *t, int on)
-{
-	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+	if (until_ms >= 0) {
+		int64_t left = until_ms - now_ms();
 
-	if (on && t->deadline_ms >= 0) {
-		/* no SA_RESTART: a blocked write returns with EINTR */
-		struct sigaction sa = { .sa_handler = on_alarm };
-		int64_t d = t->deadline_ms - now_ms();
-
-		if (d < 1)
-			d = 1;
-		sigemptyset(&sa.sa_mask);
-		if (sigaction(SIGALRM, &sa, NULL))
-			return -errno;
-		it.it_value.tv_sec = (time_t)(d / 1000);
-		it.it_value.tv_usec = (suseconds_t)(d % 1000 * 1000);
-		/* again every 10 ms, for a write that restarts and blocks */
-		it.it_interval.tv_usec = 10000;
+		if (left < 0)
+			left = 0;
+		ts = (struct timespec){ (time_t)(left / 1000),
+					(long)(left % 1000) * 1000000 };
+		tsp = &ts;
 	}
-	return setitimer(ITIMER_REAL, &it, NULL) ? -errno : 0;
+	n = ppoll(&pfd, 1, tsp, mask);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	return n > 0;
 }
 
 void transport_close(struct transport *t)

@@ -106,6 +106,46 @@ for id in 0 abc -3 4294967296; do
 	expect "ike-id-$id" 2 "" "swanctl: invalid --ike-id '$id': expected a unique id from 1 to 4294967295
 $try" --rekey --ike-id "$id"
 done
+# --batch takes leading zeros as ids do (issue 22): parsed, then no socket
+for n in 000000100000 0100 0000000000001; do
+	expect "batch-$n" 3 "" \
+		"swanctl: cannot connect to 'unix:///nonexistent': No such file or directory (is charon running?)" \
+		--rekey --ike x --batch "$n" -u unix:///nonexistent
+done
+for n in 000000100001 0 000 00000001000000; do
+	expect "batch-$n" 2 "" "swanctl: invalid --batch '$n': expected a number of rekeys in flight from 1 to 100000
+$try" --rekey --ike x --batch "$n"
+done
+# limits no lower than strongSwan's swanctl's (issue 22): any --debug
+# level, an --options file of any size and word count, --list-sas filters
+# given twice (the last counts: the request strongSwan's sends)
+nosock="swanctl: cannot connect to 'unix:///nonexistent': No such file or directory (is charon running?)"
+for v in 5 100 -5; do
+	expect "debug-$v" 3 "" "$nosock" --rekey --ike x --debug "$v" -u unix:///nonexistent
+done
+{
+	i=0
+	while [ $i -lt 1100 ]; do
+		i=$((i + 1))
+		printf '# %060d\n' $i
+	done
+	i=0
+	while [ $i -lt 20000 ]; do
+		i=$((i + 1))
+		echo --noblock
+	done
+	echo "--ike y --ike z"
+} >"$dir/big.opts"
+rm -f "$dir/req"
+"$FAKEVICI" -o "$dir/req" "$sock" read confirm read reply: drain
+expect options-270k 0 "" "" --list-sas --options "$dir/big.opts" -u "$uri"
+[ "$(hex "$dir/req")" = 0000000903076c6973742d73610000002000086c6973742d7361730303696b6500017a03076e6f626c6f636b0003796573 ] ||
+	fail "sent $(hex "$dir/req")"
+rm -f "$dir/req"
+"$FAKEVICI" -o "$dir/req" "$sock" read confirm read reply: drain
+expect list-ike-twice 0 "" "" --list-sas --ike a --ike b -u "$uri"
+[ "$(hex "$dir/req")" = 0000000903076c6973742d73610000001200086c6973742d7361730303696b65000162 ] ||
+	fail "sent $(hex "$dir/req")"
 expect child-reauth 2 "" "swanctl: --reauth applies to IKE_SAs: use it with --ike or --ike-id, not --child
 $try" --rekey --child x --reauth
 expect empty-name 2 "" "swanctl: --ike needs a non-empty name
@@ -179,6 +219,38 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
 	[ $? = 3 ] || fail "expected exit 3"
 	[ "$(cat "$dir/err")" = "swanctl: cannot connect to 'tcp://nosuch.example:4502': the host name cannot be resolved now (name server failure or no answer)" ] ||
 		fail "stderr: $(cat "$dir/err")"
+fi
+
+# name resolution obeys --timeout (issue 22): a name server that takes
+# every query and answers none (resolv.conf allows it 10 s) gives up at
+# the deadline
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v python3 >/dev/null; then
+	python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.83.22.1", 53))
+print("up", flush=True)
+time.sleep(60)' >"$dir/ns.up" 2>&1 &
+	ns=$!
+	i=0
+	while [ "$(cat "$dir/ns.up")" != up ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	printf 'nameserver 127.83.22.1\noptions timeout:10 attempts:1\n' >"$dir/silent.conf"
+	count=$((count + 1))
+	case_name=name-server-silent
+	start=$(now_ms)
+	unshare --mount sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' \
+		sh "$dir/silent.conf" $VALGRIND "$SWANCTL" --rekey --ike x \
+		-u tcp://nosuch.example:4502 --timeout 1 >"$dir/out" 2>"$dir/err"
+	st=$?
+	[ $st = 5 ] || fail "exit status $st, expected 5"
+	[ "$(cat "$dir/err")" = "swanctl: cannot connect to 'tcp://nosuch.example:4502': no answer within 1 s" ] ||
+		fail "stderr: $(cat "$dir/err")"
+	[ -n "$VALGRIND" ] || [ $(($(now_ms) - start)) -lt 2000 ] ||
+		fail "took $(($(now_ms) - start)) ms for --timeout 1"
+	kill $ns 2>/dev/null
+	wait $ns 2>/dev/null
 fi
 
 # 4: exchange failed
@@ -317,9 +389,11 @@ $VALGRIND "$SWANCTL" --rekey --ike x -u "$uri" --json >"$dir/out" 2>"$dir/err"
 # --wait against a scripted daemon: what the client learns, what it counts.
 # Messages are written with commas, as $(learn) splits on blanks.
 learn() { # learn LIST_SA_EVENT...: the daemon's side up to the rekey request
+	# the events and the log first, then list-sa, list-sas, unregister
+	echo read confirm read confirm read confirm read confirm read confirm
 	echo read confirm read
 	for ev in "$@"; do echo "event:list-sa:$ev"; done
-	echo reply: read confirm read confirm read confirm read confirm read confirm read confirm read
+	echo reply: read confirm read
 }
 child1='home{uniqueid=1,state=ESTABLISHED,child-sas{net-1{name=net,uniqueid=1,state=INSTALLED,spi-in=c1,spi-out=c2},net2-2{name=net2,uniqueid=2,state=INSTALLED}}}'
 child5='home{uniqueid=4,state=ESTABLISHED,child-sas{net-5{name=net,uniqueid=5,state=INSTALLED},net-6{name=net,uniqueid=6,state=DELETED}}}'
@@ -335,11 +409,11 @@ fake $(learn "$child1") "$(rekeyed home net 9 77)" $yes \
 expect wait-child 0 "CHILD_SA net #1 rekeyed, new CHILD_SA #3" "" \
 	--rekey --child net --wait -u "$uri"
 # issue 15: a successor reported before the rekey reply counts (it is about
-# an SA listed for this command), printed after the reply
+# an SA listed for this command), printed as it comes
 # shellcheck disable=SC2046
 fake $(learn "$child1") "$(rekeyed home net 1 77)" $yes drain
-expect wait-early-event 0 "rekey reply {success=yes matches=1}
-CHILD_SA net #1 rekeyed, new CHILD_SA #77" "" \
+expect wait-early-event 0 "CHILD_SA net #1 rekeyed, new CHILD_SA #77
+rekey reply {success=yes matches=1}" "" \
 	--rekey --child net --wait --raw -u "$uri" --timeout 2
 # shellcheck disable=SC2046
 fake $(learn "$child1" "$child5") reply:success=yes,matches=3 \
@@ -354,7 +428,8 @@ expect wait-child-id 0 "CHILD_SA net2 #2 rekeyed, new CHILD_SA #8" "" \
 	--rekey --child-id 2 --wait -u "$uri"
 # shellcheck disable=SC2046
 fake $(learn "$child1") $yes "$(rekeyed home net 1 3)" drain
-expect wait-json 0 '{"sa":"CHILD_SA","name":"net","ike":"home","rekeyed":true,"old":{"uniqueid":"1","spi-in":"c1","spi-out":"c2"},"new":{"uniqueid":"3","spi-in":"d1","spi-out":"d2"}}' "" \
+expect wait-json 0 '{"sa":"CHILD_SA","name":"net","ike":"home","ok":true,"outcome":"rekeyed","rekeyed":true,"old":{"uniqueid":"1","spi-in":"c1","spi-out":"c2"},"by":"us","new":{"uniqueid":"3","spi-in":"d1","spi-out":"d2"}}
+{"summary":{"matched":1,"rekeyed":1,"failed":0,"timed_out":0,"stopped":0,"not_started":0}}' "" \
 	--rekey --child net --wait --json -u "$uri"
 # shellcheck disable=SC2046
 fake $(learn "$child1") $yes "$(rekeyed home net 1 3)" drain
@@ -364,22 +439,25 @@ CHILD_SA net #1 rekeyed, new CHILD_SA #3" "" \
 # shellcheck disable=SC2046
 fake $(learn "$child1") $yes \
 	'event:child-updown:home{uniqueid=1,child-sas{net-1{name=net,uniqueid=1}}}' drain
-expect wait-child-down 1 "" "swanctl: CHILD_SA net #1 went down instead of rekeying" \
+expect wait-child-down 1 "" "swanctl: CHILD_SA net #1 went down instead of rekeying
+swanctl: 0 of 1 SAs rekeyed, 1 failed" \
 	--rekey --child net --wait -u "$uri"
 # shellcheck disable=SC2046
 fake $(learn "$child1") $yes drain
-expect wait-timeout 5 "" "swanctl: CHILD_SA net #1 did not finish rekeying within 1 s: charon started nothing for it" \
+expect wait-timeout 5 "" "swanctl: CHILD_SA net #1 did not finish rekeying within 1 s; charon logged nothing about it
+swanctl: 0 of 1 SAs rekeyed, 1 timed out" \
 	--rekey --child net --wait -u "$uri" --timeout 1
 # shellcheck disable=SC2046
 fake $(learn "$child1") reply:success=no,matches=0,errmsg=no drain
-expect wait-refused 1 "" "rekey failed: no" --rekey --child net --wait -u "$uri"
+expect wait-refused 1 "" "swanctl: CHILD_SA net #1 rekey failed: no
+swanctl: 0 of 1 SAs rekeyed, 1 failed" --rekey --child net --wait -u "$uri"
 # shellcheck disable=SC2046
 fake $(learn) $yes drain
 expect wait-nothing-known 1 "" \
-	"swanctl: no matching SA was up before the rekey: nothing to wait for" \
+	"swanctl: no matching SA was up: nothing to rekey" \
 	--rekey --child net --wait -u "$uri"
 fake read hex:0000000106 drain
-expect wait-event-unknown 4 "" "swanctl: the daemon does not know the list-sa event" \
+expect wait-event-unknown 4 "" "swanctl: the daemon does not know the ike-rekey event" \
 	--rekey --child net --wait -u "$uri"
 
 ike1='home{uniqueid=1,state=ESTABLISHED,initiator-spi=i1,responder-spi=r1}'
@@ -407,7 +485,8 @@ expect wait-child-id-not-ike 0 "CHILD_SA net #2 rekeyed, new CHILD_SA #4" "" \
 	--rekey --child-id 2 --wait -u "$uri" --timeout 2
 # shellcheck disable=SC2046
 fake $(learn "$ike1") $yes 'event:ike-updown:home{uniqueid=1}' drain
-expect wait-ike-down 1 "" "swanctl: IKE_SA home #1 went down instead of rekeying" \
+expect wait-ike-down 1 "" "swanctl: IKE_SA home #1 went down instead of rekeying
+swanctl: 0 of 1 SAs rekeyed, 1 failed" \
 	--rekey --ike-id 1 --wait -u "$uri"
 # reauthentication: the old IKE_SA goes down, a new one of its config comes up
 # shellcheck disable=SC2046
@@ -420,11 +499,13 @@ expect wait-reauth 0 "IKE_SA home #1 reauthenticated, new IKE_SA #6" "" \
 # shellcheck disable=SC2046
 fake $(learn "$ike1") $yes 'event:ike-updown:up=yes,home{uniqueid=6}' \
 	'event:ike-updown:home{uniqueid=1}' drain
-expect wait-reauth-up-first 0 '{"sa":"IKE_SA","name":"home","ike":"home","reauthenticated":true,"old":{"uniqueid":"1","initiator-spi":"i1","responder-spi":"r1"},"new":{"uniqueid":"6","initiator-spi":"","responder-spi":""}}' "" \
+expect wait-reauth-up-first 0 '{"sa":"IKE_SA","name":"home","ike":"home","ok":true,"outcome":"reauthenticated","reauthenticated":true,"old":{"uniqueid":"1","initiator-spi":"i1","responder-spi":"r1"},"by":"us","new":{"uniqueid":"6","initiator-spi":"","responder-spi":""}}
+{"summary":{"matched":1,"rekeyed":1,"failed":0,"timed_out":0,"stopped":0,"not_started":0}}' "" \
 	--rekey --ike-id 1 --reauth --wait --json -u "$uri"
 # shellcheck disable=SC2046
 fake $(learn "$ike1") $yes 'event:ike-updown:home{uniqueid=1}' drain
-expect wait-reauth-no-new 5 "" "swanctl: IKE_SA home #1 did not finish rekeying within 0.5 s: charon started nothing for it" \
+expect wait-reauth-no-new 5 "" "swanctl: IKE_SA home #1 did not finish rekeying within 0.5 s; charon logged nothing about it
+swanctl: 0 of 1 SAs rekeyed, 1 timed out" \
 	--rekey --ike home --reauth --wait -u "$uri" --timeout 0.5
 # IKEv1: charon rekeys an IKE_SA by reauthenticating it, no ike-rekey: the
 # new IKE_SA comes up, the old one goes down when the peer deletes it
@@ -432,18 +513,21 @@ expect wait-reauth-no-new 5 "" "swanctl: IKE_SA home #1 did not finish rekeying 
 v1='home{uniqueid=1,version=1,state=ESTABLISHED,initiator-spi=i1,responder-spi=r1,child-sas{net-1{name=net,uniqueid=1,state=INSTALLED}}}'
 # shellcheck disable=SC2046
 fake $(learn "$v1") $yes \
-	'event:ike-updown:up=yes,home{uniqueid=2,version=1,state=ESTABLISHED,initiator-spi=i2,responder-spi=r2}' \
+	'event:ike-updown:up=yes,home{uniqueid=2,version=1,state=ESTABLISHED,initiator-spi=i2,responder-spi=r2,child-sas{net-2{name=net,uniqueid=2,state=INSTALLED}}}' \
 	'event:ike-updown:home{uniqueid=1,version=1,state=DELETING}' drain
 expect wait-ikev1 0 "IKE_SA home #1 reauthenticated, new IKE_SA #2" "" \
 	--rekey --ike home --wait -u "$uri"
 # shellcheck disable=SC2046
 fake $(learn "$v1") $yes 'event:ike-updown:home{uniqueid=1,version=1}' \
-	'event:ike-updown:up=yes,home{uniqueid=2,version=1,initiator-spi=i2,responder-spi=r2}' drain
-expect wait-ikev1-json 0 '{"sa":"IKE_SA","name":"home","ike":"home","reauthenticated":true,"old":{"uniqueid":"1","initiator-spi":"i1","responder-spi":"r1"},"new":{"uniqueid":"2","initiator-spi":"i2","responder-spi":"r2"}}' "" \
+	'event:ike-updown:up=yes,home{uniqueid=2,version=1,initiator-spi=i2,responder-spi=r2}' \
+	'event:child-updown:up=yes,home{uniqueid=2,child-sas{net-2{name=net,uniqueid=2,state=INSTALLED}}}' drain
+expect wait-ikev1-json 0 '{"sa":"IKE_SA","name":"home","ike":"home","ok":true,"outcome":"reauthenticated","reauthenticated":true,"old":{"uniqueid":"1","initiator-spi":"i1","responder-spi":"r1"},"by":"us","new":{"uniqueid":"2","initiator-spi":"i2","responder-spi":"r2"}}
+{"summary":{"matched":1,"rekeyed":1,"failed":0,"timed_out":0,"stopped":0,"not_started":0}}' "" \
 	--rekey --ike-id 1 --wait --json -u "$uri"
 # shellcheck disable=SC2046
 fake $(learn "$v1") $yes 'event:ike-updown:home{uniqueid=1,version=1}' drain
-expect wait-ikev1-no-new 5 "" "swanctl: IKE_SA home #1 did not finish rekeying within 0.5 s: charon started nothing for it" \
+expect wait-ikev1-no-new 5 "" "swanctl: IKE_SA home #1 did not finish rekeying within 0.5 s; charon logged nothing about it
+swanctl: 0 of 1 SAs rekeyed, 1 timed out" \
 	--rekey --ike home --wait -u "$uri" --timeout 0.5
 # an IKEv1 CHILD_SA (quick mode) rekeys as in IKEv2
 # shellcheck disable=SC2046
@@ -455,7 +539,8 @@ expect wait-ikev1-child 0 "CHILD_SA net #1 rekeyed, new CHILD_SA #3" "" \
 fake $(learn 'home{uniqueid=1,version=2,state=ESTABLISHED}') $yes \
 	'event:ike-updown:up=yes,home{uniqueid=2,version=2}' \
 	'event:ike-updown:home{uniqueid=1,version=2}' drain
-expect wait-ikev2-down 1 "" "swanctl: IKE_SA home #1 went down instead of rekeying" \
+expect wait-ikev2-down 1 "" "swanctl: IKE_SA home #1 went down instead of rekeying
+swanctl: 0 of 1 SAs rekeyed, 1 failed" \
 	--rekey --ike home --wait -u "$uri"
 
 # issue 15: charon's log events, pairing by peer, fail fast with the reason
@@ -471,7 +556,8 @@ fake $(learn "$child1") $yes "$(logline 4 1 'received NO_PROPOSAL_CHOSEN notify,
 	"$(logline 4 1 'CHILD_SA rekeying failed, trying again in 8 seconds')" drain
 start=$(now_ms)
 expect wait-refused-by-peer 1 "" \
-	"swanctl: CHILD_SA net #1 rekey failed: received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built (charon retries in 8 s)" \
+	"swanctl: CHILD_SA net #1 rekey failed: received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built (charon retries in 8 s)
+swanctl: 0 of 1 SAs rekeyed, 1 failed" \
 	--rekey --child net --wait -u "$uri" --timeout 20
 [ $(($(now_ms) - start)) -lt 2000 ] || fail "took $(($(now_ms) - start)) ms, not at once"
 # -v 2 streams the lines about our SAs (and traces packets), as swanctl's
@@ -486,26 +572,30 @@ $VALGRIND "$SWANCTL" --rekey --child net --wait -u "$uri" -v 2 >"$dir/out" 2>"$d
 [ $? = 1 ] || fail "exit status"
 [ "$(grep -v '^vici ' "$dir/err")" = "[IKE] received TS_UNACCEPTABLE notify, no CHILD_SA built
 [IKE] CHILD_SA rekeying failed, trying again in 9 seconds
-swanctl: CHILD_SA net #1 rekey failed: received TS_UNACCEPTABLE notify, no CHILD_SA built (charon retries in 9 s)" ] ||
+swanctl: CHILD_SA net #1 rekey failed: received TS_UNACCEPTABLE notify, no CHILD_SA built (charon retries in 9 s)
+swanctl: 0 of 1 SAs rekeyed, 1 failed" ] ||
 	fail "stderr: $(cat "$dir/err")"
 # a retransmit give-up fails every SA of the IKE_SA at once
 # shellcheck disable=SC2046
 fake $(learn "$(peer 1 1 ESTABLISHED)") $yes "$(logline 4 1 'retransmit 5 of request with message ID 2')" \
 	"$(logline 4 1 'giving up after 5 retransmits')" drain
-expect wait-gave-up 1 "" "swanctl: IKE_SA home #1 rekey failed: giving up after 5 retransmits" \
+expect wait-gave-up 1 "" "swanctl: IKE_SA home #1 rekey failed: giving up after 5 retransmits
+swanctl: 0 of 1 SAs rekeyed, 1 failed" \
 	--rekey --ike home --wait -u "$uri"
 # charon rekeyed #2 but never touched #1: say so
 # shellcheck disable=SC2046
 fake $(learn "$(peer 1 1 ESTABLISHED)" "$(peer 2 2 ESTABLISHED)") reply:success=yes,matches=2 \
 	"$(logline 5 2 'initiating IKE_SA rekey')" "$(ikerekeyed 2 3)" drain
 expect wait-skipped 5 "IKE_SA home #2 rekeyed, new IKE_SA #3" \
-	"swanctl: IKE_SA home #1 did not finish rekeying within 1 s: charon started nothing for it" \
+	"swanctl: IKE_SA home #1 did not finish rekeying within 1 s; charon logged nothing about it
+swanctl: 1 of 2 SAs rekeyed, 1 timed out" \
 	--rekey --ike home --wait -u "$uri" --timeout 1
 # a timeout names what charon last said about each pending SA
 # shellcheck disable=SC2046
 fake $(learn "$(peer 1 1 ESTABLISHED)") $yes "$(logline 5 1 'reauthenticating IKE_SA home[1]')" drain
 expect wait-timeout-last-word 5 "" \
-	"swanctl: IKE_SA home #1 did not finish rekeying within 0.5 s; charon last logged: reauthenticating IKE_SA home[1]" \
+	"swanctl: IKE_SA home #1 did not finish rekeying within 0.5 s; charon last logged: reauthenticating IKE_SA home[1]
+swanctl: 0 of 1 SAs rekeyed, 1 timed out" \
 	--rekey --ike home --reauth --wait -u "$uri" --timeout 0.5
 # the defect: ours goes down for good while another peer of the same config
 # connects; that is no successor (it used to print "reauthenticated, new
@@ -516,7 +606,8 @@ fake $(learn "$(peer 1 1 ESTABLISHED)" "$(peer 2 2 CONNECTING)") $yes \
 	"event:ike-updown:up=yes,$(peer 9 3 ESTABLISHED)" \
 	"event:ike-updown:up=yes,$(peer 10 2 ESTABLISHED)" drain
 expect wait-reauth-other-peer 5 "" \
-	"swanctl: IKE_SA home #1 did not finish rekeying within 0.5 s: charon started nothing for it" \
+	"swanctl: IKE_SA home #1 did not finish rekeying within 0.5 s; charon logged nothing about it
+swanctl: 0 of 1 SAs rekeyed, 1 timed out" \
 	--rekey --ike home --reauth --wait -u "$uri" --timeout 0.5
 # two peers under one config, their new IKE_SAs up in the other order
 # shellcheck disable=SC2046
@@ -601,32 +692,66 @@ flood_case() {
 		fail "ended after $((end - start)) ms, before the deadline of $limit s"
 	[ "$(cat "$dir/status")" = "$want_status" ] ||
 		fail "exit status $(cat "$dir/status"), expected $want_status"
-	[ "$(wc -l <"$dir/err")" = 1 ] && grep -qxE "$want_err" "$dir/err" ||
+	# as many lines as WANT_ERR has, each matching one of its lines
+	[ "$(wc -l <"$dir/err")" = "$(printf '%s\n' "$want_err" | wc -l)" ] &&
+		! grep -vqxE "$want_err" "$dir/err" ||
 		fail "stderr differs: $(cat "$dir/err")"
 }
 if command -v taskset >/dev/null; then
-	# 1: events that never stop do not outlast --timeout
-	for reader in 'cat >/dev/null' 'while read -r l; do :; done' 'sleep 3'; do
-		# a write blocked at the deadline is cut short too
+	# 1: events that never stop do not outlast --timeout, counted on the
+	# deadline's clock: time blocked writing to a reader that is still
+	# there does not count (issue 22), so a pager read 3 s later gets
+	# 1 s of the flood; a reader that leaves unread ends it (status 6)
+	for reader in 'cat >/dev/null' 'sleep 3; cat >/dev/null' 'sleep 3'; do
 		case $reader in
-		sleep*) err="swanctl: writing output: not read within 1 s" ;;
-		cat*) err="swanctl: list-sas request failed: no reply within 1 s" ;;
-		*) err="swanctl: (list-sas request failed: no reply|writing output: not read) within 1 s" ;;
+		'sleep 3') err="swanctl: writing output: Broken pipe" st=6 t=3 ;;
+		sleep*) err="swanctl: list-sas request failed: no reply within 1 s" st=5 t=4 ;;
+		*) err="swanctl: list-sas request failed: no reply within 1 s" st=5 t=1 ;;
 		esac
 		flood_case 'taskset -c 0 "$FAKEVICI" "$sock" read confirm read "flood:list-sa:$listing"' \
-			"flood-list-sa ($reader)" 5 "$err" "$reader" 1 \
+			"flood-list-sa ($reader)" $st "$err" "$reader" $t \
 			--list-sas -u "$uri" --timeout 1
 	done
 	# shellcheck disable=SC2016
 	flood_case 'taskset -c 0 "$FAKEVICI" "$sock" $(learn "$child1") $yes "flood:ike-updown:up=yes,other{uniqueid=9}"' \
 		flood-wait 5 \
-		"swanctl: CHILD_SA net #1 did not finish rekeying within 1 s: charon started nothing for it" \
+		"swanctl: CHILD_SA net #1 did not finish rekeying within 1 s; charon logged nothing about it
+swanctl: 0 of 1 SAs rekeyed, 1 timed out" \
 		'cat >/dev/null' 1 --rekey --child net --wait -u "$uri" --timeout 1
 else
 	count=$((count + 1))
 	case_name=flood
 	fail "taskset is missing (util-linux): the flood cases did not run"
 fi
+
+# a pager read after --timeout has passed gets the whole listing: the
+# deadline bounds waiting for the daemon, not the reader (issue 22)
+for i in $(seq 3000); do echo "event:list-sa:$listing"; done >"$dir/events"
+fake read confirm read "file:$dir/events" reply: drain
+count=$((count + 1))
+case_name=pager-reads-late
+start=$(now_ms)
+{
+	$VALGRIND "$SWANCTL" --list-sas -u "$uri" --timeout 1 2>"$dir/err"
+	echo $? >"$dir/status"
+} | { sleep 2.5; cat; } >"$dir/out"
+[ "$(cat "$dir/status")" = 0 ] || fail "exit status $(cat "$dir/status")"
+[ ! -s "$dir/err" ] || fail "stderr: $(cat "$dir/err")"
+[ "$(wc -l <"$dir/out")" = 27000 ] || fail "$(wc -l <"$dir/out") of 27000 lines"
+[ -n "$VALGRIND" ] || [ $(($(now_ms) - start)) -lt 5000 ] ||
+	fail "took $(($(now_ms) - start)) ms"
+# ... and a daemon that stops talking still times out then
+fake read confirm read "file:$dir/events" drain
+count=$((count + 1))
+case_name=pager-reads-late-silent-daemon
+{
+	$VALGRIND "$SWANCTL" --list-sas -u "$uri" --timeout 1 2>"$dir/err"
+	echo $? >"$dir/status"
+} | { sleep 2.5; cat; } >"$dir/out"
+[ "$(cat "$dir/status")" = 5 ] || fail "exit status $(cat "$dir/status")"
+[ "$(cat "$dir/err")" = "swanctl: list-sas request failed: no reply within 1 s" ] ||
+	fail "stderr: $(cat "$dir/err")"
+[ "$(wc -l <"$dir/out")" = 27000 ] || fail "$(wc -l <"$dir/out") of 27000 lines"
 
 # 2, 8: a reader that goes away ends the command at once with status 6
 flood_case 'fake read confirm read "flood:list-sa:$listing"' epipe-head 6 \
@@ -676,6 +801,59 @@ for cmd in "--rekey --ike x -v 2" "--list-sas --ike x -v 2"; do
 			fail "sent $(hex "$dir/req" | head -c 200)"
 	done
 done
+
+# ... and so without /dev/null (a mount namespace with an empty /dev):
+# no socket is ever fd 0, 1 or 2 (issue 22); a closed stdout fails as one
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ -z "$VALGRIND" ]; then
+	nodev() { # nodev FDS ARGS...: the client with an empty /dev
+		fds=$1
+		shift
+		# shellcheck disable=SC2016
+		unshare --mount sh -c 'mount -t tmpfs nodev /dev || exit 99
+			fds=$1; shift; eval "exec \"\$@\" $fds"' \
+			sh "$fds" "$SWANCTL" "$@" -u "$uri" >"$dir/out" 2>"$dir/err"
+	}
+	for cmd in "--rekey --ike x -v 2" "--list-sas --ike x -v 2"; do
+		case $cmd in
+		--rekey*) script="read $ok drain" ;;
+		*) script="read confirm read $(for i in $(seq 40); do
+			echo "event:list-sa:$listing"; done) reply: drain" ;;
+		esac
+		for fds in '' '<&-' '2>&-' '>&-' '<&- >&- 2>&-'; do
+			rm -f "$dir/req"
+			# shellcheck disable=SC2086
+			"$FAKEVICI" -o "$dir/req" "$sock" $script
+			count=$((count + 1))
+			case_name="no /dev/null, closed fds '$fds' $cmd"
+			# shellcheck disable=SC2086
+			nodev "$fds" $cmd
+			st=$?
+			[ -n "$fds" ] || cp "$dir/req" "$dir/req-open"
+			cmp -s "$dir/req" "$dir/req-open" ||
+				fail "sent $(hex "$dir/req" | head -c 200)"
+			case $fds in
+			'>&-' | *' >&-'*) want=6 ;; # stdout closed
+			*) want=0 ;;
+			esac
+			[ $st = $want ] || fail "exit status $st, expected $want"
+		done
+	done
+	# what is said: the exact lines
+	fake read $ok drain
+	count=$((count + 1))
+	case_name="no /dev/null, closed stdout"
+	nodev '>&-' --rekey --ike x
+	st=$?
+	[ $st = 6 ] && [ "$(cat "$dir/err")" = "swanctl: writing output: Bad file descriptor" ] ||
+		fail "exit status $st, stderr: $(cat "$dir/err")"
+	fake read $ok drain
+	count=$((count + 1))
+	case_name="no /dev/null, closed stderr"
+	nodev '2>&-' --rekey --ike x -v 2
+	st=$?
+	[ $st = 0 ] && [ "$(cat "$dir/out")" = "rekey completed successfully" ] ||
+		fail "exit status $st, stdout: $(cat "$dir/out")"
+fi
 
 # 4: a listing whose reply arrived succeeds, whatever unregistering does
 fake read confirm read "event:list-sa:$listing" reply: drain
@@ -766,6 +944,33 @@ fake read hex:000000250103077375636365737300026e6f03066572726d7367000d61e280ae62
 expect refused-bidi 1 "" 'rekey failed: a\xe2\x80\xaeb\xe2\x81\xa6c\xe2\x80\x8bd' \
 	--rekey --ike x -u "$uri"
 
+# issue 22: every code point of Unicode's Cf, Zl, Zp and
+# Default_Ignorable_Code_Point sets is escaped too (src/unicode/invisible.h),
+# visible letters are not: in an errmsg, a --list-sas identity, a -v 2 line
+inv='a%E2%80%A8b%E2%80%A9b%C2%ADb%E2%81%A1b%E2%81%A4b%E2%81%AAb%E2%81%AFb%EF%BF%B9b%EF%BF%BBb%E1%A0%8Eb%E1%85%9Fb%E1%85%A0b%E3%85%A4b%EF%BE%A0b%CD%8Fb%EF%B8%80b%EF%B8%8Fb%F3%A0%84%80b%F0%9D%85%B3b%F0%9D%85%BAb%F3%A0%80%81b%F3%A0%81%BFz%20caf%C3%A9%20%E6%97%A5'
+inv_esc='a\xe2\x80\xa8b\xe2\x80\xa9b\xc2\xadb\xe2\x81\xa1b\xe2\x81\xa4b\xe2\x81\xaab\xe2\x81\xafb\xef\xbf\xb9b\xef\xbf\xbbb\xe1\xa0\x8eb\xe1\x85\x9fb\xe1\x85\xa0b\xe3\x85\xa4b\xef\xbe\xa0b\xcd\x8fb\xef\xb8\x80b\xef\xb8\x8fb\xf3\xa0\x84\x80b\xf0\x9d\x85\xb3b\xf0\x9d\x85\xbab\xf3\xa0\x80\x81b\xf3\xa0\x81\xbfz café 日'
+fake read reply:success=no,errmsg=$inv close
+expect refused-invisible 1 "" "rekey failed: $inv_esc" --rekey --ike x -u "$uri"
+alice='CN%3Dalice%F3%A0%80%A0%F3%A0%81%A1%F3%A0%81%A4%F3%A0%81%AD%F3%A0%81%A9%F3%A0%81%AE'
+fake read confirm read "event:list-sa:home{uniqueid=1,local-id=$alice,remote-id=$inv,child-sas{}}" reply: drain
+count=$((count + 1))
+case_name=list-sas-invisible
+$VALGRIND "$SWANCTL" --list-sas -u "$uri" >"$dir/out" 2>"$dir/err"
+[ $? = 0 ] || fail "exit status"
+[ "$(sed -n 2,3p "$dir/out")" = "  local  'CN=alice\xf3\xa0\x80\xa0\xf3\xa0\x81\xa1\xf3\xa0\x81\xa4\xf3\xa0\x81\xad\xf3\xa0\x81\xa9\xf3\xa0\x81\xae' @ (null)[(null)]
+  remote '$inv_esc' @ (null)[(null)]" ] || fail "stdout: $(cat "$dir/out")"
+# shellcheck disable=SC2046
+fake $(learn "$child1") $yes \
+	"event:log:group=IKE,level=1,thread=4,ikesa-name=home,ikesa-uniqueid=1,msg=$inv" \
+	"$(logline 4 1 'received TS_UNACCEPTABLE notify, no CHILD_SA built')" \
+	"$(logline 4 1 'CHILD_SA rekeying failed, trying again in 9 seconds')" drain
+count=$((count + 1))
+case_name=log-line-invisible
+$VALGRIND "$SWANCTL" --rekey --child net --wait -u "$uri" -v 2 >"$dir/out" 2>"$dir/err"
+[ $? = 1 ] || fail "exit status"
+[ "$(grep -v '^vici ' "$dir/err" | head -n 1)" = "[IKE] $inv_esc" ] ||
+	fail "stderr: $(cat "$dir/err")"
+
 # 10: small corners
 expect help-then-command 0 "$($SWANCTL --help)" "" --help --rekey
 expect help-twice 0 "$($SWANCTL --help)" "" -h -h
@@ -784,6 +989,133 @@ expect list-longest-filters 0 "" "" --list-sas --ike "$big" --child "$big" \
 # ike and child (7 and 9 bytes of framing each), ike-id and child-id
 [ "$(wc -c <"$dir/req")" = $((13 + 14 + 14 + 2 * 65535 + 7 + 9 + 20 + 22)) ] ||
 	fail "request of $(wc -c <"$dir/req") bytes"
+
+# --- issue 21: one engine, one verdict.  Each scenario is one SA's story
+# told by the fake daemon; it runs through --wait and --batch 1 (for one SA
+# the dialogue is the same) and must give the same outcome in both.
+# scenario NAME STATUS STDOUT STDERR ARGS... -- ACTIONS...; SIGNAL_AFTER=S
+# sends SIGINT S seconds in.
+scenario() {
+	sc_name=$1 sc_status=$2 sc_out=$3 sc_err=$4
+	shift 4
+	sc_args=
+	while [ "$1" != -- ]; do sc_args="$sc_args $1"; shift; done
+	shift
+	for mode in --wait "--batch 1"; do
+		fake "$@"
+		if [ -n "${SIGNAL_AFTER:-}" ]; then
+			count=$((count + 1))
+			case_name="$sc_name ($mode)"
+			# shellcheck disable=SC2086
+			$VALGRIND "$SWANCTL" --rekey $sc_args $mode -u "$uri" \
+				>"$dir/out" 2>"$dir/err" &
+			sc_pid=$!
+			sleep "$SIGNAL_AFTER"
+			sc_begin=$(now_ms)
+			kill -INT $sc_pid
+			wait $sc_pid
+			status=$?
+			[ $(($(now_ms) - sc_begin)) -lt 1000 ] ||
+				fail "took $(($(now_ms) - sc_begin)) ms after SIGINT"
+			[ "$status" = "$sc_status" ] ||
+				fail "exit status $status, expected $sc_status"
+			[ "$(cat "$dir/out")" = "$sc_out" ] ||
+				fail "stdout differs: $(cat "$dir/out")"
+			[ "$(cat "$dir/err")" = "$sc_err" ] ||
+				fail "stderr differs: $(cat "$dir/err")"
+		else
+			# shellcheck disable=SC2086
+			expect "$sc_name ($mode)" "$sc_status" "$sc_out" "$sc_err" \
+				--rekey $sc_args $mode -u "$uri"
+		fi
+	done
+}
+net12='home{uniqueid=8,state=ESTABLISHED,local-id=a,remote-id=b,remote-host=192.0.2.2,remote-port=4500,initiator-spi=i8,responder-spi=r8,child-sas{n1{name=net,uniqueid=1,state=INSTALLED},n2{name=net2,uniqueid=2,state=INSTALLED}}}'
+new9='home{uniqueid=9,state=ESTABLISHED,local-id=a,remote-id=b,remote-host=192.0.2.2,remote-port=4500,initiator-spi=i9,responder-spi=r9,encr-alg=AES_CBC,encr-keysize=128,integ-alg=HMAC_SHA2_256_128,prf-alg=PRF_HMAC_SHA2_256,dh-group=MODP_2048'
+F1='swanctl: 0 of 1 SAs rekeyed, 1 failed'
+T1='swanctl: 0 of 1 SAs rekeyed, 1 timed out'
+# 1: a reauth that loses a CHILD_SA is a failure naming it and the reason
+# shellcheck disable=SC2046
+scenario reauth-loses-child 1 "" \
+	"swanctl: IKE_SA home #8 reauthentication failed: new IKE_SA #9 is up, but CHILD_SA net was not rebuilt: received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built
+$F1" --ike home --reauth -- $(learn "$net12") $yes \
+	'event:ike-updown:home{uniqueid=8}' "event:ike-updown:up=yes,$new9}" \
+	"$(logline 4 9 'received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built')" \
+	"$(logline 4 9 'failed to establish CHILD_SA, keeping IKE_SA')" \
+	'event:child-updown:up=yes,home{uniqueid=9,child-sas{n2{name=net2,uniqueid=11,state=INSTALLED}}}' drain
+# ... and one that rebuilds both (the second by CREATE_CHILD_SA) succeeds,
+# with the new IKE_SA's algorithms
+# shellcheck disable=SC2046
+scenario reauth-both-children 0 \
+	"IKE_SA home #8 reauthenticated, new IKE_SA #9 (AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048)" "" \
+	--ike home --reauth -- $(learn "$net12") $yes \
+	'event:ike-updown:home{uniqueid=8}' \
+	"event:ike-updown:up=yes,$new9,child-sas{n1{name=net,uniqueid=10,state=INSTALLED}}}" \
+	'event:child-updown:up=yes,home{uniqueid=9,child-sas{n2{name=net2,uniqueid=11,state=INSTALLED}}}' drain
+# 2: another client's new IKE_SA, same identities, another address: no
+# successor
+# shellcheck disable=SC2046
+scenario reauth-other-address 5 "" \
+	"swanctl: IKE_SA home #8 did not finish rekeying within 0.5 s; charon logged nothing about it
+$T1" --ike home --reauth --timeout 0.5 -- $(learn "$net12") $yes \
+	'event:ike-updown:home{uniqueid=8}' \
+	"event:ike-updown:up=yes,$(echo "$new9" | sed 's/192.0.2.2/192.0.2.77/'),child-sas{n1{name=net,uniqueid=10,state=INSTALLED},n2{name=net2,uniqueid=11,state=INSTALLED}}}" drain
+# 3: the thread that dealt with the old IKE_SA initiates another one first;
+# charon names the real successor
+# shellcheck disable=SC2046
+scenario reauth-thread-guess 0 \
+	"IKE_SA home #8 reauthenticated, new IKE_SA #9 (AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048)" "" \
+	--ike home --reauth -- $(learn "$net12") $yes \
+	"$(logline 7 8 'IKE_SA deleted')" "$(logline 7 20 'initiating IKE_SA home[20] to 192.0.2.2')" \
+	"$(logline 7 8 'initiating IKE_SA home[9] to 192.0.2.2')" \
+	'event:ike-updown:up=yes,home{uniqueid=20,local-id=a,remote-id=b,remote-host=192.0.2.2,remote-port=4500}' \
+	"event:ike-updown:up=yes,$new9,child-sas{n1{name=net,uniqueid=10,state=INSTALLED},n2{name=net2,uniqueid=11,state=INSTALLED}}}" \
+	'event:ike-updown:home{uniqueid=8}' drain
+# 4: IKEv1: a rekey is a reauthentication, in both modes
+# shellcheck disable=SC2046
+scenario ikev1 0 "IKE_SA home #1 reauthenticated, new IKE_SA #2" "" \
+	--ike home -- $(learn "$v1") $yes \
+	'event:ike-updown:up=yes,home{uniqueid=2,version=1,state=ESTABLISHED,child-sas{net-2{name=net,uniqueid=2,state=INSTALLED}}}' \
+	'event:ike-updown:home{uniqueid=1,version=1,state=DELETING}' drain
+# 5: rekeyed by charon while the list came, before our request: a success
+# that says so (no request is sent for it)
+# shellcheck disable=SC2046
+scenario rekeyed-before 0 \
+	"CHILD_SA net #1 rekeyed by charon or the peer on its own, new CHILD_SA #3 (ESP:AES_GCM_16-128)" "" \
+	--child net -- $(learn "$child1" | sed 's/^reply: read confirm read$//') \
+	'event:child-rekey:home{uniqueid=1,child-sas{net{name=net,old{uniqueid=1},new{uniqueid=3,protocol=ESP,encr-alg=AES_GCM_16,encr-keysize=128}}}}' \
+	reply: read confirm drain
+# 6: SIGINT while the reply is awaited, with --timeout 0: at once
+SIGNAL_AFTER=0.3
+# shellcheck disable=SC2046
+scenario sigint-no-reply 130 "" "swanctl: CHILD_SA net #1 still rekeying when stopped by SIGINT
+swanctl: 0 of 1 SAs rekeyed, 1 stopped in flight" --child net --timeout 0 -- \
+	$(learn "$child1") sleep:3000 drain
+SIGNAL_AFTER=
+# 7: a reply that does not come: the SA named, the summary, exit 5
+# shellcheck disable=SC2046
+scenario no-reply 5 "" "swanctl: CHILD_SA net #1 got no reply to its rekey request within 0.5 s; charon logged nothing about it
+$T1" --child net --timeout 0.5 -- $(learn "$child1") sleep:3000 drain
+# 10: a failure is a JSON record too, with "ok", then the summary
+# shellcheck disable=SC2046
+scenario json-failure 1 '{"sa":"CHILD_SA","name":"net","ike":"home","ok":false,"outcome":"failed","rekeyed":false,"old":{"uniqueid":"1","spi-in":"c1","spi-out":"c2"},"error":"rekey failed: received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built (charon retries in 8 s)"}
+{"summary":{"matched":1,"rekeyed":0,"failed":1,"timed_out":0,"stopped":0,"not_started":0}}' \
+	"swanctl: CHILD_SA net #1 rekey failed: received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built (charon retries in 8 s)
+$F1" --child net --json -- $(learn "$child1") $yes \
+	"$(logline 4 1 'received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built')" \
+	"$(logline 4 1 'CHILD_SA rekeying failed, trying again in 8 seconds')" drain
+# 12: a REKEYING SA is up: it is waited for
+# shellcheck disable=SC2046
+scenario rekeying-is-up 0 "IKE_SA home #1 rekeyed, new IKE_SA #3" "" \
+	--ike home -- $(learn 'home{uniqueid=1,state=REKEYING}') $yes \
+	'event:ike-rekey:home{old{uniqueid=1},new{uniqueid=3}}' drain
+# 13: a timeout quotes the line that explains, not the packet trace after it
+# shellcheck disable=SC2046
+scenario timeout-explains 5 "" \
+	"swanctl: CHILD_SA net #1 did not finish rekeying within 0.5 s; charon last logged: retransmit 3 of request with message ID 7
+$T1" --child net --timeout 0.5 -- $(learn "$child1") $yes \
+	"$(logline 4 1 'retransmit 3 of request with message ID 7')" \
+	"$(logline 4 1 'sending packet: from 192.0.2.1[4500] to 192.0.2.2[4500] (80 bytes)')" drain
 
 echo "blackbox: $count cases, $failed failed"
 [ "$failed" = 0 ]

@@ -29,6 +29,10 @@ ln -s "$(realpath "$SWANCTL")" "$dir/bin/swanctl"
 cat "$here/listsas/lab-initiator.events" "$here/listsas/full-child.events" \
 	>"$dir/events"
 printf 'swanctl {\n\tsocket = unix://dflt\n}\n' >"$dir/strongswan.conf"
+# names with shell syntax, quotes, blanks, a newline, bytes that are not
+# UTF-8, served on socket h (issue 22)
+cp "$here/completion/hostile.events" "$dir/h.events"
+rm -f /tmp/swanctl-pwned
 
 # both shells at once, each in its own folder
 for sh in bash zsh; do
@@ -45,5 +49,26 @@ for sh in bash zsh; do
 		failed=$((failed + 1))
 	fi
 done
+# the lines completed from hostile names, run as each shell runs them: each
+# name arrives as one argument, byte for byte, and nothing else runs
+for sh in bash zsh; do
+	grep '^> swanctl --uri unix://h .*[^ =] $' "$dir/$sh.out" |
+		grep -v ' --[a-z-]* $' | cut -c3- |
+		while IFS= read -r line; do
+			(cd "$dir" && $sh -c 'swanctl() {
+				eval "printf \"<%s>\\n\" \"\${$#}\""
+			}
+			'"$line")
+		done >"$dir/$sh.args"
+	if ! cmp -s "$dir/$sh.args" "$here/completion/hostile.args"; then
+		echo "FAIL: completion: $sh runs other arguments:"
+		diff "$here/completion/hostile.args" "$dir/$sh.args"
+		failed=$((failed + 1))
+	fi
+done
+if [ -e /tmp/swanctl-pwned ]; then
+	echo "FAIL: completion: a name ran as shell code (/tmp/swanctl-pwned)"
+	failed=$((failed + 1))
+fi
 echo "completion: $(grep -c '^[-a-z]' "$here/completion/cases") cases in bash and zsh, $failed failed"
 [ "$failed" = 0 ]

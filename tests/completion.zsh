@@ -7,6 +7,7 @@
 #   DIR/bin/swanctl        the client under test, first on PATH
 #   DIR/stage              make install DESTDIR=DIR/stage PREFIX=/usr
 #   DIR/events             the list-sa events fakevici serves
+#   DIR/SOCKET.events      ... on SOCKET instead, where it exists
 #   DIR/strongswan.conf    STRONGSWAN_CONF
 # The shell runs in DIR/SHELL, which holds a.opts and sub/ only.
 # CASES lines: "SOCKET TEXT|": SOCKET is - (no daemon) or the name of a
@@ -67,16 +68,21 @@ zpty -w -n sh $marker
 zpty -r sh out '*:LINE>>' || exit 1
 
 # the events, in fakevici's notation
-events=( ${(f)"$(<$dir/events)"} )
-events=( event:list-sa:${^events} )
+load_events() {
+	events=( ${(f)"$(<$1)"} )
+	events=( event:list-sa:${^events} )
+}
 
 while IFS= read -r case; do
 	[[ $case == '#'* || -z $case ]] && continue
 	sock=${case%% *} text=${${case#* }%|}
 	print -r -- "## ${text}<TAB>"
 	[[ -n ${TIMES:-} ]] && print -u2 "$EPOCHREALTIME $text"
-	[[ $sock != - ]] &&
+	if [[ $sock != - ]]; then
+		load_events $dir/events
+		[[ -r $dir/$sock.events ]] && load_events $dir/$sock.events
 		$FAKEVICI $sock read confirm read $events reply: read confirm drain
+	fi
 	zpty -w -n sh "$text$marker"
 	zpty -r sh out '*:LINE>>' || exit 1
 	zpty -w -n sh $'\t'$marker

@@ -137,6 +137,74 @@ awk 'BEGIN { for (i = 0; i < 24000; i++)
 	>"$dir/large.conf"
 expect_uri large "$dir/large.conf" unix:///nonexistent/large.vici
 
+# an include being appended to (a config management run writing it) is
+# read as it is at that moment, as strongSwan's swanctl reads it: every
+# one of 30 runs finds the socket (issue 22; "Resource temporarily
+# unavailable" in most of them before)
+printf 'swanctl { socket = unix:///nonexistent/appended.vici }\ninclude %s\n' \
+	"$dir/appended.conf" >"$dir/appending.conf"
+# 4 MiB already there: reading it takes long enough to see it grow
+awk 'BEGIN { for (i = 0; i < 65536; i++) printf "# %061d\n", i }' \
+	>"$dir/appended.conf"
+(
+	while :; do
+		echo "# a line appended while the client reads" >>"$dir/appended.conf"
+	done
+) &
+appender=$!
+i=0
+while [ $i -lt 30 ]; do
+	i=$((i + 1))
+	count=$((count + 1))
+	got=$(ours "$dir/appending.conf")
+	[ "$got" = unix:///nonexistent/appended.vici ] ||
+		fail "appended-include run $i" "$got"
+done
+kill $appender
+wait $appender 2>/dev/null
+
+# no limit below strongSwan's (issue 22): 10,001 included files, chains of
+# 70 and 2,000 includes, 3,001 and 4,998 nested sections are read; 4,999
+# nested sections are refused, as libstrongswan's parser refuses them
+mkdir "$dir/many"
+i=0
+while [ $i -lt 10001 ]; do
+	i=$((i + 1))
+	echo "# file $i"
+done | split -l 1 - "$dir/many/f"
+[ "$(ls "$dir/many" | wc -l)" = 10001 ] || fail many-files "split made $(ls "$dir/many" | wc -l) files"
+printf 'include many/*\nswanctl { socket = unix:///nonexistent/many.vici }\n' \
+	>"$dir/many.conf"
+expect_uri many-files "$dir/many.conf" unix:///nonexistent/many.vici
+for n in 70 2000; do
+	mkdir "$dir/chain$n"
+	i=0
+	while [ $i -lt $n ]; do
+		i=$((i + 1))
+		echo "include c$((i + 1)).conf" >"$dir/chain$n/c$i.conf"
+	done
+	echo "swanctl { socket = unix:///nonexistent/chain$n.vici }" \
+		>"$dir/chain$n/c$((n + 1)).conf"
+	echo "include chain$n/c1.conf" >"$dir/chain$n.conf"
+	expect_uri "include-chain-$n" "$dir/chain$n.conf" \
+		unix:///nonexistent/chain$n.vici
+done
+for n in 3001 4998 4999; do
+	awk -v n=$n 'BEGIN { for (i = 0; i < n; i++) print "s" i " {"
+		for (i = 0; i < n; i++) print "}"
+		print "swanctl { socket = unix:///nonexistent/nest.vici }" }' \
+		>"$dir/nest$n.conf"
+done
+expect_uri nested-3001 "$dir/nest3001.conf" unix:///nonexistent/nest.vici
+expect_uri nested-4998 "$dir/nest4998.conf" unix:///nonexistent/nest.vici
+expect_error nested-4999 "$dir/nest4999.conf" \
+	"$dir/nest4999.conf:4999: sections nested too deeply"
+if [ -n "$REF" ]; then
+	count=$((count + 1))
+	t=$(theirs "$dir/nest4999.conf")
+	[ "$t" = refused ] || fail nested-4999 "strongSwan's swanctl: '$t'"
+fi
+
 # a socket value longer than the client keeps is refused, not cut
 awk 'BEGIN { printf "swanctl { socket = unix:///"; for (i = 0; i < 5000; i++)
 	printf "a"; print " }" }' >"$dir/long.conf"

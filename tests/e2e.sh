@@ -149,9 +149,14 @@ same() { # same WHAT OLD NEW
 ok="rekey completed successfully"
 none="rekey failed: no matching SAs to rekey found"
 
+# plain: our --wait lines without the new SA's algorithms
+plain() {
+	sed 's/ ([^()]*)$//' "$out/out"
+}
+
 # wait_line TYPE NAME OLD: checks our --wait line, sets new to the new id
 wait_line() {
-	new=$(sed -n "s/^$1 $2 #$3 \(rekeyed\|reauthenticated\), new $1 #\([0-9]*\)$/\2/p" "$out/out")
+	new=$(sed -n "s/^$1 $2 #$3 \(rekeyed\|reauthenticated\), new $1 #\([0-9]*\) ([A-Z0-9_:/-]*)$/\2/p" "$out/out")
 	[ -n "$new" ] || fail "line: $(cat "$out/out" "$out/err")"
 }
 
@@ -378,12 +383,52 @@ suite_rekey() {
 		fi
 		[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
 		wait_line IKE_SA home "${ike%% *}"
-		[ "$(cat "$out/out")" = "IKE_SA home #${ike%% *} reauthenticated, new IKE_SA #$new" ] ||
+		[ "$(plain)" = "IKE_SA home #${ike%% *} reauthenticated, new IKE_SA #$new" ] ||
 			fail "stdout: $(cat "$out/out")"
 		now=$(ike_now)
 		[ "${now%% *}" = "$new" ] || fail "listed '$now' right after, expected #$new"
-		wait_until 15 both_children_up || fail "CHILD_SAs not back after reauth"
+		# done means the tunnel is back: both CHILD_SAs, right away
+		both_children_up || fail "CHILD_SAs not both INSTALLED right after"
 	done
+
+	# ten reauthentications in a row: each exits 0 with both CHILD_SAs
+	# installed under the new IKE_SA in a listing made right after
+	case_name="wait --reauth x10"
+	count=$((count + 1))
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		ike=$(ike_now)
+		ours --rekey --ike home --reauth --wait --timeout 40
+		[ "$status" = 0 ] || { fail "#$i: exit $status: $(cat "$out/err")"; break; }
+		wait_line IKE_SA home "${ike%% *}"
+		lab_sas A >"$out/sas"
+		[ "$(grep -c '^ike ' "$out/sas")" = 1 ] &&
+			[ "$(awk -v id="$new" '$1 == "ike" && $3 == id && $4 == "ESTABLISHED"' "$out/sas" | wc -l)" = 1 ] &&
+			[ "$(grep -c '^child net [0-9]* INSTALLED ' "$out/sas")" = 1 ] &&
+			[ "$(grep -c '^child net2 [0-9]* INSTALLED ' "$out/sas")" = 1 ] ||
+			{ fail "#$i: right after: $(cat "$out/sas")"; break; }
+	done
+
+	# a reauthentication whose peer refuses one CHILD_SA's proposal now:
+	# charon keeps the new IKE_SA without net; that is a failure naming it
+	case_name="wait --reauth, net refused"
+	count=$((count + 1))
+	wait_until 20 quiet || fail "old CHILD_SAs still there"
+	cp "$LAB/b/swanctl.conf" "$LAB/b/swanctl.conf.orig"
+	awk '/^\t\t\tnet \{/ { n = 1 } n && /esp_proposals/ { sub(/= .*/, "= aes256-sha512-modp4096"); n = 0 } { print }' \
+		"$LAB/b/swanctl.conf.orig" >"$LAB/b/swanctl.conf"
+	lab_swanctl B --load-conns --file "$LAB/b/swanctl.conf" >/dev/null 2>&1 ||
+		fail "B did not load the changed net"
+	ike=$(ike_now)
+	ours --rekey --ike home --reauth --wait --json --timeout 40
+	[ "$status" = 1 ] || fail "exit $status, expected 1: $(cat "$out/out" "$out/err")"
+	grep -q "^swanctl: IKE_SA home #${ike%% *} reauthentication failed: new IKE_SA #[0-9]* is up, but CHILD_SA net was not rebuilt: .*NO_PROPOSAL_CHOSEN" "$out/err" ||
+		fail "stderr: $(cat "$out/err")"
+	grep -q '"ok":false,"outcome":"failed"' "$out/out" || fail "stdout: $(cat "$out/out")"
+	cp "$LAB/b/swanctl.conf.orig" "$LAB/b/swanctl.conf"
+	lab_swanctl B --load-conns --file "$LAB/b/swanctl.conf" >/dev/null 2>&1
+	lab_swanctl A --initiate --child net --timeout 10 >/dev/null 2>&1 ||
+		fail "net not back after the refused reauth"
+	wait_until 20 settled || fail "not settled after the refused reauth"
 
 	# --version --daemon: charon's line as strongSwan's swanctl prints it
 	case_name="version --daemon"
@@ -458,7 +503,7 @@ suite_rekey() {
 	ours --rekey --ike home --wait
 	[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
 	for id in "$@"; do
-		grep -q "^IKE_SA home #$id rekeyed, new IKE_SA #[0-9]*$" "$out/out" ||
+		grep -q "^IKE_SA home #$id rekeyed, new IKE_SA #[0-9]* ([A-Z0-9_/-]*)$" "$out/out" ||
 			fail "no line for #$id: $(cat "$out/out")"
 	done
 	[ "$(wc -l <"$out/out")" = 2 ] || fail "stdout: $(cat "$out/out")"
@@ -474,7 +519,8 @@ suite_rekey() {
 	[ "$status" = 5 ] || fail "exit $status, expected 5"
 	# charon's last line about it is named (issue 15)
 	grep -Eqx "swanctl: CHILD_SA net2 #$net did not finish rekeying within 3 s; charon last logged: .+" "$out/err" &&
-		[ "$(wc -l <"$out/err")" = 1 ] || fail "stderr: $(cat "$out/err")"
+		[ "$(tail -n 1 "$out/err")" = "swanctl: 0 of 1 SAs rekeyed, 1 timed out" ] &&
+		[ "$(wc -l <"$out/err")" = 2 ] || fail "stderr: $(cat "$out/err")"
 	[ "$took_ms" -lt 3500 ] || fail "took $took_ms ms"
 
 }
@@ -501,13 +547,13 @@ suite_ikev1() {
 		fi
 		[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
 		wait_line CHILD_SA net2 "${net2%% *}"
-		[ "$(cat "$out/out")" = "CHILD_SA net2 #${net2%% *} rekeyed, new CHILD_SA #$new" ] ||
+		[ "$(plain)" = "CHILD_SA net2 #${net2%% *} rekeyed, new CHILD_SA #$new" ] ||
 			fail "stdout: $(cat "$out/out")"
 		now=$(child_now net2)
 		[ "${now%% *}" = "$new" ] || fail "listed '$now' right after, expected #$new"
 	done
 	# each takes about 10 s: the peer deletes the old IKE_SA that late
-	for how in "--ike home" "--ike-id --reauth"; do
+	for how in "--ike home" "--ike-id --reauth" "--ike home --batch 1"; do
 		case_name="wait $how"
 		count=$((count + 1))
 		wait_until 15 settled || fail "SAs not settled before"
@@ -519,7 +565,7 @@ suite_ikev1() {
 		esac
 		[ "$status" = 0 ] || fail "exit $status: $(cat "$out/out" "$out/err")"
 		wait_line IKE_SA home "${ike%% *}"
-		[ "$(cat "$out/out")" = "IKE_SA home #${ike%% *} reauthenticated, new IKE_SA #$new" ] ||
+		[ "$(plain)" = "IKE_SA home #${ike%% *} reauthenticated, new IKE_SA #$new" ] ||
 			fail "stdout: $(cat "$out/out")"
 		now=$(ike_now)
 		[ "${now%% *}" = "$new" ] || fail "listed '$now' right after, expected #$new"
@@ -532,7 +578,8 @@ suite_ikev1() {
 	ike=$(ike_now)
 	ours --rekey --ike home --json --wait
 	[ "$status" = 0 ] || fail "exit $status: $(cat "$out/err")"
-	grep -qx '{"sa":"IKE_SA","name":"home","ike":"home","reauthenticated":true,"old":{"uniqueid":"'"${ike%% *}"'",.*}}' "$out/out" ||
+	grep -qx '{"sa":"IKE_SA","name":"home","ike":"home","ok":true,"outcome":"reauthenticated","reauthenticated":true,"old":{"uniqueid":"'"${ike%% *}"'",.*,"algorithms":"[A-Z0-9_/-]*"}' "$out/out" &&
+		[ "$(tail -n 1 "$out/out")" = '{"summary":{"matched":1,"rekeyed":1,"failed":0,"timed_out":0,"stopped":0,"not_started":0}}' ] ||
 		fail "stdout: $(cat "$out/out")"
 }
 

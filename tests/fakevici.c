@@ -28,8 +28,8 @@
  * "fakevici SOCKET stale" leaves a socket nobody listens on, and exits.
  * MSG is written like a raw dump without the label and outer braces:
  * "success=yes sec {k=v} l=[a;b] up=", blanks or commas between elements
- * (values hold none of them, nor braces; a value may write any byte as
- * %XX, e.g. "msg=no%20CHILD_SA").
+ * (values hold none of them, nor braces; a value or a section name may
+ * write any byte as %XX, e.g. "msg=no%20CHILD_SA").
  */
 #include <ctype.h>
 #include <errno.h>
@@ -242,6 +242,18 @@ static uint8_t *put_value(uint8_t *p, const char *s, size_t len)
 	return start + n;
 }
 
+/* A section's name: its length byte and bytes, %XX decoded as a value's. */
+static uint8_t *put_name(uint8_t *p, const char *s, size_t len)
+{
+	uint8_t type = p[-1], *end = put_value(p - 1, s, len);
+
+	/* put_value wrote a two-byte length at P - 1, over the type byte;
+	 * the name's bytes are in place at P + 1 */
+	p[-1] = type;
+	p[0] = (uint8_t)(end - p - 1);
+	return end;
+}
+
 /* Frame a packet of TYPE (with NAME when not NULL) and body MSG. */
 static void send_msg(int type, const char *name, size_t name_len,
 		     const char *msg)
@@ -265,9 +277,7 @@ static void send_msg(int type, const char *name, size_t name_len,
 			msg++;
 		} else if (msg[n] == '{') {
 			*p++ = 1;
-			*p++ = (uint8_t)n;
-			memcpy(p, msg, n);
-			p += n;
+			p = put_name(p, msg, n);
 			msg += n + 1;
 		} else if (msg[n] == '=' && msg[n + 1] == '[') {
 			/* a list: name=[a;b;c] */

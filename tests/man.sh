@@ -44,7 +44,7 @@ printf '%s\n' "$text" | grep -q '`\\xNN'"'" || fail "\\xNN is not rendered"
 printf '%s\n' "$text" | grep -A 1 '^     1 ' | tr -s ' \n' ' ' |
 	grep -q "1 The daemon refused the rekey: its \`success' is not \`yes'" ||
 	fail "EXIT STATUS 1 does not begin with the refusal"
-printf '%s\n' "$text" | grep -q 'nothing to wait for' || fail "no 'nothing to wait for'"
+printf '%s\n' "$text" | grep -q 'nothing to rekey' || fail "no 'nothing to rekey'"
 sections=$(printf '%s\n' "$text" | grep "^[A-Z][A-Z' ]*$" | tr '\n' ',')
 [ "$sections" = "NAME,SYNOPSIS,DESCRIPTION,COMMANDS,REKEY OPTIONS,GLOBAL OPTIONS,WAITING,BATCHES,OUTPUT,ENVIRONMENT,FILES,EXIT STATUS,EXAMPLES,DIFFERENCES FROM STRONGSWAN'S SWANCTL,SEE ALSO," ] ||
 	fail "sections: $sections"

@@ -3,7 +3,7 @@
 # Everything the build, the tests and the demo need, from Debian's packages
 # (gcm and openssl are in libstrongswan-standard-plugins, a recommends; the
 # autotools line builds strongSwan 6.0.6 for the e2e suite,
-# tests/build-strongswan6.sh).
+# tests/build-strongswan6.sh; unicode-data regenerates src/unicode/invisible.h).
 #   sh tests/setup-debian.sh cross   also the cross compilers, qemu-user,
 #   musl-gcc and each architecture's libcmocka (multiarch) for make cross
 #   and make check-cross (tests/cross.sh)
@@ -16,7 +16,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	make gcc clang libc6-dev libcmocka-dev valgrind time util-linux zsh \
-	bash-completion mandoc \
+	bash-completion mandoc unicode-data \
 	clang-format libclang-rt-14-dev python3 \
 	iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins \
 	libstrongswan-standard-plugins \

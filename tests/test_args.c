@@ -73,14 +73,14 @@ static const struct row rows[] = {
 	{ { "--rekey", "--ike", "x", "--raw" },
 	  "rekey ike=x out=raw timeout=30000 debug=1" },
 	{ { "--rekey", "--ike", "x", "--json", "--wait" },
-	  "rekey ike=x wait out=json timeout=30000 debug=1" },
+	  "rekey-wait ike=x wait out=json timeout=30000 debug=1" },
 	/* --batch implies --wait; --sa-timeout belongs to it */
 	{ { "--rekey", "--ike", "rw", "--batch", "10" },
-	  "rekey ike=rw wait batch=10 sa-timeout=60000 out=human timeout=30000 debug=1" },
+	  "rekey-batch ike=rw wait batch=10 sa-timeout=60000 out=human timeout=30000 debug=1" },
 	{ { "--rekey", "-I", "7", "--batch=1", "--sa-timeout", "2.5", "--json" },
-	  "rekey ike-id=7 wait batch=1 sa-timeout=2500 out=json timeout=30000 debug=1" },
+	  "rekey-batch ike-id=7 wait batch=1 sa-timeout=2500 out=json timeout=30000 debug=1" },
 	{ { "--rekey", "--child", "c", "--batch", "100000", "--sa-timeout=0", "--timeout", "0" },
-	  "rekey child=c wait batch=100000 sa-timeout=0 out=human timeout=0 debug=1" },
+	  "rekey-batch child=c wait batch=100000 sa-timeout=0 out=human timeout=0 debug=1" },
 	{ { "--rekey", "--ike", "rw", "--batch", "0" },
 	  "error: invalid --batch '0': expected a number of rekeys in flight from 1 to 100000" },
 	{ { "--rekey", "--ike", "rw", "--batch", "100001" },
@@ -161,7 +161,7 @@ static const struct row rows[] = {
 	{ { "--rekey", "--ike", "a", "--timeout", "1000000.0009" },
 	  "rekey ike=a out=human timeout=1000000000 debug=1" },
 	{ { "--rekey", "--ike", "rw", "--batch", "1", "--sa-timeout", "1000000" },
-	  "rekey ike=rw wait batch=1 sa-timeout=1000000000 out=human timeout=30000 debug=1" },
+	  "rekey-batch ike=rw wait batch=1 sa-timeout=1000000000 out=human timeout=30000 debug=1" },
 	{ { "--rekey", "--ike", "rw", "--batch", "1", "--sa-timeout", "2147483.648" },
 	  "error: invalid --sa-timeout '2147483.648': at most 1000000 seconds" },
 	/* the largest id in every selector and filter */
@@ -170,7 +170,14 @@ static const struct row rows[] = {
 	{ { "-l", "-I", "4294967295", "-C", "4294967295" },
 	  "list-sas ike-id=4294967295 child-id=4294967295 out=human timeout=30000 debug=1" },
 	{ { "--rekey", "--ike", "a", "-v", "x" },
-	  "error: invalid --debug 'x': expected a level from -1 to 4" },
+	  "error: invalid --debug 'x': expected a level, for example 1" },
+	/* any level, as strongSwan's swanctl takes (issue 22) */
+	{ { "--rekey", "--ike", "a", "-v", "5" },
+	  "rekey ike=a out=human timeout=30000 debug=5" },
+	{ { "--rekey", "--ike", "a", "--debug", "-7" },
+	  "rekey ike=a out=human timeout=30000 debug=-7" },
+	{ { "--rekey", "--ike", "a", "--debug", "2147483648" },
+	  "error: invalid --debug '2147483648': expected a level, for example 1" },
 	/* help and version */
 	{ { "--help" }, "help out=human timeout=30000 debug=1" },
 	{ { "--rekey", "--help" }, "rekey help out=human timeout=30000 debug=1" },
@@ -197,7 +204,13 @@ static const struct row rows[] = {
 	  "list-sas ike=home child-id=7 noblock out=pretty timeout=30000 debug=1" },
 	{ { "--list-sas", "--child", "a", "--ike-id", "3", "--json" },
 	  "list-sas ike-id=3 child=a out=json timeout=30000 debug=1" },
-	{ { "-l", "--ike", "a", "--ike", "b" }, "error: --ike given twice" },
+	/* the last of each filter counts, as in strongSwan's swanctl */
+	{ { "-l", "--ike", "a", "--ike", "b" },
+	  "list-sas ike=b out=human timeout=30000 debug=1" },
+	{ { "-l", "-I", "1", "-c", "x", "-I", "2", "-c", "y" },
+	  "list-sas ike-id=2 child=y out=human timeout=30000 debug=1" },
+	{ { "-l", "--ike-id", "0", "--ike-id", "2" },
+	  "error: invalid --ike-id '0': expected a unique id from 1 to 4294967295" },
 	{ { "-l", "--child-id", "0" },
 	  "error: invalid --child-id '0': expected a unique id from 1 to 4294967295" },
 	{ { "-l", "--child", "" }, "error: --child needs a non-empty name" },
@@ -215,9 +228,14 @@ static char msg[512];
 static void describe(char *out, size_t size)
 {
 	static const char *const commands[] = {
-		[COMMAND_NONE] = "none",	 [COMMAND_REKEY] = "rekey",
-		[COMMAND_LIST_SAS] = "list-sas", [COMMAND_VERSION] = "version",
-		[COMMAND_HELP] = "help",	 [COMMAND_OTHER] = "other",
+		[COMMAND_NONE] = "none",
+		[COMMAND_REKEY] = "rekey",
+		[COMMAND_REKEY_WAIT] = "rekey-wait",
+		[COMMAND_REKEY_BATCH] = "rekey-batch",
+		[COMMAND_LIST_SAS] = "list-sas",
+		[COMMAND_VERSION] = "version",
+		[COMMAND_HELP] = "help",
+		[COMMAND_OTHER] = "other",
 	};
 	static const char *const outputs[] = { "human", "raw", "pretty",
 					       "json" };

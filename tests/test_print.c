@@ -220,9 +220,10 @@ static void test_escaped(void **state)
 	print_escaped(f, hostile, sizeof(hostile) - 1);
 	expect_text("\\x1b[31mred\\x00 \xc3\xa4 \\xff\\\\ \\xc2\\x9bx\\x7f"
 		    "\\x0a");
-	/* bidi controls and zero-width characters are escaped byte by byte;
-	 * their neighbours (U+200A, U+2030, U+2065, U+206A, U+061B, U+FEFE)
-	 * pass */
+	/* bidi controls and zero-width characters are escaped byte by byte,
+	 * as is all of Unicode's Cf, Zl, Zp and Default_Ignorable_Code_Point
+	 * (U+2065 is unassigned but default ignorable); their neighbours
+	 * (U+200A, U+2030, U+061B, U+FEFE, U+2027, U+202F, U+FFFC) pass */
 	static const struct {
 		const char *in, *want;
 	} rows[] = {
@@ -237,8 +238,11 @@ static void test_escaped(void **state)
 		  "\\xe2\\x80\\x8b\\xe2\\x80\\x8c\\xe2\\x80\\x8d" },
 		{ "\u2060", "\\xe2\\x81\\xa0" },
 		{ "\ufeffx", "\\xef\\xbb\\xbfx" },
-		{ "\u200a\u2030\u2065\u206a\u061b\ufefe",
-		  "\u200a\u2030\u2065\u206a\u061b\ufefe" },
+		{ "\u2065\u206a", "\\xe2\\x81\\xa5\\xe2\\x81\\xaa" },
+		{ "\u2028\u00ad\U000e0041",
+		  "\\xe2\\x80\\xa8\\xc2\\xad\\xf3\\xa0\\x81\\x81" },
+		{ "\u200a\u2030\u061b\ufefe\u2027\u202f\ufffc",
+		  "\u200a\u2030\u061b\ufefe\u2027\u202f\ufffc" },
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {

@@ -10,8 +10,7 @@
 
 #include "args.h"
 #include "list.h"
-#include "rekey.h"
-#include "wait.h"
+#include "request.h"
 #include "vici.h"
 #include "vici_wire.h"
 

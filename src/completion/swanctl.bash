@@ -7,36 +7,92 @@
 # bash completion for strongSwan's swanctl, so the commands this client
 # hands to it (--load-all, --initiate...) complete nothing here.
 
-# _swanctl_rekey_live KIND PROGRAM URI: the names (KIND ike or child) or
-# unique ids (ike-id, child-id) of the SAs charon reports, asked with
-# PROGRAM --list-sas --raw, on URI if it is not empty
+# _swanctl_rekey_str TEXT [HEX]: into REPLY, the bytes of a JSON string's
+# TEXT as this client prints it (\" \\ \n \t \u00XX; here \" as \002 and
+# \\ as \001), or with HEX, of the hex digits in it ({"":"HEX"}: not
+# UTF-8); 1 for what no command line can carry (a NUL)
+_swanctl_rekey_str()
+{
+	local s=$1 x= k
+	if [ -n "${2:-}" ]; then
+		[[ $s =~ ^([0-9a-f]{2})*$ ]] || return 1
+		for ((k = 0; k < ${#s}; k += 2)); do
+			[[ ${s:k:2} != 00 ]] || return 1
+			x+="\\x${s:k:2}"
+		done
+		s=$x
+	else
+		[[ $s != *\\u0000* ]] || return 1
+		s=${s//$'\002'/\\x22}
+		s=${s//$'\001'/\\\\}
+	fi
+	printf -v REPLY '%b' "$s"
+}
+
+# _swanctl_rekey_name CUR: print REPLY quoted for the shell (printf %q) if
+# it or its quoted form starts with CUR
+_swanctl_rekey_name()
+{
+	local q
+	printf -v q '%q' "$REPLY"
+	[[ $REPLY == "$1"* || $q == "$1"* ]] && printf '%s\n' "$q"
+}
+
+# _swanctl_rekey_live KIND PROGRAM URI CUR: the names (KIND ike or child)
+# or unique ids (ike-id, child-id) starting with CUR of the SAs charon
+# reports, asked with PROGRAM --list-sas --json, on URI if it is not
+# empty; names quoted for the shell, whatever bytes charon sends in them
 _swanctl_rekey_live()
 {
-	local out line i
-	local -a tok
-	out=$("$2" --list-sas --raw --timeout 1 ${3:+--uri "$3"} 2>/dev/null)
-	# list-sa event {NAME {uniqueid=N ... child-sas {KEY {name=C uniqueid=M
+	local out line t p i n id child cur=$4
+	local -a parts
+	out=$("$2" --list-sas --json --timeout 1 ${3:+--uri "$3"} 2>/dev/null)
+	# one IKE_SA a line: {"NAME":{"uniqueid":"N",...,"child-sas":{"KEY":
+	# {"name":"C","uniqueid":"M",...}}}}.  With \\ and \" set aside (the
+	# output holds no control characters), the quotes split it into what
+	# lies between the strings (even parts) and the strings (odd parts),
+	# so no text inside a name is ever read as a key.  String I is part
+	# 2I+1, the text after it part 2I+2.
 	while IFS= read -r line; do
-		read -ra tok <<<"$line"
-		[[ ${tok[0]} == list-sa && ${tok[1]} == event &&
-			${tok[2]} == '{'?* ]] || continue
-		case $1 in
-		ike) echo "${tok[2]#\{}" ;;
-		ike-id)
-			[[ ${tok[3]} =~ ^\{uniqueid=[0-9]+$ ]] && echo "${tok[3]#*=}"
-			;;
-		child | child-id)
-			for ((i = 3; i < ${#tok[@]}; i++)); do
-				[[ ${tok[i]} == '{name='?* ]] || continue
-				if [[ $1 == child ]]; then
-					echo "${tok[i]#*=}"
-				elif [[ ${tok[i + 1]} =~ ^uniqueid=[0-9]+$ ]]; then
-					echo "${tok[i + 1]#*=}"
-				fi
-			done
-			;;
-		esac
-	done <<<"$out" | if [[ $1 == *-id ]]; then sort -n -u; else sort -u; fi
+		line=${line//\\\\/$'\001'}
+		line=${line//\\\"/$'\002'}
+		IFS='"' read -r -a parts <<<"$line"
+		n=$((${#parts[@]} / 2)) id= child=
+		[[ $n -gt 0 && ${parts[0]} == '{' ]] || continue
+		if [[ $1 == ike ]]; then
+			_swanctl_rekey_str "${parts[1]}" && _swanctl_rekey_name "$cur"
+			continue
+		fi
+		for ((i = 1; i < n; i++)); do
+			t=${parts[2 * i + 1]} p=${parts[2 * i + 2]-}
+			if [[ $p == ':' ]]; then # a key and its string value
+				case $1:$child:$t in
+				ike-id::uniqueid)
+					[ -n "$id" ] || id=${parts[2 * i + 3]-}
+					;;
+				child-id:1:uniqueid) echo "${parts[2 * i + 3]-}" ;;
+				child:1:name)
+					_swanctl_rekey_str "${parts[2 * i + 3]-}" &&
+						_swanctl_rekey_name "$cur"
+					;;
+				esac
+				((i++))
+			elif [[ $p == ':{' && -z ${parts[2 * i + 3]-x} &&
+				${parts[2 * i + 4]-} == ':' ]]; then # not UTF-8
+				[[ $1:$child:$t == child:1:name ]] &&
+					_swanctl_rekey_str "${parts[2 * i + 5]-}" hex &&
+					_swanctl_rekey_name "$cur"
+				((i += 2))
+			elif [[ $t == child-sas && $p == ':{' ]]; then
+				child=1
+			fi
+		done
+		[[ -z $id ]] || echo "$id"
+	done <<<"$out" | if [[ $1 == *-id ]]; then
+		grep -E "^${cur//[^0-9]/x}[0-9]*\$" | sort -n -u
+	else
+		sort -u
+	fi
 }
 
 # _swanctl_rekey_value OPTION VALUE PROGRAM URI: candidates for the argument
@@ -47,14 +103,14 @@ _swanctl_rekey_value()
 	case $1 in
 	--uri)
 		if [[ $2 == unix://?* ]]; then
-			# a path: directories and sockets
-			for f in $(compgen -f -- "${2#unix://}"); do
+			# a path: directories and sockets, quoted for the shell
+			while IFS= read -r f; do
 				if [ -d "$f" ]; then
-					echo "unix://$f/"
+					printf 'unix://%q/\n' "$f"
 				elif [ -S "$f" ]; then
-					echo "unix://$f"
+					printf 'unix://%q\n' "$f"
 				fi
-			done
+			done < <(compgen -f -- "${2#unix://}")
 		else
 			echo unix:///var/run/charon.vici
 			echo tcp://
@@ -62,10 +118,10 @@ _swanctl_rekey_value()
 		;;
 	--debug) printf '%s\n' -1 0 1 2 3 4 ;;
 	--options) compgen -f -- "$2" ;;
-	--child) _swanctl_rekey_live child "$3" "$4" ;;
-	--ike) _swanctl_rekey_live ike "$3" "$4" ;;
-	--child-id) _swanctl_rekey_live child-id "$3" "$4" ;;
-	--ike-id) _swanctl_rekey_live ike-id "$3" "$4" ;;
+	--child) _swanctl_rekey_live child "$3" "$4" "$2" ;;
+	--ike) _swanctl_rekey_live ike "$3" "$4" "$2" ;;
+	--child-id) _swanctl_rekey_live child-id "$3" "$4" "$2" ;;
+	--ike-id) _swanctl_rekey_live ike-id "$3" "$4" "$2" ;;
 	esac
 }
 
@@ -222,9 +278,17 @@ _swanctl_rekey()
 			[[ "$seen$x " == *" $c "* ]] || cands+=("$c")
 		done
 	fi
-	for c in "${cands[@]}"; do
-		[[ $c == "$cur"* ]] && COMPREPLY+=("$c")
-	done
+	# the live names are matched already, as they are and as quoted
+	case $want:${cur%%=*} in
+	--child:* | --ike:* | --child-id:* | --ike-id:* | :--child | :--ike | :--child-id | :--ike-id)
+		COMPREPLY=("${cands[@]}")
+		;;
+	*)
+		for c in "${cands[@]}"; do
+			[[ $c == "$cur"* ]] && COMPREPLY+=("$c")
+		done
+		;;
+	esac
 	# unique ids in numeric order
 	[[ $want == --*-id || $cur == --*-id=* ]] && compopt -o nosort 2>/dev/null
 	[[ $want == --options || $cur == --options=* ]] && compopt -o filenames 2>/dev/null

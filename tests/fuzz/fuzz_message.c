@@ -12,8 +12,9 @@
 #include "json_check.h"
 #include "list.h"
 #include "print.h"
-#include "rekey.h"
-#include "wait.h"
+#include "outcome.h"
+#include "request.h"
+#include "track.h"
 #include "vici.h"
 #include "vici_wire.h"
 
@@ -72,17 +73,23 @@ static void round_trip(const uint8_t *data, size_t size,
 		abort();
 }
 
-static void report(void *ctx, const struct wait_sa *sa)
+static struct outcome out_rec;
+
+static void report(void *ctx, const struct track_sa *sa)
 {
-	(void)ctx;
-	wait_print(sink, sa, 0, 1);
+	if (sa->state == TRACK_DONE)
+		outcome_done(&out_rec, sa);
+	else
+		outcome_fail(&out_rec, ctx, sa, OUTCOME_TRACKED, NULL, 0);
 }
 
-/* --wait's learning and event following, for every selector kind. */
+/* The tracker's learning and event following, for every selector kind,
+ * and the outcome records of what it finishes. */
 static void follow(const struct vici_packet_view *p)
 {
 	static const char *const events[] = { "ike-rekey", "child-rekey",
-					      "ike-updown", "child-updown" };
+					      "ike-updown", "child-updown",
+					      "log" };
 
 	static const struct sa_filter filters[] = {
 		{ .child = "net" },
@@ -91,16 +98,24 @@ static void follow(const struct vici_packet_view *p)
 		{ .ike_id = 1 },
 	};
 
+	out_rec = (struct outcome){ .out = sink, .err = sink, .json = 1 };
 	for (size_t s = 0; s < 4; s++) {
-		struct wait w;
+		struct track w;
 
-		wait_init(&w, &filters[s], filters[s].ike != NULL);
-		wait_learn(&w, p->body, p->body_len);
-		for (size_t i = 0; i < 4; i++)
-			wait_event(&w, (const uint8_t *)events[i],
-				   strlen(events[i]), p->body, p->body_len,
-				   report, NULL);
-		wait_free(&w);
+		track_init(&w, &filters[s], filters[s].ike != NULL);
+		w.report = report;
+		w.ctx = &w;
+		track_learn(&w, p->body, p->body_len);
+		for (size_t i = 0; i < w.count; i++)
+			track_start(&w, &w.sa[i]);
+		for (size_t i = 0; i < 5; i++)
+			track_event(&w, (const uint8_t *)events[i],
+				    strlen(events[i]), p->body, p->body_len);
+		for (size_t i = 0; i < w.count; i++)
+			if (w.sa[i].state == TRACK_PENDING)
+				outcome_fail(&out_rec, &w, &w.sa[i],
+					     OUTCOME_TIMED_OUT, NULL, 0);
+		track_free(&w);
 	}
 }
 

@@ -5,6 +5,7 @@ project's swanctl client (--rekey --json --wait --batch), or, in check mode,
 list what would be rekeyed (--list-sas --json).  Python standard library
 only on the managed host."""
 
+import decimal
 import json
 
 from ansible.module_utils.basic import AnsibleModule
@@ -59,12 +60,19 @@ SELECTORS = (("ike", "--ike"), ("ike_id", "--ike-id"), ("child", "--child"),
              ("child_id", "--child-id"))
 # without --batch: charon's refusal when nothing matched, or the client's
 # when nothing matched was up
-NOTHING = ("no matching SAs to rekey found", "nothing to wait for")
 
 
 def seconds(value):
-    """--timeout and --sa-timeout take seconds with up to three decimals."""
-    return ("%.3f" % value).rstrip("0").rstrip(".")
+    """--timeout and --sa-timeout take seconds with up to three decimals:
+    a value that needs more is rounded up, never down, so a tiny one
+    (0.0004) becomes 0.001, not 0 (which means no limit)."""
+    if value <= 0:
+        return "0"
+    # the decimal the user wrote (repr), not the binary float: 0.1 * 1000
+    # is 100.00000000000001 in floats
+    ms = (decimal.Decimal(repr(value)) * 1000).to_integral_value(
+        rounding=decimal.ROUND_CEILING)
+    return ("%d.%03d" % divmod(int(ms), 1000)).rstrip("0").rstrip(".")
 
 
 def selector(params):
@@ -152,19 +160,17 @@ def rekey(module):
     for obj in json_lines(out):
         if "summary" in obj:
             summary = obj["summary"]
-        elif obj.get("rekeyed") or obj.get("reauthenticated"):
-            rekeyed.append(obj)
-        elif "sa" in obj:
-            failures.append(obj)
+        elif "ok" in obj:
+            (rekeyed if obj["ok"] is True else failures).append(obj)
     result = {"cmd": cmd, "rc": rc, "stderr_lines": err.splitlines(),
               "rekeyed": rekeyed, "failures": failures, "summary": summary,
               "changed": bool(rekeyed)}
     if rc == 0:
         module.exit_json(msg="%d SAs rekeyed" % len(rekeyed), **result)
-    # with --batch, a summary of nothing; without, the client's words
-    if rc == 1 and not rekeyed and not failures and (
-            summary.get("matched") == 0 or
-            (not summary and any(words in err for words in NOTHING))):
+    # the summary of nothing (--wait and --batch alike): never stderr's
+    # words, which can quote charon and its peers
+    if rc == 1 and not rekeyed and not failures and \
+            summary.get("matched") == 0:
         # not a failure, although rc is 1 (Ansible takes a result with a
         # nonzero rc and no "failed" for a failed one)
         module.exit_json(msg="no matching SA is up: nothing to rekey",

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* Every request this client sends, encoded in one place, and the verdict
+ * of a reply. */
+#ifndef REQUEST_H
+#define REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sa.h"
+#include "vici.h"
+#include "vici_wire.h"
+
+struct rekey_result {
+	int success;	       /* success=yes, exactly (case-sensitive) */
+	const uint8_t *errmsg; /* NULL when absent; aliases the reply */
+	size_t errmsg_len;
+};
+
+/* Put the keys F gives ("ike", "ike-id", "child", "child-id", in that
+ * order) into B. */
+void filter_put(struct vici_buf *b, const struct sa_filter *f);
+/* Encode the rekey request for selector F into MEM; 0 and the frame
+ * length in *LEN, or -errno (-EINVAL: F selects nothing). */
+int rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
+		  size_t cap, size_t *len);
+/* Encode the list-sas request for F (any combination) into MEM. */
+int list_request(const struct sa_filter *f, int noblock, uint8_t *mem,
+		 size_t cap, size_t *len);
+/* Read the verdict from a validated reply body; 0, or -EBADMSG with *WHY
+ * when a top-level key the verdict depends on is given twice. */
+int rekey_result(const uint8_t *body, size_t len, struct rekey_result *res,
+		 const char **why);
+
+#endif
