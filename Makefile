@@ -36,6 +36,8 @@ SRCS = src/args.c src/vici.c src/clock.c src/transport.c src/client.c \
 	src/track.c src/outcome.c src/follow.c src/list.c src/batch.c
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
 TESTS = test_args test_vici test_transport test_print test_status test_track
+# the strongswan.conf reader's word-at-a-time scans (tests/cross.sh)
+TESTS += test_conf
 TEST_BINS = $(TESTS:%=$(OBJDIR)/%)
 FAKE = $(OBJDIR)/fakevici
 HARNESSES = message frame escape
@@ -179,16 +181,20 @@ static: $(OBJS) $(OBJDIR)/main.o
 
 # Cross builds, each static and under build/ARCH so nothing collides with
 # the host build: make cross ARCH=s390x (big-endian, 64-bit), armhf (32-bit
-# ARM), i386 (32-bit, 32-bit time_t), arm64, or musl (x86-64, musl-gcc);
-# make cross alone builds them all.  Beside the client: the cmocka unit
+# ARM), armhf-t64 (the same with a 64-bit time_t), i386 (32-bit, 32-bit
+# time_t), arm64, or musl (x86-64, musl-gcc); make cross alone builds them
+# all.  Beside the client: the cmocka unit
 # tests (linked against the architecture's multiarch libcmocka, dynamic:
 # Debian ships no static one; none for musl) and the corpus replay drivers.
-# check-cross runs them and the black-box, strongswan.conf and --list-sas
-# suites under qemu-user (tests/cross.sh; sh tests/setup-debian.sh cross
+# check-cross runs them and the black-box, strongswan.conf, --list-sas and
+# --batch suites and the differentials under qemu-user (tests/cross.sh; sh tests/setup-debian.sh cross
 # installs what it needs).
-CROSS_ARCHS ?= s390x armhf i386 arm64 musl
+CROSS_ARCHS ?= s390x armhf armhf-t64 i386 arm64 musl
 CROSS_CC_s390x = s390x-linux-gnu-gcc
 CROSS_CC_armhf = arm-linux-gnueabihf-gcc
+# 32-bit ARM with a 64-bit time_t, as Debian 13 builds armhf
+CROSS_CC_armhf-t64 = arm-linux-gnueabihf-gcc
+CROSS_CPPFLAGS_armhf-t64 = -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64
 CROSS_CC_i386 = i686-linux-gnu-gcc
 CROSS_CC_arm64 = aarch64-linux-gnu-gcc
 CROSS_CC_musl = musl-gcc
@@ -198,7 +204,8 @@ XOBJS = $(SRCS:src/%.c=$(XDIR)/%.o)
 XTEST_BINS = $(if $(filter musl,$(ARCH)),,$(TESTS:%=$(XDIR)/%))
 XREPLAYS = $(HARNESSES:%=$(XDIR)/replay_%)
 XSTAMP = $(XDIR)/flags
-XFLAGS_LINE = $(XCC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
+XCPPFLAGS = $(ALL_CPPFLAGS) $(CROSS_CPPFLAGS_$(ARCH))
+XFLAGS_LINE = $(XCC) $(XCPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
 	$(STRONGSWAN_SWANCTL)
 
 ifeq ($(ARCH),)
@@ -219,23 +226,23 @@ $(XSTAMP): FORCE
 	@echo '$(XFLAGS_LINE)' | cmp -s - $@ || echo '$(XFLAGS_LINE)' >$@
 
 $(XDIR)/%.o: src/%.c $(XSTAMP)
-	$(XCC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(XCC) $(XCPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(XDIR)/delegate.o: ALL_CPPFLAGS += \
+$(XDIR)/delegate.o: XCPPFLAGS += \
 	-DSTRONGSWAN_SWANCTL='"$(STRONGSWAN_SWANCTL)"'
 
 $(XDIR)/swanctl: $(XOBJS) $(XDIR)/main.o
 	$(XCC) $(ALL_CFLAGS) $(LDFLAGS) -static -o $@ $^
 
 $(XDIR)/test_%.o: tests/test_%.c $(XSTAMP)
-	$(XCC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(XCC) $(XCPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(XDIR)/test_%: $(XDIR)/test_%.o $(XOBJS)
 	$(XCC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
 $(XREPLAYS): tests/fuzz/json_check.h
 $(XDIR)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(XOBJS)
-	$(XCC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -static -o $@ \
+	$(XCC) $(XCPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -static -o $@ \
 		$(filter %.c %.o,$^)
 endif
 

@@ -7,11 +7,11 @@
 # with --uri and with the socket found in Debian's stock strongswan.conf
 # tree), and their peak RSS.  Only x86-64 binaries run under callgrind
 # here.
-#   bench/cross.sh [ARCH...]   (default: s390x armhf i386 arm64 musl)
+#   bench/cross.sh [ARCH...]   (default: every one of make cross)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.."
-[ $# -gt 0 ] || set -- s390x armhf i386 arm64 musl
+[ $# -gt 0 ] || set -- s390x armhf armhf-t64 i386 arm64 musl
 fake=$(realpath "${FAKEVICI:-build/fakevici}")
 dir=$(mktemp -d /tmp/benchx.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
@@ -24,7 +24,7 @@ clean_env() { env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 strip_for() {
 	case $1 in
 	s390x) echo s390x-linux-gnu-strip ;;
-	armhf) echo arm-linux-gnueabihf-strip ;;
+	armhf | armhf-t64) echo arm-linux-gnueabihf-strip ;;
 	i386) echo i686-linux-gnu-strip ;;
 	arm64) echo aarch64-linux-gnu-strip ;;
 	*) echo strip ;;
@@ -68,7 +68,7 @@ if [ -f /etc/strongswan.conf ]; then
 	stock=$dir/stock/strongswan.conf
 fi
 
-row() { printf '%-26s %14s %14s %18s\n' "$@"; }
+row() { printf '%-30s %14s %14s %18s\n' "$@"; }
 
 echo "stripped static binaries:"
 row "architecture, C library" "bytes" "" ""
@@ -77,6 +77,7 @@ row "x86-64, glibc" "$(size strip swanctl.static)" "" ""
 for arch; do
 	case $arch in
 	musl) name="x86-64, musl" ;;
+	armhf-t64) name="armhf, glibc, 64-bit time_t" ;;
 	*) name="$arch, glibc" ;;
 	esac
 	row "$name" "$(size "$(strip_for "$arch")" "build/$arch/swanctl")" "" ""

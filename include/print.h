@@ -74,7 +74,7 @@ void print_std_fds(void);
 /* Put stdout and stderr on descriptors 1 and 2 through writes that stop
  * the deadline's clock while they block (clock.h): a slow reader never
  * counts against --timeout.  0 or -ENOMEM (the streams stay as they
- * were). */
+ * were); -ENOTSUP where stdout cannot be assigned (musl). */
 int print_std_streams(void);
 /* Flush and close those streams, and put the original ones back. */
 void print_std_close(void);

@@ -576,7 +576,10 @@ void print_std_fds(void)
  * (clock_hold) for as long as they block: --timeout bounds waiting for the
  * daemon, never a reader that is still reading, and no alarm cuts a write
  * short.  A descriptor someone made non-blocking is waited for in poll().
+ * glibc only: elsewhere (musl) stdout is not assignable (FILE *const), and
+ * time blocked writing counts against --timeout.
  */
+#ifdef __GLIBC__
 static int std_out_fds[2] = { 1, 2 };
 static FILE *std_saved[2];
 
@@ -644,3 +647,14 @@ void print_std_close(void)
 	stderr = std_saved[1];
 	std_saved[0] = NULL;
 }
+#else
+int print_std_streams(void)
+{
+	return -ENOTSUP;
+}
+
+void print_std_close(void)
+{
+	/* nothing was replaced */
+}
+#endif

@@ -4,6 +4,9 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#ifndef __GLIBC__
+#include <pthread.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
@@ -150,6 +153,89 @@ void transport_attach(struct transport *t, int fd, int timeout_ms)
 		t->deadline_ms = now_ms() + timeout_ms;
 }
 
+#ifndef __GLIBC__
+/*
+ * Other C libraries (musl) have no getaddrinfo_a(3): the same with a thread
+ * of our own, which says it is done through a pipe that poll(2) watches
+ * until the deadline.  Static storage, and a pipe never closed once given
+ * up on, for the same reason as below: the thread may still write.
+ */
+static struct {
+	struct addrinfo hints, *res;
+	char host[sizeof(((struct endpoint *)0)->host)];
+	char port[sizeof(((struct endpoint *)0)->port)];
+	int rc, err; /* getaddrinfo's result, and errno for EAI_SYSTEM */
+	int done[2];
+} rq;
+
+static void *resolve_thread(void *arg)
+{
+	ssize_t n;
+
+	(void)arg;
+	rq.rc = getaddrinfo(rq.host, rq.port, &rq.hints, &rq.res);
+	rq.err = errno; /* errno is the thread's own */
+	n = write(rq.done[1], "", 1);
+	(void)n; /* nobody may be waiting any more */
+	return NULL;
+}
+
+static int resolve_in_thread(const struct transport *t,
+			     const struct endpoint *ep, struct addrinfo **res,
+			     int *timed_out)
+{
+	struct pollfd pfd;
+	pthread_attr_t attr;
+	pthread_t tid;
+	int rc;
+
+	rq.hints = (struct addrinfo){ .ai_socktype = SOCK_STREAM };
+	memcpy(rq.host, ep->host, sizeof(rq.host));
+	memcpy(rq.port, ep->port, sizeof(rq.port));
+	if (pipe2(rq.done, O_CLOEXEC))
+		return EAI_SYSTEM;
+	rc = pthread_attr_init(&attr);
+	if (!rc) {
+		rc = pthread_attr_setdetachstate(&attr,
+						 PTHREAD_CREATE_DETACHED);
+		if (!rc)
+			rc = pthread_create(&tid, &attr, resolve_thread, NULL);
+		pthread_attr_destroy(&attr);
+	}
+	if (rc) {
+		close(rq.done[0]);
+		close(rq.done[1]);
+		errno = rc;
+		return EAI_SYSTEM;
+	}
+	pfd = (struct pollfd){ .fd = rq.done[0], .events = POLLIN };
+	for (;;) {
+		int left = -1, n;
+
+		if (t->deadline_ms >= 0) {
+			int64_t d = t->deadline_ms - now_ms();
+
+			if (d <= 0) {
+				*timed_out = 1;
+				return EAI_AGAIN;
+			}
+			left = d > 1000000 ? 1000000 : (int)d;
+		}
+		n = poll(&pfd, 1, left);
+		if (n > 0)
+			break;
+		if (n < 0 && errno != EINTR)
+			return EAI_SYSTEM;
+	}
+	close(rq.done[0]);
+	close(rq.done[1]);
+	if (rq.rc == 0)
+		*res = rq.res;
+	errno = rq.err;
+	return rq.rc;
+}
+#endif
+
 /*
  * getaddrinfo(3) under the deadline: glibc's getaddrinfo_a(3) resolves in
  * a thread of its own, and gai_suspend(3) waits for it until the deadline.
@@ -162,9 +248,11 @@ static int resolve(const struct transport *t, const struct endpoint *ep,
 		   struct addrinfo **res, int *timed_out)
 {
 	static struct addrinfo hints;
+#ifdef __GLIBC__
 	static struct gaicb req;
 	static char host[sizeof(ep->host)], port[sizeof(ep->port)];
 	struct gaicb *list[1] = { &req };
+#endif
 	int rc;
 
 	*timed_out = 0;
@@ -174,6 +262,9 @@ static int resolve(const struct transport *t, const struct endpoint *ep,
 	rc = getaddrinfo(ep->host, ep->port, &hints, res);
 	if (rc != EAI_NONAME)
 		return rc;
+#ifndef __GLIBC__
+	return resolve_in_thread(t, ep, res, timed_out);
+#else
 	hints.ai_flags = 0;
 	memcpy(host, ep->host, sizeof(host));
 	memcpy(port, ep->port, sizeof(port));
@@ -207,6 +298,7 @@ static int resolve(const struct transport *t, const struct endpoint *ep,
 	if (rc == 0)
 		*res = req.ar_result;
 	return rc;
+#endif
 }
 
 int transport_connect(struct transport *t, const struct endpoint *ep,

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 # Black-box tests: the built binary against the fake daemon, one case per
 # row of the exit status table, comparing stdout, stderr and the status.
-# VALGRIND="valgrind ..." runs every client under it.
+# VALGRIND="valgrind ..." runs every client under it.  SLOW_READER_CASES=0
+# leaves out the cases where a reader that reads late must not count
+# against --timeout: a build with musl, where stdout cannot be replaced by
+# a stream that stops the deadline's clock (print_std_streams, glibc only).
 set -u
 SWANCTL=${SWANCTL:-./swanctl}
 FAKEVICI=${FAKEVICI:-build/fakevici}
@@ -703,6 +706,8 @@ if command -v taskset >/dev/null; then
 	# there does not count (issue 22), so a pager read 3 s later gets
 	# 1 s of the flood; a reader that leaves unread ends it (status 6)
 	for reader in 'cat >/dev/null' 'sleep 3; cat >/dev/null' 'sleep 3'; do
+		[ "$reader" != 'sleep 3; cat >/dev/null' ] ||
+			[ "${SLOW_READER_CASES:-1}" != 0 ] || continue
 		case $reader in
 		'sleep 3') err="swanctl: writing output: Broken pipe" st=6 t=3 ;;
 		sleep*) err="swanctl: list-sas request failed: no reply within 1 s" st=5 t=4 ;;
@@ -726,6 +731,9 @@ fi
 
 # a pager read after --timeout has passed gets the whole listing: the
 # deadline bounds waiting for the daemon, not the reader (issue 22)
+if [ "${SLOW_READER_CASES:-1}" = 0 ]; then
+	echo "blackbox: SLOW_READER_CASES=0: the 3 late-reader cases left out"
+else
 for i in $(seq 3000); do echo "event:list-sa:$listing"; done >"$dir/events"
 fake read confirm read "file:$dir/events" reply: drain
 count=$((count + 1))
@@ -752,6 +760,7 @@ case_name=pager-reads-late-silent-daemon
 [ "$(cat "$dir/err")" = "swanctl: list-sas request failed: no reply within 1 s" ] ||
 	fail "stderr: $(cat "$dir/err")"
 [ "$(wc -l <"$dir/out")" = 27000 ] || fail "$(wc -l <"$dir/out") of 27000 lines"
+fi
 
 # 2, 8: a reader that goes away ends the command at once with status 6
 flood_case 'fake read confirm read "flood:list-sa:$listing"' epipe-head 6 \
