@@ -120,6 +120,9 @@ def gen(r, uri):
         words.append(["--"])
     elif k < 0.16:
         words.insert(0, spell(r, "debug", "1"))  # before the command
+    elif k < 0.19:
+        # -u first is strongSwan's --uninstall: handed to it, the same
+        words.insert(0, ["-u"])
     return [w for ws in words for w in ws]
 
 

@@ -60,7 +60,7 @@ fake read $ok close
 expect success 0 "rekey completed successfully" "" --rekey --ike home -u "$uri"
 fake read $ok close
 expect success-raw 0 "rekey reply {success=yes matches=1}" "" \
-	-u "$uri" --rekey --child-id 3 --raw
+	--uri "$uri" --rekey --child-id 3 --raw
 fake read hex:000000040701650900000004070165ff $ok close
 expect events-skipped 0 "rekey completed successfully" "" \
 	--rekey --ike home -u "$uri"

@@ -33,12 +33,12 @@ lab_up || exit 1
 run() {
 	echo
 	echo "\$ swanctl $*"
-	"$SWANCTL" -u "$SOCK_A" "$@"
+	"$SWANCTL" --uri "$SOCK_A" "$@"
 }
 
 # the CHILD_SA net that is INSTALLED, from our own listing
 installed_net() {
-	"$SWANCTL" -u "$SOCK_A" --list-sas --child net |
+	"$SWANCTL" --uri "$SOCK_A" --list-sas --child net |
 		sed -n 's/^  net: #\([0-9]*\), reqid [0-9]*, INSTALLED,.*/\1/p'
 }
 

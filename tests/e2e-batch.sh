@@ -184,7 +184,7 @@ lab_ike_ids A | sort -n >"$out/old_ids"
 log_from=$(wc -l <"$LAB/a/charon.log")
 cpu_watch "$(cat "$LAB/a/pid")"
 t0=$(date +%s%N)
-"$SWANCTL" -u "$SOCK_A" --rekey --ike home --batch 10 --json --timeout 120 \
+"$SWANCTL" --uri "$SOCK_A" --rekey --ike home --batch 10 --json --timeout 120 \
 	>"$out/out" 2>"$out/err"
 status=$?
 wall_ms=$((($(date +%s%N) - t0) / 1000000))
@@ -218,9 +218,9 @@ if [ -n "${BENCH:-}" ]; then
 		cpu_watch "$(cat "$LAB/a/pid")"
 		t0=$(date +%s%N)
 		if [ "$mode" = wait ]; then
-			"$SWANCTL" -u "$SOCK_A" --rekey --ike home --wait --timeout 120 >"$out/bench" 2>&1
+			"$SWANCTL" --uri "$SOCK_A" --rekey --ike home --wait --timeout 120 >"$out/bench" 2>&1
 		else
-			"$SWANCTL" -u "$SOCK_A" --rekey --ike home --batch 50 --timeout 120 >"$out/bench" 2>&1
+			"$SWANCTL" --uri "$SOCK_A" --rekey --ike home --batch 50 --timeout 120 >"$out/bench" 2>&1
 		fi
 		st=$?
 		ms=$((($(date +%s%N) - t0) / 1000000))
@@ -237,7 +237,7 @@ c_on_a=$(lab_swanctl A --list-sas --raw 2>/dev/null | grep -e 'remote-port=1500 
 lab_ike_ids A | sort -n >"$out/old_ids"
 total=$(wc -l <"$out/old_ids")
 lab_stop_peer KILL
-"$SWANCTL" -u "$SOCK_A" --rekey --ike home --batch 10 --sa-timeout 3 \
+"$SWANCTL" --uri "$SOCK_A" --rekey --ike home --batch 10 --sa-timeout 3 \
 	--timeout 120 >"$out/out" 2>"$out/err"
 status=$?
 [ $status = 1 ] || fail "exit $status, expected 1: $(tail -n 2 "$out/err")"

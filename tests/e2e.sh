@@ -65,7 +65,7 @@ fail() {
 
 # ours ARGS...: run our client against A; stdout, stderr, status kept.
 ours() {
-	"$SWANCTL" -u "$SOCK_A" "$@" >"$out/out" 2>"$out/err"
+	"$SWANCTL" --uri "$SOCK_A" "$@" >"$out/out" 2>"$out/err"
 	status=$?
 }
 
@@ -447,10 +447,10 @@ suite_rekey() {
 		bash -c '. "$0"; COMP_LINE=$1 COMP_POINT=${#1}; _swanctl_rekey
 			echo "${COMPREPLY[*]}"' "$here/../src/completion/swanctl.bash" "$1"
 	}
-	got=$(complete_line "$SWANCTL -u $SOCK_A --rekey --child ")
+	got=$(complete_line "$SWANCTL --uri $SOCK_A --rekey --child ")
 	[ "$got" = "net net2" ] || fail "--child completes to '$got'"
 	net=$(child_now net)
-	got=$(complete_line "$SWANCTL -u $SOCK_A -R -C ")
+	got=$(complete_line "$SWANCTL --uri $SOCK_A -R -C ")
 	case " $got " in
 	*" ${net%% *} "*) ;;
 	*) fail "--child-id completes to '$got', without ${net%% *}" ;;
@@ -461,7 +461,7 @@ suite_rekey() {
 	soak_failed=0
 	for i in $(seq "$soak"); do
 		net=$(child_now net)
-		/usr/bin/time -f %M -o "$out/rss" "$SWANCTL" -u "$SOCK_A" \
+		/usr/bin/time -f %M -o "$out/rss" "$SWANCTL" --uri "$SOCK_A" \
 			--rekey --child-id "${net%% *}" >"$out/out" 2>"$out/err"
 		st=$?
 		rss=$(tail -n 1 "$out/rss")
@@ -483,7 +483,7 @@ suite_rekey() {
 	[ -n "$(ike_now)" ] && both_children_up || fail "SAs not healthy after the soak"
 	if command -v valgrind >/dev/null && [ "${E2E_VALGRIND:-1}" != 0 ]; then
 		net=$(child_now net)
-		valgrind -q --track-fds=yes --log-file="$out/vg" "$SWANCTL" -u "$SOCK_A" \
+		valgrind -q --track-fds=yes --log-file="$out/vg" "$SWANCTL" --uri "$SOCK_A" \
 			--rekey --child-id "${net%% *}" >/dev/null 2>&1
 		# every descriptor open at exit must be one we inherited
 		leaked=$(grep -A1 'Open file descriptor' "$out/vg" |
