@@ -12,6 +12,11 @@
 #define STRONGSWAN_SWANCTL "/usr/sbin/swanctl"
 #endif
 
+/* The path of strongSwan's swanctl this build hands commands to. */
+const char *delegate_program(void);
+/* 1 when it is there as an executable regular file, else 0. */
+int delegate_installed(void);
+
 /*
  * Run strongSwan's swanctl with the whole command line of A in place of
  * this process; returns only on failure: -ENOENT when it is not installed,

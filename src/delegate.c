@@ -13,6 +13,19 @@
  * "strongSwan's swanctl" led back to this client. */
 #define DELEGATE_MARK "SWANCTL_REKEY_DELEGATED"
 
+const char *delegate_program(void)
+{
+	return STRONGSWAN_SWANCTL;
+}
+
+int delegate_installed(void)
+{
+	struct stat st;
+
+	return !stat(STRONGSWAN_SWANCTL, &st) && S_ISREG(st.st_mode) &&
+	       !access(STRONGSWAN_SWANCTL, X_OK);
+}
+
 int delegate_run(const struct args *a, struct client *c, struct failure *f)
 {
 	struct stat theirs, ours;

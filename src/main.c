@@ -209,6 +209,8 @@ int main(int argc, char **argv)
 			cmd && cmd->name ? " --" : "",
 			cmd && cmd->name ? cmd->name : "");
 		status = status_of(STAGE_USAGE, rc);
+	} else if ((a.help || !cmd->run) && cmd->usage == usage_main) {
+		usage_help(stdout, delegate_program(), delegate_installed());
 	} else if (a.help || !cmd->run) {
 		fputs(cmd->usage, stdout);
 	} else {

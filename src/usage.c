@@ -12,7 +12,38 @@ const char usage_main[] =
 	"  swanctl --version  (-V)  print the version; --daemon adds "
 	"charon's\n"
 	"                           (--raw, --pretty: its reply as a dump)\n"
-	"  swanctl --help     (-h)  print this text\n"
+	"  swanctl --help     (-h)  print this text\n";
+
+/* strongSwan swanctl's other commands, in its order, in our words. */
+static const char usage_handed_list[] =
+	"  swanctl --counters         (-C)  list or reset IKE event counters\n"
+	"  swanctl --initiate         (-i)  bring a connection up\n"
+	"  swanctl --terminate        (-t)  take a connection down\n"
+	"  swanctl --redirect         (-d)  send an IKE_SA to another gateway\n"
+	"  swanctl --uninstall        (-u)  remove a trap or shunt policy "
+	"(-u first)\n"
+	"  swanctl --install          (-p)  add a trap or shunt policy\n"
+	"  swanctl --monitor-sa       (-m)  follow IKE_SA and CHILD_SA "
+	"changes\n"
+	"  swanctl --list-pols        (-P)  the installed policies\n"
+	"  swanctl --list-authorities (-B)  the loaded authorities\n"
+	"  swanctl --list-conns       (-L)  the loaded connections\n"
+	"  swanctl --list-certs       (-x)  the stored certificates\n"
+	"  swanctl --list-pools       (-A)  the loaded address pools\n"
+	"  swanctl --list-algs        (-g)  the loaded algorithms\n"
+	"  swanctl --flush-certs      (-f)  drop the cached certificates\n"
+	"  swanctl --load-all         (-q)  load creds, authorities, pools and "
+	"conns\n"
+	"  swanctl --load-authorities (-b)  load the authorities again\n"
+	"  swanctl --load-conns       (-c)  load the connections again\n"
+	"  swanctl --load-creds       (-s)  load the credentials again\n"
+	"  swanctl --load-pools       (-a)  load the address pools again\n"
+	"  swanctl --log              (-T)  follow charon's log\n"
+	"  swanctl --reload-settings  (-r)  make charon read strongswan.conf "
+	"again\n"
+	"  swanctl --stats            (-S)  charon's statistics\n";
+
+static const char usage_globals[] =
 	"global options, before or after the command:\n"
 	"  --uri      (-u) URI      VICI socket; default from "
 	"strongswan.conf,\n"
@@ -71,3 +102,13 @@ const char usage_rekey[] =
 	"    --sa-timeout SECONDS   with --batch: give up on one SA after "
 	"this long,\n"
 	"                           default 60, 0: none\n" COMMON_OPTIONS;
+
+void usage_help(FILE *f, const char *strongswan, int installed)
+{
+	fputs(usage_main, f);
+	/* so that --load-all is found on a box where we replaced theirs */
+	fprintf(f, "handed to strongSwan's swanctl (%s%s):\n", strongswan,
+		installed ? "" : ", not installed: these exit 2");
+	fputs(usage_handed_list, f);
+	fputs(usage_globals, f);
+}
