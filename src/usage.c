@@ -9,8 +9,9 @@ const char usage_main[] =
 	"CHILD_SAs\n"
 	"  swanctl --list-sas (-l)  list IKE_SAs and CHILD_SAs with their "
 	"ids\n"
-	"  swanctl --version  (-V)  print the version; --daemon adds "
-	"charon's\n"
+	"  swanctl --version  (-V)  print this client's version and "
+	"strongSwan's\n"
+	"                           swanctl's; --daemon adds charon's\n"
 	"                           (--raw, --pretty: its reply as a dump)\n"
 	"  swanctl --help     (-h)  print this text\n";
 

@@ -171,13 +171,27 @@ $try" --rekey --options "$dir/none"
 expect help 0 "$(cat tests/expected/rekey-help.txt)" "" --rekey --help
 head -n 2 "$dir/out" | tail -n 1 | grep -q -- '--rekey --child <name> | --ike <name>' ||
 	fail "rekey usage synopsis missing"
-expect version 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)" "" --version
+# --version names strongSwan's swanctl too, where the build hands commands
+# to one (--help names it): its version from its own --version, or from
+# its usage header when it cannot reach charon
+ours="swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)"
+theirs=$("$SWANCTL" --help | sed -n "s/^handed to strongSwan's swanctl (\(.*\)):\$/\1/p")
+case $theirs in
+*", not installed: these exit 2" | "") ;;
+*)
+	v=$("$theirs" --version 2>/dev/null | sed -n 's/^strongSwan swanctl //p')
+	[ -n "$v" ] || v=$("$theirs" --help 2>&1 | sed -n 's/^strongSwan \([^ ]*\) swanctl$/\1/p')
+	ours="$ours
+strongSwan swanctl $v ($theirs), runs the commands handed over"
+	;;
+esac
+expect version 0 "$ours" "" --version
 
 fake read reply:daemon=charon,version=5.9.8,sysname=Linux,release=6.1.0-13-amd64,machine=x86_64 close
-expect version-daemon 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)
+expect version-daemon 0 "$ours
 strongSwan 5.9.8 charon (Linux, 6.1.0-13-amd64, x86_64)" "" --version --daemon -u "$uri"
 fake read reply:daemon=charon,version=5.9.8 close
-expect version-daemon-raw 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)
+expect version-daemon-raw 0 "$ours
 version reply {daemon=charon version=5.9.8}" "" --version --daemon --raw -u "$uri"
 expect version-json 2 "" "swanctl: unrecognized option '--json'
 Try 'swanctl --help'." --version --json

@@ -89,6 +89,14 @@ help_has build/swanctl-none \
 count=$((count + 1))
 n=$(build/swanctl-fake --help | grep -c '^  swanctl --[a-z-]* *(-.) ')
 [ "$n" = 26 ] || { echo "FAIL: help: $n commands, not 26"; failed=$((failed + 1)); }
+# --version: ours, then strongSwan's swanctl's own version and its path
+# (the stand-in prints plugin noise on stderr, dropped); none when it is
+# not installed or is this client itself
+expect version $fake 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)
+strongSwan swanctl 9.9.9 ($(pwd)/tests/fake-strongswan-swanctl), runs the commands handed over" "" --version
+expect version-none build/swanctl-none 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)" "" --version
+expect version-self build/swanctl-self 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)" "" --version
+
 # -u first: strongSwan's --uninstall, handed over (issue 23)
 expect uninstall-first $fake 7 "strongSwan's swanctl got 3 words:
 [-u]
