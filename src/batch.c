@@ -124,7 +124,7 @@ static void report(void *ctx, const struct track_sa *sa)
 }
 
 /* -v 2 and more: charon's lines about the SAs, as swanctl --initiate
- * prints its own. */
+ * prints its own (-v 3 adds main.c's packet trace). */
 static void stream(void *ctx, const uint8_t *group, size_t group_len,
 		   const uint8_t *msg, size_t msg_len)
 {

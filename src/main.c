@@ -214,8 +214,9 @@ int main(int argc, char **argv)
 	} else if (a.help || !cmd->run) {
 		fputs(cmd->usage, stdout);
 	} else {
+		/* -v 3 and more trace every packet (-v 2: charon's lines) */
 		client_init(&client, a.uri, a.timeout_ms,
-			    a.debug >= 2 ? stderr : NULL);
+			    a.debug >= 3 ? stderr : NULL);
 		rc = cmd->run(&a, &client, &f);
 		if (rc) {
 			report(&f, &a);

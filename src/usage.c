@@ -51,7 +51,9 @@ static const char usage_globals[] =
 	"                           else " CLIENT_DEFAULT_URI "\n"
 	"  --timeout  SECONDS       limit for the whole command, default 30, "
 	"0: none\n"
-	"  --debug    (-v) LEVEL    2 or more traces every packet on stderr\n"
+	"  --debug    (-v) LEVEL    2: charon's log lines about the SAs on "
+	"stderr,\n"
+	"                           3: and every packet in hex\n"
 	"  --options  (-+) FILE     read more options from FILE\n";
 
 /* The global options and --help, as every command's usage lists them. */
@@ -61,7 +63,8 @@ static const char usage_globals[] =
 	"                           else " CLIENT_DEFAULT_URI "\n"             \
 	"    --timeout   SECONDS    limit for the whole command, default 30, " \
 	"0: none\n"                                                            \
-	"    --debug     (-v) LEVEL 2 or more traces every packet on stderr\n" \
+	"    --debug     (-v) LEVEL 2: charon's log lines about the SAs, 3: " \
+	"and packets\n"                                                         \
 	"    --options   (-+) FILE  read more options from FILE\n"             \
 	"    --help      (-h)       print this text\n"
 

@@ -574,7 +574,7 @@ expect wait-refused-by-peer 1 "" \
 swanctl: 0 of 1 SAs rekeyed, 1 failed" \
 	--rekey --child net --wait -u "$uri" --timeout 20
 [ $(($(now_ms) - start)) -lt 2000 ] || fail "took $(($(now_ms) - start)) ms, not at once"
-# -v 2 streams the lines about our SAs (and traces packets), as swanctl's
+# -v 2 streams the lines about our SAs and nothing else, as swanctl's
 # --initiate does; lines about other IKE_SAs are not shown
 # shellcheck disable=SC2046
 fake $(learn "$child1") $yes "$(logline 3 9 'deleting IKE_SA other[9]')" \
@@ -584,11 +584,24 @@ case_name=wait-stream-log
 count=$((count + 1))
 $VALGRIND "$SWANCTL" --rekey --child net --wait -u "$uri" -v 2 >"$dir/out" 2>"$dir/err"
 [ $? = 1 ] || fail "exit status"
-[ "$(grep -v '^vici ' "$dir/err")" = "[IKE] received TS_UNACCEPTABLE notify, no CHILD_SA built
+[ "$(cat "$dir/err")" = "[IKE] received TS_UNACCEPTABLE notify, no CHILD_SA built
 [IKE] CHILD_SA rekeying failed, trying again in 9 seconds
 swanctl: CHILD_SA net #1 rekey failed: received TS_UNACCEPTABLE notify, no CHILD_SA built (charon retries in 9 s)
 swanctl: 0 of 1 SAs rekeyed, 1 failed" ] ||
 	fail "stderr: $(cat "$dir/err")"
+cp "$dir/err" "$dir/err-v2"
+# -v 3: the same lines, and the packet trace between them
+# shellcheck disable=SC2046
+fake $(learn "$child1") $yes "$(logline 3 9 'deleting IKE_SA other[9]')" \
+	"$(logline 4 1 'received TS_UNACCEPTABLE notify, no CHILD_SA built')" \
+	"$(logline 4 1 'CHILD_SA rekeying failed, trying again in 9 seconds')" drain
+case_name=wait-stream-log-v3
+count=$((count + 1))
+$VALGRIND "$SWANCTL" --rekey --child net --wait -u "$uri" -v 3 >"$dir/out" 2>"$dir/err"
+[ $? = 1 ] || fail "exit status"
+[ "$(grep -v '^vici ' "$dir/err")" = "$(cat "$dir/err-v2")" ] ||
+	fail "stderr: $(cat "$dir/err")"
+[ "$(grep -c '^vici sent ' "$dir/err")" -ge 4 ] || fail "no packet trace: $(cat "$dir/err")"
 # a retransmit give-up fails every SA of the IKE_SA at once
 # shellcheck disable=SC2046
 fake $(learn "$(peer 1 1 ESTABLISHED)") $yes "$(logline 4 1 'retransmit 5 of request with message ID 2')" \
@@ -668,12 +681,16 @@ for vec in "0000001100057265 6b657903036 96b650003666f6f --ike foo" \
 	[ "$(hex "$dir/req")" = "$want" ] || fail "sent $(hex "$dir/req")"
 done
 
-# --debug 2 traces both packets
+# --debug 2 is charon's lines only: no packets
+fake read $ok close
+expect trace-not-2 0 "rekey completed successfully" "" \
+	--rekey --ike foo -u "$uri" --debug 2
+# --debug 3 traces both packets
 fake read $ok close
 expect trace 0 "rekey completed successfully" \
 	"vici sent 17 bytes: 00 05 72 65 6b 65 79 03 03 69 6b 65 00 03 66 6f 6f
 vici received 27 bytes: 01 03 07 73 75 63 63 65 73 73 00 03 79 65 73 03 07 6d 61 74 63 68 65 73 00 01 31" \
-	--rekey --ike foo -u "$uri" --debug 2
+	--rekey --ike foo -u "$uri" --debug 3
 
 # Hostile conditions (issue 12)
 listing='home{uniqueid=1,state=ESTABLISHED,child-sas{net-1{name=net,uniqueid=1,state=INSTALLED}}}'
@@ -794,7 +811,7 @@ fi
 
 # 3: whatever fds 0-2 are, the client sends the same bytes (nothing it
 # prints reaches the daemon)
-for cmd in "--rekey --ike x -v 2" "--list-sas --ike x -v 2"; do
+for cmd in "--rekey --ike x -v 3" "--list-sas --ike x -v 3"; do
 	case $cmd in
 	--rekey*) script="read $ok drain" ;;
 	# enough listing to spill stdio's buffer before the reply
@@ -827,7 +844,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ -z "$VALGRIND" ]; th
 			fds=$1; shift; eval "exec \"\$@\" $fds"' \
 			sh "$fds" "$SWANCTL" "$@" -u "$uri" >"$dir/out" 2>"$dir/err"
 	}
-	for cmd in "--rekey --ike x -v 2" "--list-sas --ike x -v 2"; do
+	for cmd in "--rekey --ike x -v 3" "--list-sas --ike x -v 3"; do
 		case $cmd in
 		--rekey*) script="read $ok drain" ;;
 		*) script="read confirm read $(for i in $(seq 40); do
@@ -863,7 +880,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ -z "$VALGRIND" ]; th
 	fake read $ok drain
 	count=$((count + 1))
 	case_name="no /dev/null, closed stderr"
-	nodev '2>&-' --rekey --ike x -v 2
+	nodev '2>&-' --rekey --ike x -v 3
 	st=$?
 	[ $st = 0 ] && [ "$(cat "$dir/out")" = "rekey completed successfully" ] ||
 		fail "exit status $st, stdout: $(cat "$dir/out")"

@@ -345,7 +345,7 @@ suite_rekey() {
 		net=$(child_now net)
 		# the packet trace says, on a failure, in what order the reply
 		# and the events came (01 reply, 07 event)
-		ours --rekey --child net --wait --debug 2
+		ours --rekey --child net --wait --debug 3
 		[ "$status" = 0 ] || fail "run $i: exit $status: $(grep -v '^vici ' "$out/err"), received: $(sed -n 's/^vici received [0-9]* bytes: \(..\).*/\1/p' "$out/err" | tr '\n' ' ')"
 		wait_line CHILD_SA net "${net%% *}"
 		now=$(child_now net)
