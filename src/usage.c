@@ -63,8 +63,8 @@ static const char usage_globals[] =
 	"                           else " CLIENT_DEFAULT_URI "\n"             \
 	"    --timeout   SECONDS    limit for the whole command, default 30, " \
 	"0: none\n"                                                            \
-	"    --debug     (-v) LEVEL 2: charon's log lines about the SAs, 3: " \
-	"and packets\n"                                                         \
+	"    --debug     (-v) LEVEL 2: charon's log lines about the SAs, 3: "  \
+	"and packets\n"                                                        \
 	"    --options   (-+) FILE  read more options from FILE\n"             \
 	"    --help      (-h)       print this text\n"
 

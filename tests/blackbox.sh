@@ -602,6 +602,48 @@ $VALGRIND "$SWANCTL" --rekey --child net --wait -u "$uri" -v 3 >"$dir/out" 2>"$d
 [ "$(grep -v '^vici ' "$dir/err")" = "$(cat "$dir/err-v2")" ] ||
 	fail "stderr: $(cat "$dir/err")"
 [ "$(grep -c '^vici sent ' "$dir/err")" -ge 4 ] || fail "no packet trace: $(cat "$dir/err")"
+# on a terminal, --wait keeps a status line on stderr: what it waits for,
+# charon's latest word about it in plain words, redrawn with \r and taken
+# away before anything else is printed; never in a file (every other case)
+case_name=wait-status-line
+count=$((count + 1))
+if command -v script >/dev/null; then
+	# shellcheck disable=SC2046
+	fake $(learn "$(peer 1 1 ESTABLISHED)") $yes sleep:1200 \
+		"$(logline 4 1 'unable to reauthenticate in CHILD_SA DELETED state, delaying for 14s')" drain
+	script -qec "stty cols 200; '$SWANCTL' --uri '$uri' --rekey --ike home --reauth --wait --timeout 2.5 >'$dir/out'" \
+		/dev/null >"$dir/tty"
+	cr=$(printf '\r')
+	grep -q "${cr}swanctl: waiting 0 s for IKE_SA home #1: charon has said nothing about its reauthentication yet" "$dir/tty" ||
+		fail "no status line: $(od -c "$dir/tty" | head -n 8)"
+	grep -q "${cr}swanctl: waiting [12] s for IKE_SA home #1: charon delays the reauthentication by 14 s: a CHILD_SA is still being deleted" "$dir/tty" ||
+		fail "charon's word not in it: $(tr '\r' '\n' <"$dir/tty")"
+	# taken away before the timeout is reported, and nothing after that
+	grep -q "$(printf '\r\033')\[Kswanctl: IKE_SA home #1 did not finish rekeying within 2.5 s" "$dir/tty" ||
+		fail "not cleared: $(od -c "$dir/tty" | tail -n 12)"
+	[ "$(tr '\r' '\n' <"$dir/tty" | grep -c 'waiting .* s for')" -ge 3 ] ||
+		fail "not redrawn every second: $(tr '\r' '\n' <"$dir/tty")"
+	[ "$(tail -n 1 "$dir/tty" | tr -d '\r')" = "swanctl: 0 of 1 SAs rekeyed, 1 timed out" ] ||
+		fail "last line: $(tail -n 1 "$dir/tty" | od -c)"
+	# several SAs: how many are left, and the one charon spoke of
+	# shellcheck disable=SC2046
+	fake $(learn "$(peer 1 1 ESTABLISHED)" "$(peer 2 2 ESTABLISHED)") reply:success=yes,matches=2 \
+		"$(logline 4 2 'retransmit 2 of request with message ID 3')" sleep:1500 drain
+	script -qec "stty cols 200; '$SWANCTL' --uri '$uri' --rekey --ike home --wait --timeout 1.2 >'$dir/out'" \
+		/dev/null >"$dir/tty"
+	grep -q "${cr}swanctl: waiting [01] s for 2 of 2 SAs, IKE_SA home #2: charon: retransmit 2 of request with message ID 3" "$dir/tty" ||
+		fail "several: $(tr '\r' '\n' <"$dir/tty")"
+	# a narrow terminal: cut to fit, never wrapped
+	# shellcheck disable=SC2046
+	fake $(learn "$(peer 1 1 ESTABLISHED)") $yes \
+		"$(logline 4 1 'unable to reauthenticate in CHILD_SA DELETED state, delaying for 14s')" sleep:1500 drain
+	script -qec "stty cols 40; '$SWANCTL' --uri '$uri' --rekey --ike home --reauth --wait --timeout 1.2 >'$dir/out'" \
+		/dev/null >"$dir/tty"
+	grep -q "${cr}swanctl: waiting 0 s for IKE_SA home #1$(printf '\033')" "$dir/tty" ||
+		fail "narrow: $(tr '\r' '\n' <"$dir/tty" | od -c | head)"
+else
+	echo "blackbox: wait-status-line SKIPPED, no script(1)"
+fi
 # a retransmit give-up fails every SA of the IKE_SA at once
 # shellcheck disable=SC2046
 fake $(learn "$(peer 1 1 ESTABLISHED)") $yes "$(logline 4 1 'retransmit 5 of request with message ID 2')" \
