@@ -20,7 +20,8 @@ apt-get install -y -q --no-install-recommends \
 	clang-format libclang-rt-14-dev python3 \
 	iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins \
 	libstrongswan-standard-plugins \
-	jq debhelper dpkg-dev fakeroot lintian ansible-core \
+	jq debhelper dh-apparmor apparmor dpkg-dev fakeroot lintian ansible-core \
+	ansible-lint yamllint \
 	autoconf automake libtool gperf bison flex pkg-config libgmp-dev \
 	libssl-dev
 if [ "${1:-}" = cross ]; then
