@@ -30,9 +30,10 @@ trap lab_down EXIT
 trap 'exit 130' INT TERM
 lab_up || exit 1
 
+# prints the command line it runs, socket included
 run() {
 	echo
-	echo "\$ swanctl $*"
+	echo "\$ swanctl --uri $SOCK_A $*"
 	"$SWANCTL" --uri "$SOCK_A" "$@"
 }
 
@@ -48,4 +49,4 @@ run --rekey --child-id "$net" --wait || { echo "demo: the CHILD_SA was not rekey
 run --rekey --ike home --wait || { echo "demo: the IKE_SA was not rekeyed"; exit 1; }
 run --list-sas --ike home
 echo
-echo "demo: done, tearing down"
+echo "demo: done, tearing down (make lab keeps such a lab up to play with)"

@@ -625,6 +625,23 @@ for v in $versions; do
 	fi
 done
 
+# make lab and make lab-down (tests/lab-keep.sh): the lab stays up after
+# the command, its export line points this client at it, and lab-down
+# takes it all away
+case_name="make lab"
+count=$((count + 1))
+keep_state=$out/lab-state
+LAB_STATE=$keep_state SWANCTL=$SWANCTL bash "$here/lab-keep.sh" up >"$out/lab-up" 2>&1 ||
+	fail "lab-keep.sh up: $(cat "$out/lab-up")"
+export_line=$(grep '^export STRONGSWAN_CONF=' "$out/lab-up")
+(eval "$export_line" && "$SWANCTL" --list-sas --child net) >"$out/lab-ls" 2>&1 &&
+	grep -q '^  net: #[0-9]*, reqid [0-9]*, INSTALLED' "$out/lab-ls" ||
+	fail "the export line does not reach the lab: $(cat "$out/lab-up" "$out/lab-ls")"
+kept_ns=$(sed -n 's/^NS_A=//p' "$keep_state" 2>/dev/null)
+LAB_STATE=$keep_state bash "$here/lab-keep.sh" down >"$out/lab-down" 2>&1
+[ -n "$kept_ns" ] && ! ip netns list | grep -q "^$kept_ns\b" && [ ! -f "$keep_state" ] ||
+	fail "lab-down left: $(ip netns list | grep swlab) $(cat "$out/lab-down")"
+
 took=$((($(date +%s%N) - started) / 1000000))
 echo "e2e: $count cases (strongSwan${versions}; peak RSS ${min_rss:-?}-${max_rss:-?} KiB in the soaks), $failed failed, ${took} ms"
 [ "$failed" = 0 ]
