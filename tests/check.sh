@@ -36,10 +36,12 @@ suite() {
 		echo $? >"$log.st"
 	} | tee "$log"
 	st=$(cat "$log.st")
-	# its first SKIPPED line: "NAME: SKIPPED, WHY" skips the suite
-	# (whatever its status), other SKIPPED lines leave parts out
-	why=$(grep -m 1 'SKIPPED' "$log" | tr -s '#' ' ' | sed 's/^ *//')
-	whole=$(printf '%s\n' "$why" | sed -n 's/^[a-z0-9-]*: SKIPPED[,:]* *//p')
+	# "NAME: SKIPPED, WHY" (or "SKIPPED everything") skips the suite;
+	# other SKIPPED lines (its own or a helper's) leave parts out
+	why=$(grep 'SKIPPED' "$log" | tr -s '#' ' ' | sed 's/^ *//' |
+		awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $0 }')
+	whole=$(grep -E "^$name: SKIPPED(,| everything)" "$log" | head -n 1 |
+		sed "s/^$name: SKIPPED,* *//")
 	if [ "$st" != 0 ]; then
 		failed=$((failed + 1))
 		add failed_list "$name: exit $st${why:+, $why}"
