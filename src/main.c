@@ -211,11 +211,14 @@ int main(int argc, char **argv)
 			cmd && cmd->name ? " --" : "",
 			cmd && cmd->name ? cmd->name : "");
 		status = status_of(STAGE_USAGE, rc);
+	} else if ((a.help || !cmd->run) && cmd->usage == usage_main) {
+		usage_help(stdout, delegate_program(), delegate_installed());
 	} else if (a.help || !cmd->run) {
 		fputs(cmd->usage, stdout);
 	} else {
+		/* -v 3 and more trace every packet (-v 2: charon's lines) */
 		client_init(&client, a.uri, a.timeout_ms,
-			    a.debug >= 2 ? stderr : NULL);
+			    a.debug >= 3 ? stderr : NULL);
 		rc = cmd->run(&a, &client, &f);
 		if (rc) {
 			report(&f, &a);
