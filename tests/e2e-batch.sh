@@ -251,7 +251,7 @@ wait_until_settled() {
 wait_until_settled
 # the last IKE_SA charon lists, so the last one our batch would start
 last=$(lab_sas A | awk '$1 == "ike" && $4 == "ESTABLISHED" { id = $3 } END { print id }')
-"$SWANCTL" -u "$SOCK_A" --rekey --ike home --batch 1 --timeout 120 \
+"$SWANCTL" --uri "$SOCK_A" --rekey --ike home --batch 1 --timeout 120 \
 	>"$out/out" 2>"$out/err" &
 pid=$!
 sleep 0.3 # listed, early in the batch: strongSwan's swanctl rekeys it
