@@ -19,7 +19,11 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.."
 [ $# -gt 0 ] || set -- s390x armhf armhf-t64 i386 arm64 musl
-FAKEVICI=$(realpath "${FAKEVICI:-build/fakevici}")
+if [ -z "${FAKEVICI:-}" ]; then
+	make --no-print-directory build/fakevici >/dev/null || exit 1
+	FAKEVICI=build/fakevici
+fi
+FAKEVICI=$(realpath "$FAKEVICI")
 export FAKEVICI
 limit=${CROSS_SUITE_TIMEOUT:-900}
 passed=0
@@ -78,7 +82,6 @@ units() {
 	return $rc
 }
 
-make --no-print-directory "$FAKEVICI" >/dev/null || exit 1
 for arch; do
 	if [ "${CROSS_BUILD:-1}" != 0 ]; then
 		make --no-print-directory -j2 cross ARCH="$arch" WERROR=1 \
