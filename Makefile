@@ -183,12 +183,12 @@ static: $(OBJS) $(OBJDIR)/main.o
 # the host build: make cross ARCH=s390x (big-endian, 64-bit), armhf (32-bit
 # ARM), armhf-t64 (the same with a 64-bit time_t), i386 (32-bit, 32-bit
 # time_t), arm64, or musl (x86-64, musl-gcc); make cross alone builds them
-# all.  Beside the client: the cmocka unit
-# tests (linked against the architecture's multiarch libcmocka, dynamic:
-# Debian ships no static one; none for musl) and the corpus replay drivers.
-# check-cross runs them and the black-box, strongswan.conf, --list-sas and
-# --batch suites and the differentials under qemu-user (tests/cross.sh; sh tests/setup-debian.sh cross
-# installs what it needs).
+# all.  Beside the client: the cmocka unit tests (linked against the
+# architecture's multiarch libcmocka, dynamic: Debian ships no static one;
+# none for musl) and the corpus replay drivers.  check-cross runs them and
+# the black-box, strongswan.conf, --list-sas and --batch suites and the
+# differentials under qemu-user (tests/cross.sh; sh tests/setup-debian.sh
+# cross installs what it needs).
 CROSS_ARCHS ?= s390x armhf armhf-t64 i386 arm64 musl
 CROSS_CC_s390x = s390x-linux-gnu-gcc
 CROSS_CC_armhf = arm-linux-gnueabihf-gcc
