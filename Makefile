@@ -14,6 +14,9 @@ DESTDIR ?=
 STRONGSWAN_SWANCTL ?= /usr/sbin/swanctl
 CC ?= cc
 CFLAGS ?= -O2 -g
+# strongSwan 6.0.6's source for the end-to-end suite (tests/build-strongswan6.sh):
+# make check SW6_TARBALL=path/strongswan-6.0.6.tar.xz
+export SW6_TARBALL SW6_PREFIX
 
 WARNINGS = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wsign-compare
@@ -119,28 +122,20 @@ VALGRIND_CMD = valgrind -q --error-exitcode=99 --leak-check=full \
 	--suppressions=$(CURDIR)/tests/valgrind.supp \
 	--show-leak-kinds=all --errors-for-leak-kinds=all
 
-check: check-unit check-e2e
+# Every suite runs (a failure does not stop the others); tests/check.sh
+# ends with one verdict line: suites passed, failed and skipped, with why.
+CHECK_ENV = SWANCTL=./swanctl FAKEVICI=$(FAKE) TEST_BINS="$(TEST_BINS)" \
+	HARNESSES="$(HARNESSES)" OBJDIR=$(OBJDIR) \
+	STRONGSWAN_SWANCTL=$(STRONGSWAN_SWANCTL) SWANCTL_REF=$(SWANCTL_REF) \
+	CONFDIFF_CHECK=$(CONFDIFF_CHECK) ARGVDIFF_CHECK=$(ARGVDIFF_CHECK) \
+	E2E_SCALE=$(E2E_SCALE)
+UNIT_DEPS = swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
 
-check-unit: swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
-	@for t in $(TEST_BINS); do \
-		FAKEVICI=$(FAKE) $$t || exit 1; done
-	@for h in $(HARNESSES); do \
-		$(OBJDIR)/replay_$$h tests/corpus/$$h || exit 1; done
-	@sh tests/modgraph.sh $(OBJDIR)
-	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/blackbox.sh
-	@STRONGSWAN_SWANCTL=$(STRONGSWAN_SWANCTL) SWANCTL=./swanctl \
-		sh tests/delegate.sh
-	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) sh tests/conf.sh
-	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) python3 tests/confdiff.py \
-		-n $(CONFDIFF_CHECK) -s 1
-	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) FAKEVICI=$(FAKE) \
-		python3 tests/argvdiff.py -n $(ARGVDIFF_CHECK) -s 1
-	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/listsas.sh
-	@SWANCTL=./swanctl sh tests/batch.sh
-	@sh tests/ansible.sh
-	@sh tests/install.sh
-	@FAKEVICI=$(FAKE) SWANCTL=./swanctl sh tests/completion.sh
-	@sh tests/man.sh
+check: $(UNIT_DEPS)
+	@$(CHECK_ENV) sh tests/check.sh unit e2e
+
+check-unit: $(UNIT_DEPS)
+	@$(CHECK_ENV) sh tests/check.sh unit
 
 # strongswan.conf trees read by strongSwan's swanctl and by this client:
 # make confdiff N=10000 [SEED=1] [SWANCTL_REF=/path/to/strongSwan/swanctl]
@@ -162,9 +157,7 @@ argvdiff: swanctl $(FAKE)
 # E2E_SCALE=0 leaves out the hundreds-of-SAs suites (--batch, --wait at
 # scale, Ansible): CI runs them once, not again under sanitizers.
 check-e2e: swanctl $(FAKE)
-	@FAKEVICI=$(FAKE) SWANCTL=./swanctl bash tests/e2e.sh
-	@[ "$(E2E_SCALE)" = 0 ] || SWANCTL=./swanctl bash tests/e2e-batch.sh
-	@[ "$(E2E_SCALE)" = 0 ] || SWANCTL=./swanctl bash tests/e2e-scale.sh
+	@$(CHECK_ENV) sh tests/check.sh e2e
 
 check-static: static $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static sh tests/blackbox.sh
@@ -261,6 +254,14 @@ bench: swanctl static $(FAKE)
 demo: swanctl
 	@bash tests/demo.sh
 
+# The demo's two charon daemons, kept up to play with: make lab prints the
+# socket and an export line; make lab-down ends them.
+lab: swanctl
+	@bash tests/lab-keep.sh up
+
+lab-down:
+	@bash tests/lab-keep.sh down
+
 # Never over a swanctl a Debian package owns (strongSwan's: this client
 # hands commands to it; or the swanctl-rekey package's).
 install: swanctl
@@ -332,7 +333,7 @@ clean:
 	rm -rf $(OBJDIR) swanctl swanctl.static swanctl-rekey-*.tar.gz \
 		swanctl-rekey_*.deb
 
-.PHONY: FORCE all static cross check-cross bench-cross bench argvdiff confdiff fuzz check check-unit check-e2e check-static check-valgrind demo install uninstall dist deb clean
+.PHONY: FORCE all static cross check-cross bench-cross bench argvdiff confdiff fuzz check check-unit check-e2e check-static check-valgrind demo lab lab-down install uninstall dist deb clean
 .SECONDARY:
 
 -include $(wildcard $(OBJDIR)/*.d)

@@ -63,6 +63,9 @@ int client_register(struct client *c, int type, const char *name,
  * reply; 0 or -errno with F filled. */
 int client_send(struct client *c, const char *step, const uint8_t *req,
 		size_t len, struct failure *f);
+/* 1 when a packet (or part of one) is read ahead already: client_wait
+ * would not wait. */
+int client_buffered(const struct client *c);
 /* Wait until a packet comes, UNTIL_MS passes (-1: never) or a signal that
  * MASK lets through is caught: as transport_ready. */
 int client_wait(struct client *c, int64_t until_ms, const sigset_t *mask);

@@ -17,7 +17,18 @@ int list_run(const struct args *a, struct client *c, struct failure *f);
 struct listing {
 	enum output output;
 	FILE *out;
+	/* each event is printed here first (list_scratch_open) and copied
+	 * to out whole: one pass over it; NULL: validated first, then
+	 * printed to out */
+	FILE *scratch;
+	char *buf; /* what the scratch stream has handed over */
+	size_t size, cap;
 };
+
+/* Open L's scratch stream (L stays where it is until it is closed); 0,
+ * or -ENOMEM and events are validated before they are printed. */
+int list_scratch_open(struct listing *l);
+void list_scratch_close(struct listing *l);
 
 /* A client_event_fn: print a list-sa event to the listing CTX, whole or
  * not at all (a malformed one is -EBADMSG with F filled, a failed write

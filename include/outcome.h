@@ -37,8 +37,10 @@ struct outcome {
 	char why[1024];	    /* the last failure's words */
 };
 
-/* SA has its successor (TRACK_DONE): its line or record. */
-void outcome_done(struct outcome *o, const struct track_sa *sa);
+/* SA has its successor (TRACK_DONE), reported by W (w->done_spi and
+ * w->done_algs are its successor's): its line or record. */
+void outcome_done(struct outcome *o, const struct track *w,
+		  const struct track_sa *sa);
 /* SA did not rekey, for END (TEXT: charon's refusal, unescaped): a line
  * on o->err, and under --json its record on o->out, "ok": false. */
 void outcome_fail(struct outcome *o, const struct track *w,

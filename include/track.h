@@ -32,39 +32,30 @@ struct track_peer;
 struct track_new;
 struct track_kid;
 
+struct track_re;
+
 struct track_sa {
-	uint8_t child;	   /* a CHILD_SA, else an IKE_SA */
-	uint8_t state;	   /* enum track_state */
-	uint8_t reauth;	   /* an IKE_SA that is reauthenticated: --reauth,
-			    * or IKEv1, where charon reauthenticates */
-	uint8_t ikev1;	   /* an IKEv1 IKE_SA */
-	uint8_t started;   /* our rekey request for it is sent */
-	uint8_t by_other;  /* finished before that: charon or the peer
-			    * rekeyed it on its own */
-	uint8_t went_down; /* reauthentication: the old IKE_SA is gone */
-	uint8_t strong;	   /* hint is charon's own naming, not a guess */
 	uint32_t id;
 	uint32_t new_id;
-	uint32_t ike_id; /* its IKE_SA's unique id (an IKE_SA's own) */
-	/* TRACK_DONE with new_id 0: the peer's new IKE_SAs could not be told
-	 * apart; the successor is one of this many */
-	uint32_t candidates;
-	uint32_t hint;	  /* charon logged this IKE_SA as its successor */
-	uint32_t succ;	  /* reauthentication: index + 1 of its successor in
-			   * the tracker's new IKE_SAs */
-	uint32_t next;	  /* index + 1 of the next SA of the same IKE_SA
-			   * (CHILD_SAs) or of the same peer (reauthentications) */
-	uint32_t kids;	  /* reauthentication: the CHILD_SAs it carried */
-	const char **kid; /* their config names (kids of them) */
-	const char *name; /* config name of the SA (shared, the tracker's) */
-	const char *ike;  /* config name of its IKE_SA */
-	struct track_peer *peer; /* reauthentication: identities, address
-				  * and port of the other end */
-	char *said;  /* charon's last telling log line about it; FAILED: why */
-	char *cause; /* the first error charon logged since the rekey */
-	char *algs;  /* the successor's negotiated algorithms, or NULL */
+	uint32_t ike_id;     /* its IKE_SA's unique id (an IKE_SA's own) */
+	uint32_t next;	     /* index + 1 of the next SA of the same IKE_SA
+			      * (CHILD_SAs) or of the same peer (reauthentications) */
+	const char *name;    /* config name of the SA (shared, the tracker's) */
+	const char *ike;     /* config name of its IKE_SA */
+	struct track_re *re; /* a reauthentication's pairing (the
+			      * tracker's), else NULL */
+	char *said;	     /* charon's last telling log line about it;
+			      * FAILED: why */
+	char *cause;	     /* the first error charon logged since the rekey */
+	uint8_t child;	     /* a CHILD_SA, else an IKE_SA */
+	uint8_t state;	     /* enum track_state */
+	uint8_t reauth;	     /* an IKE_SA that is reauthenticated: --reauth,
+			      * or IKEv1, where charon reauthenticates */
+	uint8_t ikev1;	     /* an IKEv1 IKE_SA */
+	uint8_t started;     /* our rekey request for it is sent */
+	uint8_t by_other;    /* finished before that: charon or the peer
+			      * rekeyed it on its own */
 	char spi[2][TRACK_SPI]; /* in/out, or initiator/responder */
-	char new_spi[2][TRACK_SPI];
 };
 
 /* Called for each charon log line about one of the SAs (or a successor
@@ -81,8 +72,12 @@ struct track {
 	int heard; /* a log event has come */
 	struct track_sa *sa; /* in the order listed */
 	size_t count;
-	size_t pending;		/* SAs still TRACK_PENDING */
-	size_t reauths;		/* SAs with reauth set */
+	size_t pending; /* SAs still TRACK_PENDING */
+	size_t reauths; /* SAs with reauth set */
+	/* while w->report is called for a TRACK_DONE SA: its successor's
+	 * SPIs, and its algorithms (NULL: unknown) */
+	char done_spi[2][TRACK_SPI];
+	const char *done_algs;
 	track_report_fn report; /* optional */
 	track_log_fn log;	/* optional: stream the involved log lines */
 	void *ctx;		/* for both */
@@ -131,6 +126,14 @@ struct track_sa *track_find(const struct track *w, int child, uint32_t id);
  * bytes); how many. */
 size_t track_missing(const struct track *w, const struct track_sa *sa,
 		     char *out, size_t size);
+/* For an SA done without a successor told apart: among how many new
+ * IKE_SAs of its peer it is (0: its successor is new_id). */
+uint32_t track_candidates(const struct track_sa *sa);
+/* A reauthenticated SA whose old IKE_SA is gone already. */
+int track_went_down(const struct track_sa *sa);
+/* charon's last telling log line about SA (its words, unescaped), or
+ * NULL when it has said nothing about it yet; the tracker's own. */
+const char *track_said(const struct track_sa *sa);
 /* For an SA still pending: how many new IKE_SAs of its peer are up and
  * not told apart (0 when that does not explain the wait). */
 uint32_t track_untold(const struct track *w, const struct track_sa *sa);

@@ -17,11 +17,16 @@ struct endpoint {
 	char port[6];
 };
 
+/* What one read() may take ahead of the frame being read. */
+#define TRANSPORT_READ_AHEAD 16384
+
 struct transport {
 	int fd;
 	int64_t deadline_ms; /* clock_ms() milliseconds, or -1: none */
 	size_t frame_len;    /* announced length of the last frame read */
 	size_t frame_got;    /* bytes of it received, for diagnostics */
+	size_t ahead_pos, ahead_len; /* ahead[pos, len): read, not taken */
+	uint8_t ahead[TRANSPORT_READ_AHEAD];
 };
 
 /* Parse URI; 0, -EINVAL (bad syntax or scheme), -ENAMETOOLONG (path). */
@@ -35,14 +40,17 @@ int transport_connect(struct transport *t, const struct endpoint *ep,
 void transport_attach(struct transport *t, int fd, int timeout_ms);
 /* Write the whole buffer; 0 or -errno.  Never raises SIGPIPE. */
 int transport_send(struct transport *t, const uint8_t *buf, size_t len);
-/* Read one frame body into BUF (CAP bytes); 0 and *LEN, or -ECONNRESET
+/* Read one frame body into BUF (CAP bytes), with at most one read() per
+ * TRANSPORT_READ_AHEAD bytes that are waiting (what is read beyond the
+ * frame is kept for the next); 0 and *LEN, or -ECONNRESET
  * (closed at a frame boundary), -EPIPE (closed inside a frame), -EMSGSIZE
  * (length over the cap, nothing read), -EBADMSG (zero length),
  * -ETIMEDOUT, -errno. */
 int transport_recv(struct transport *t, uint8_t *buf, size_t cap, size_t *len);
-/* Wait until a frame starts to arrive, UNTIL_MS (clock_ms(), -1: none) passes,
- * or a signal MASK lets through is caught (MASK is in force only while waiting,
- * as ppoll() has it); 1 when readable, 0 for time or a signal, or -errno. */
+/* Wait until a frame starts to arrive (or is read ahead already), UNTIL_MS
+ * (clock_ms(), -1: none) passes, or a signal MASK lets through is caught (MASK
+ * is in force only while waiting, as ppoll() has it); 1 when readable, 0 for
+ * time or a signal, or -errno. */
 int transport_ready(const struct transport *t, int64_t until_ms,
 		    const sigset_t *mask);
 void transport_close(struct transport *t);

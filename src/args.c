@@ -66,7 +66,7 @@ static const struct opt command_opts[] = {
 	{ "initiate", 'i', 0, OPT_OTHER_COMMAND },
 	{ "terminate", 't', 0, OPT_OTHER_COMMAND },
 	{ "redirect", 'd', 0, OPT_OTHER_COMMAND },
-	{ "uninstall", 'U', 0, OPT_OTHER_COMMAND },
+	{ "uninstall", 'u', 0, OPT_OTHER_COMMAND },
 	{ "install", 'p', 0, OPT_OTHER_COMMAND },
 	{ "monitor-sa", 'm', 0, OPT_OTHER_COMMAND },
 	{ "list-pols", 'P', 0, OPT_OTHER_COMMAND },
@@ -171,6 +171,15 @@ static const struct opt *find_short(const struct args *a, char c)
 		for (const struct opt *o = sets[s]; o && o->name; o++)
 			if (o->short_name == c)
 				return o;
+	return NULL;
+}
+
+/* A command by its short name, where a global option has the same. */
+static const struct opt *find_command(char c)
+{
+	for (const struct opt *o = command_opts; o->name; o++)
+		if (o->short_name == c)
+			return o;
 	return NULL;
 }
 
@@ -487,6 +496,10 @@ static int parse_short(struct parser *p, char *arg, int argc, char **argv,
 		 * version command (-v LEVEL only after one) */
 		if (*c == 'v' && p->a->command == COMMAND_NONE)
 			o = find_short(p->a, 'V');
+		/* and -u as the very first option is its --uninstall; -u URI
+		 * anywhere later */
+		if (*c == 'u' && c == arg + 1 && arg == p->a->argv[1])
+			o = find_command(*c);
 		if (!o)
 			return error(p, "invalid option -- '%c'", *c);
 		snprintf(spelled, sizeof(spelled), "--%s", o->name);

@@ -14,6 +14,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -72,16 +74,119 @@ static void unshow(struct run *r)
 	r->shown = 0;
 }
 
+/* charon's "unable to reauthenticate in CHILD_SA DELETED state, delaying
+ * for 14s" in a person's words into OUT: "charon delays the
+ * reauthentication by 14 s: a CHILD_SA is still being deleted"; 0 when
+ * SAID is not that line. */
+static int plain_delay(const char *said, char *out, size_t size)
+{
+	char what[32], state[32];
+	unsigned secs;
+	const char *doing;
+
+	if (sscanf(said,
+		   "unable to %31s in CHILD_SA %31s state, delaying for %us",
+		   what, state, &secs) != 3)
+		return 0;
+	if (!strncmp(state, "DELET", 5))
+		doing = "being deleted";
+	else if (!strncmp(state, "REKEY", 5))
+		doing = "being rekeyed";
+	else if (!strcmp(state, "CREATED") || !strcmp(state, "INSTALLING"))
+		doing = "being set up";
+	else
+		doing = NULL;
+	snprintf(out, size, "charon delays the %s by %u s: a CHILD_SA is %s%s",
+		 !strcmp(what, "reauthenticate") ? "reauthentication"
+		 : !strcmp(what, "rekey")	 ? "rekeying"
+						 : what,
+		 secs, doing ? "still " : "in state ", doing ? doing : state);
+	return 1;
+}
+
+/* Terminal columns of stderr, 80 when it does not say. */
+static size_t columns(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) || ws.ws_col < 20)
+		return 80;
+	return ws.ws_col;
+}
+
+/* --wait on a terminal: what it waits for and charon's latest word about
+ * it, on one line that never wraps (so that \r can take it back). */
+static void waiting(struct run *r, int64_t elapsed)
+{
+	const struct track_sa *sa = NULL;
+	char line[512], plain[160];
+	const char *said = NULL;
+	size_t len, cols = columns();
+	FILE *m;
+
+	/* the first SA pending that charon has said something about */
+	for (size_t i = 0; i < r->w.count; i++) {
+		const struct track_sa *s = &r->w.sa[i];
+
+		if (s->state != TRACK_PENDING)
+			continue;
+		if (!sa)
+			sa = s;
+		if (track_said(s)) {
+			sa = s;
+			said = track_said(s);
+			break;
+		}
+	}
+	if (!sa)
+		return;
+	m = fmemopen(line, sizeof(line), "w");
+	if (!m)
+		return;
+	fprintf(m, "swanctl: waiting %lld s for ", (long long)(elapsed / 1000));
+	if (r->w.pending > 1)
+		fprintf(m, "%zu of %zu SAs, ", r->w.pending, r->w.count);
+	fputs(sa->child ? "CHILD_SA " : "IKE_SA ", m);
+	if (sa->name)
+		print_escaped(m, (const uint8_t *)sa->name, strlen(sa->name));
+	fprintf(m, " #%u: ", sa->id);
+	if (!said)
+		fprintf(m, "charon has said nothing about its %s yet",
+			sa->reauth ? "reauthentication" : "rekeying");
+	else if (plain_delay(said, plain, sizeof(plain)))
+		fputs(plain, m);
+	else {
+		fputs("charon: ", m);
+		print_escaped(m, (const uint8_t *)said, strlen(said));
+	}
+	fflush(m);
+	len = (size_t)ftell(m);
+	fclose(m);
+	if (len >= sizeof(line))
+		len = sizeof(line) - 1;
+	/* one column short of the edge, cut between characters */
+	if (len > cols - 1) {
+		len = cols - 1;
+		while (len && ((unsigned char)line[len] & 0xc0) == 0x80)
+			len--;
+	}
+	fprintf(stderr, "\r%.*s\033[K", (int)len, line);
+	r->shown = 1;
+}
+
 static void progress(struct run *r, int force)
 {
 	int64_t now = clock_ms(), elapsed = now - r->start_ms;
 	size_t finished = r->o.rekeyed + r->o.failed + r->o.timed_out;
 	size_t left = r->w.count - finished - r->in_flight;
 
-	if (!r->tty || !r->a->batch ||
-	    (!force && now - r->drawn_ms < BATCH_REDRAW_MS))
+	if (!r->tty || (!force && now - r->drawn_ms < BATCH_REDRAW_MS))
 		return;
 	r->drawn_ms = now;
+	if (!r->a->batch) {
+		waiting(r, elapsed);
+		return;
+	}
 	fprintf(stderr,
 		"\rswanctl: %zu rekeyed, %zu failed, %zu in flight, %zu left, "
 		"%.1f/s",
@@ -113,18 +218,16 @@ static void report(void *ctx, const struct track_sa *sa)
 	if (sa->state == TRACK_DONE) {
 		if (r->out_tty)
 			unshow(r);
-		outcome_done(&r->o, sa);
-		flush_out(r);
+		outcome_done(&r->o, &r->w, sa);
 	} else {
 		unshow(r);
 		outcome_fail(&r->o, &r->w, sa, OUTCOME_TRACKED, NULL, 0);
-		flush_out(r);
 	}
 	progress(r, 0);
 }
 
 /* -v 2 and more: charon's lines about the SAs, as swanctl --initiate
- * prints its own. */
+ * prints its own (-v 3 adds main.c's packet trace). */
 static void stream(void *ctx, const uint8_t *group, size_t group_len,
 		   const uint8_t *msg, size_t msg_len)
 {
@@ -152,7 +255,6 @@ static void give_up(struct run *r, struct track_sa *sa, enum outcome_end end,
 	r->o.timeout_s = timeout_s;
 	outcome_fail(&r->o, &r->w, sa, end, text, text_len);
 	track_drop(&r->w, sa, TRACK_DOWN);
-	flush_out(r);
 }
 
 /* Send the next rekey: --wait's one request, or --batch's next SA by its
@@ -302,8 +404,14 @@ static int loop(struct run *r)
 		until = earlier(r->deadline_ms, expire(r, now));
 		if (!r->w.pending && !r->asked)
 			continue; /* the last ones just ran out */
-		if (r->tty && r->a->batch)
+		if (r->tty) /* the line's clock and charon's word move on */
 			until = earlier(until, now + 1000);
+		/* the lines so far go out before we wait: one write for all
+		 * that one read brought, not one per SA */
+		if (!client_buffered(r->c))
+			flush_out(r);
+		if (r->out)
+			return r->out; /* nobody reads what we report */
 		rc = follow_next(r->c, &r->w, until, &r->wait_mask, &p, r->f);
 		if (rc == 1)
 			rc = replied(r, &p);

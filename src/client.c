@@ -203,3 +203,8 @@ int client_wait(struct client *c, int64_t until_ms, const sigset_t *mask)
 {
 	return transport_ready(&c->t, until_ms, mask);
 }
+
+int client_buffered(const struct client *c)
+{
+	return c->t.ahead_pos < c->t.ahead_len;
+}

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdio_ext.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "list.h"
@@ -201,12 +202,18 @@ struct section {
 	struct items l[IKE_LISTS];
 };
 
+/* The index of NAME in KEYS, or -1.  charon sends the keys in the order
+ * of the tables, so the search starts after the last one found (*NEXT)
+ * and most take one compare. */
 static int lookup(const struct key *keys, int count, const uint8_t *name,
-		  size_t len)
+		  size_t len, int *next)
 {
-	for (int i = 0; i < count; i++)
-		if (keys[i].len == len && !memcmp(keys[i].name, name, len))
+	for (int n = 0, i = *next; n < count;
+	     n++, i = i + 1 < count ? i + 1 : 0)
+		if (keys[i].len == len && !memcmp(keys[i].name, name, len)) {
+			*next = i + 1 < count ? i + 1 : 0;
 			return i;
+		}
 	return -1;
 }
 
@@ -563,7 +570,7 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 	struct items *list = NULL;
 	struct vici_reader r;
 	struct vici_elem e;
-	int depth = 0, in_children = 0, rc;
+	int depth = 0, in_children = 0, rc, next_key = 0, next_list = 0;
 
 	vici_reader_init(&r, body, len);
 	while ((rc = vici_next(&r, &e)) > 0) {
@@ -576,6 +583,7 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 		switch (e.type) {
 		case VICI_SECTION_START:
 			depth++;
+			next_key = next_list = 0; /* a new table */
 			if (depth == 1) {
 				memset(&ike, 0, sizeof(ike));
 				ike_name = e.name;
@@ -599,9 +607,9 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 			if (!s)
 				break;
 			k = s == &ike ? lookup(ike_keys, IKE_KEYS, e.name,
-					       e.name_len)
+					       e.name_len, &next_key)
 				      : lookup(child_keys, CHILD_KEYS, e.name,
-					       e.name_len);
+					       e.name_len, &next_key);
 			if (k >= 0)
 				s->v[k] = (struct val){ e.value, e.value_len };
 			break;
@@ -610,9 +618,9 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 			if (!s)
 				break;
 			k = s == &ike ? lookup(ike_lists, IKE_LISTS, e.name,
-					       e.name_len)
+					       e.name_len, &next_list)
 				      : lookup(child_lists, CHILD_LISTS, e.name,
-					       e.name_len);
+					       e.name_len, &next_list);
 			if (k >= 0) {
 				list = &s->l[k];
 				list_start = vici_pos(&r);
@@ -638,22 +646,83 @@ static int human(FILE *f, const uint8_t *body, size_t len, const void *ctx)
 	return list_print_event(f, body, len);
 }
 
+/* The scratch stream's sink: what stdio hands over goes to l->buf. */
+static ssize_t scratch_write(void *ctx, const char *p, size_t n)
+{
+	struct listing *l = ctx;
+
+	if (n > l->cap - l->size) {
+		size_t cap = l->cap ? l->cap : 65536;
+		char *grown;
+
+		while (cap - l->size < n)
+			cap *= 2;
+		grown = realloc(l->buf, cap);
+		if (!grown) {
+			errno = ENOMEM;
+			return -1;
+		}
+		l->buf = grown;
+		l->cap = cap;
+	}
+	memcpy(l->buf + l->size, p, n);
+	l->size += n;
+	return (ssize_t)n;
+}
+
+int list_scratch_open(struct listing *l)
+{
+	cookie_io_functions_t io = { .write = scratch_write };
+
+	l->buf = NULL;
+	l->size = l->cap = 0;
+	/* a stdio stream, so that the printers write to it as to stdout, at
+	 * stdio's speed; its buffer is handed over when an event is done */
+	l->scratch = fopencookie(l, "w", io);
+	if (!l->scratch)
+		return -ENOMEM;
+	__fsetlocking(l->scratch, FSETLOCKING_BYCALLER);
+	return 0;
+}
+
+void list_scratch_close(struct listing *l)
+{
+	if (l->scratch)
+		fclose(l->scratch);
+	free(l->buf);
+	l->scratch = NULL;
+	l->buf = NULL;
+}
+
 int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 {
-	const struct listing *l = ctx;
+	struct listing *l = ctx;
 	int rc;
 
 	if (!vici_is(ev->name, ev->name_len, "list-sa"))
 		return 0;
 	/* a malformed event is refused whole: no part of it is printed */
-	rc = vici_validate(ev->body, ev->body_len, &f->why);
-	if (rc)
+	if (!l->scratch &&
+	    (rc = vici_validate(ev->body, ev->body_len, &f->why)))
 		return status_fail(f, STAGE_EXCHANGE, "list-sas", rc);
-	/* validated: only the JSON view can fail, for want of memory */
-	rc = print_body(l->out, MESSAGE_LIST_EVENT, l->output, ev->body,
-			ev->body_len, human, NULL);
+	if (l->scratch) { /* what a refused event left there goes */
+		fflush(l->scratch);
+		l->size = 0;
+	}
+	rc = print_body(l->scratch ? l->scratch : l->out, MESSAGE_LIST_EVENT,
+			l->output, ev->body, ev->body_len, human, NULL);
+	if (rc == -EBADMSG) { /* the printer stopped there: say why */
+		(void)vici_validate(ev->body, ev->body_len, &f->why);
+		return status_fail(f, STAGE_EXCHANGE, "list-sas", rc);
+	}
 	if (rc)
 		return status_fail(f, STAGE_OUTPUT, "list-sas", rc);
+	if (l->scratch) {
+		if (fflush(l->scratch))
+			return status_fail(f, STAGE_OUTPUT, "list-sas",
+					   -ENOMEM);
+		fwrite(l->buf, 1, l->size, l->out);
+	}
 	/* a reader that went away ends the listing at once */
 	return print_check(l->out, f);
 }
@@ -661,17 +730,21 @@ int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 int list_run(const struct args *a, struct client *c, struct failure *f)
 {
 	uint8_t req[VICI_MAX_REQUEST];
-	struct listing l = { a->output, stdout };
+	struct listing l = { .output = a->output, .out = stdout };
 	struct vici_packet_view reply;
 	size_t len;
 	int rc;
 
+	/* without the memory for it, each event is validated first */
+	(void)list_scratch_open(&l);
+
 	rc = list_request(&a->filter, a->noblock, req, sizeof(req), &len);
+	if (!rc)
+		rc = client_open(c, f);
+	else
+		rc = status_fail(f, STAGE_ENCODE, "list-sas", rc);
 	if (rc)
-		return status_fail(f, STAGE_ENCODE, "list-sas", rc);
-	rc = client_open(c, f);
-	if (rc)
-		return rc;
+		goto out;
 	/* only this thread writes: skip stdio's lock on every call */
 	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	rc = client_register(c, VICI_EVENT_REGISTER, "list-sa", NULL, NULL, f);
@@ -690,5 +763,7 @@ int list_run(const struct args *a, struct client *c, struct failure *f)
 	/* once the reply is in, the listing is complete: closing the
 	 * connection unregisters, no round trip can fail it any more */
 	client_close(c);
+out:
+	list_scratch_close(&l);
 	return rc;
 }

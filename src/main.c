@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * swanctl --rekey, --list-sas and --version over VICI: parse the command
- * line, run the command (each command file holds its whole dialogue with
- * charon), word the one failure it reports, exit with its status.  The only
- * file that prints diagnostics, shows usage and picks the exit status.
+ * line, look the command up in one table, run it (each command file holds
+ * its whole dialogue with charon), word the one failure it reports, exit
+ * with its status.  Main words every failure but one kind: --wait and
+ * --batch word each SA's outcome themselves (outcome.c) and say so
+ * (f->reported); main still picks the exit status.
  */
 #include <errno.h>
 #include <signal.h>
@@ -209,11 +211,14 @@ int main(int argc, char **argv)
 			cmd && cmd->name ? " --" : "",
 			cmd && cmd->name ? cmd->name : "");
 		status = status_of(STAGE_USAGE, rc);
+	} else if ((a.help || !cmd->run) && cmd->usage == usage_main) {
+		usage_help(stdout, delegate_program(), delegate_installed());
 	} else if (a.help || !cmd->run) {
 		fputs(cmd->usage, stdout);
 	} else {
+		/* -v 3 and more trace every packet (-v 2: charon's lines) */
 		client_init(&client, a.uri, a.timeout_ms,
-			    a.debug >= 2 ? stderr : NULL);
+			    a.debug >= 3 ? stderr : NULL);
 		rc = cmd->run(&a, &client, &f);
 		if (rc) {
 			report(&f, &a);

@@ -37,7 +37,7 @@ static const char *done_word(const struct track_sa *sa)
 }
 
 static void json_ids(FILE *f, const char *key, uint32_t id,
-		     const char spi[2][TRACK_SPI], int child)
+		     const char (*spi)[TRACK_SPI], int child)
 {
 	fprintf(f, "\"%s\":{\"uniqueid\":\"%u\",\"%s\":", key, (unsigned)id,
 		child ? "spi-in" : "initiator-spi");
@@ -62,24 +62,26 @@ static void json_head(FILE *f, const struct track_sa *sa, int ok,
 	json_ids(f, "old", sa->id, sa->spi, sa->child);
 }
 
-void outcome_done(struct outcome *o, const struct track_sa *sa)
+void outcome_done(struct outcome *o, const struct track *w,
+		  const struct track_sa *sa)
 {
 	const char *type = sa->child ? "CHILD_SA" : "IKE_SA";
+	uint32_t candidates = track_candidates(sa);
 	FILE *f = o->out;
 
 	o->rekeyed++;
 	if (o->json) {
 		json_head(f, sa, 1, done_word(sa));
 		fprintf(f, ",\"by\":\"%s\",", sa->by_other ? "charon" : "us");
-		if (sa->candidates) {
+		if (candidates) {
 			fprintf(f, "\"new\":null,\"candidates\":\"%u\"}\n",
-				(unsigned)sa->candidates);
+				(unsigned)candidates);
 			return;
 		}
-		json_ids(f, "new", sa->new_id, sa->new_spi, sa->child);
-		if (sa->algs) {
+		json_ids(f, "new", sa->new_id, w->done_spi, sa->child);
+		if (w->done_algs) {
 			fputs(",\"algorithms\":", f);
-			json_str(f, sa->algs);
+			json_str(f, w->done_algs);
 		}
 		fputs("}\n", f);
 		return;
@@ -88,17 +90,17 @@ void outcome_done(struct outcome *o, const struct track_sa *sa)
 	fprintf(f, " %s", done_word(sa));
 	if (sa->by_other)
 		fputs(" by charon or the peer on its own", f);
-	if (sa->candidates) {
+	if (candidates) {
 		fprintf(f,
 			", new %s not told apart: one of %u new %ss of the "
 			"same peer\n",
-			type, (unsigned)sa->candidates, type);
+			type, (unsigned)candidates, type);
 		return;
 	}
 	fprintf(f, ", new %s #%u", type, (unsigned)sa->new_id);
-	if (sa->algs) {
+	if (w->done_algs) {
 		fputs(" (", f);
-		put(f, sa->algs);
+		put(f, w->done_algs);
 		fputc(')', f);
 	}
 	fputc('\n', f);

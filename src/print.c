@@ -589,23 +589,32 @@ static ssize_t std_write(void *cookie, const char *buf, size_t len)
 	size_t done = 0;
 
 	while (done < len) {
-		int64_t start = clock_mono_ns();
-		ssize_t n = write(fd, buf + done, len - done);
-		int err = errno;
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		ssize_t n;
+		int err;
 
-		clock_hold(start);
+		/* only waiting for the reader stops the clock: a write that
+		 * goes through is the command's own time (a process starved
+		 * of CPU inside write() would otherwise stretch --timeout) */
+		if (poll(&pfd, 1, 0) == 0) {
+			int64_t start = clock_mono_ns();
+			int rc = poll(&pfd, 1, -1);
+
+			err = errno;
+			clock_hold(start);
+			if (rc < 0 && err == EINTR) {
+				errno = EINTR; /* SIGINT with --batch */
+				break;
+			}
+		}
+		n = write(fd, buf + done, len - done);
+		err = errno;
 		if (n > 0) {
 			done += (size_t)n;
 			continue;
 		}
-		if (n < 0 && (err == EAGAIN || err == EWOULDBLOCK)) {
-			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-
-			start = clock_mono_ns();
-			poll(&pfd, 1, -1);
-			clock_hold(start);
-			continue;
-		}
+		if (n < 0 && (err == EAGAIN || err == EWOULDBLOCK))
+			continue; /* non-blocking: the poll above waits */
 		/* a short count is stdio's error: errno says why (EINTR:
 		 * a signal the command catches, SIGINT with --batch) */
 		errno = n < 0 ? err : EIO;

@@ -96,6 +96,21 @@ enum key {
 #define KEY_SHIFT 28
 #define KEY_INDEX ((1u << KEY_SHIFT) - 1)
 
+/* What a reauthenticated IKE_SA needs beyond a rekeyed one. */
+struct track_re {
+	struct track_peer *peer; /* identities, address and port of the
+				  * other end */
+	const char **kid;	 /* the config names of the CHILD_SAs it
+				  * carried (kids of them) */
+	uint32_t kids;
+	uint32_t hint;	     /* charon logged this IKE_SA as its successor */
+	uint32_t succ;	     /* index + 1 of its successor in w->news */
+	uint32_t candidates; /* done, the successor not told apart: one of
+			      * this many */
+	uint8_t went_down;   /* the old IKE_SA is gone */
+	uint8_t strong;	     /* hint is charon's own naming, not a guess */
+};
+
 struct track_peer {
 	const char *ike, *local_id, *remote_id, *remote_host, *remote_port;
 	uint32_t first;	   /* our IKE_SAs with it, chained by next */
@@ -222,8 +237,8 @@ static uint32_t key_id(const struct track *w, uint32_t v)
 	case KEY_OWNER:
 		return sa->ike_id;
 	case KEY_SUCCESSOR:
-		return sa->hint; /* a hint taken back leaves a slot that
-				  * matches nothing */
+		return sa->re->hint; /* a hint taken back leaves a slot that
+				      * matches nothing */
 	case KEY_NEW:
 		break;
 	}
@@ -645,16 +660,17 @@ static int add(struct track *w, int child, const struct node *ike,
 	 * goes down, a new one comes up, no ike-rekey */
 	sa->reauth = !child && (w->reauth || sa->ikev1);
 	if (sa->reauth) {
-		if (!(sa->peer = peer_get(w, n)))
+		if (!(sa->re = calloc(1, sizeof(*sa->re))) ||
+		    !(sa->re->peer = peer_get(w, n)))
 			return -ENOMEM;
 		/* charon rebuilds the CHILD_SAs of a reauthenticated IKEv2
 		 * IKE_SA, with events; IKEv1 quick mode SAs it moves to the
 		 * new ISAKMP SA as they are, without a word: none to count */
 		if (w->kid_count && !sa->ikev1 &&
-		    !(sa->kid = calloc(w->kid_count, sizeof(*sa->kid))))
+		    !(sa->re->kid = calloc(w->kid_count, sizeof(*sa->re->kid))))
 			return -ENOMEM;
-		for (size_t i = 0; sa->kid && i < w->kid_count; i++)
-			if (!(sa->kid[sa->kids++] =
+		for (size_t i = 0; sa->re->kid && i < w->kid_count; i++)
+			if (!(sa->re->kid[sa->re->kids++] =
 				      name_of(w, w->kid[i].name, 1)))
 				return -ENOMEM;
 	}
@@ -668,10 +684,10 @@ static int add(struct track *w, int child, const struct node *ike,
 			 (uint32_t)(index + 1);
 	} else if (child && sa->ike_id) {
 		rc = index_put(w, KEY_OWNER, index);
-	} else if (sa->peer) {
-		sa->next = sa->peer->first;
-		sa->peer->first = (uint32_t)(index + 1);
-		sa->peer->unpaired++;
+	} else if (sa->re) {
+		sa->next = sa->re->peer->first;
+		sa->re->peer->first = (uint32_t)(index + 1);
+		sa->re->peer->unpaired++;
 	}
 	w->pending++;
 	return rc;
@@ -684,8 +700,9 @@ static void finish(struct track *w, struct track_sa *sa, enum track_state state)
 	sa->state = (uint8_t)state;
 	sa->by_other = state == TRACK_DONE && !sa->started;
 	w->pending--;
-	if (sa->peer && !sa->succ && state != TRACK_DONE)
-		sa->peer->unpaired--; /* no successor is to be paired to it */
+	if (sa->re && !sa->re->succ && state != TRACK_DONE)
+		sa->re->peer
+			->unpaired--; /* no successor is to be paired to it */
 	free(sa->cause);
 	sa->cause = NULL;
 	if (w->report)
@@ -693,19 +710,34 @@ static void finish(struct track *w, struct track_sa *sa, enum track_state state)
 	if (state == TRACK_DONE) {
 		free(sa->said); /* its story is told: keep the memory small */
 		sa->said = NULL;
-		free(sa->algs);
-		sa->algs = NULL;
 	}
+}
+
+/* SA is done: its successor has the SPIs SPI (NULL: unknown) and the
+ * algorithms ALGS, which only its report needs (nothing keeps them). */
+static void done(struct track *w, struct track_sa *sa, char spi[2][TRACK_SPI],
+		 const char *algs)
+{
+	if (spi)
+		memcpy(w->done_spi, spi, sizeof(w->done_spi));
+	else
+		memset(w->done_spi, 0, sizeof(w->done_spi));
+	w->done_algs = algs;
+	finish(w, sa, TRACK_DONE);
+	w->done_algs = NULL;
 }
 
 /* SA's successor, reported in the old and new sections of N. */
 static void rekeyed(struct track *w, struct track_sa *sa, const struct node *n)
 {
+	char spi[2][TRACK_SPI];
+	char *algs = algs_of(n->new_alg, n->new_alg_set, sa->child);
+
 	sa->new_id = n->new.uniqueid;
 	copy_spi(sa->spi, n->old.spi);
-	copy_spi(sa->new_spi, n->new.spi);
-	sa->algs = algs_of(n->new_alg, n->new_alg_set, sa->child);
-	finish(w, sa, TRACK_DONE);
+	copy_spi(spi, n->new.spi);
+	done(w, sa, spi, algs);
+	free(algs);
 }
 
 static void went_down(struct track *w, struct track_sa *sa)
@@ -721,7 +753,7 @@ static void went_down(struct track *w, struct track_sa *sa)
 #define EACH_UNPAIRED(w, p, sa)                                                \
 	for (uint32_t i_ = (p)->first; i_ && ((sa) = &(w)->sa[i_ - 1], 1);     \
 	     i_ = (sa)->next)                                                  \
-		if ((sa)->state == TRACK_PENDING && !(sa)->succ)
+		if ((sa)->state == TRACK_PENDING && !(sa)->re->succ)
 
 static int seen_has(const struct track *w, uint32_t id)
 {
@@ -780,12 +812,12 @@ static size_t missing(const struct track_sa *sa, const struct track_new *n,
 	if (out)
 		out[0] = '\0';
 	memset(used, 0, sizeof(used));
-	for (uint32_t i = 0; i < sa->kids; i++) {
+	for (uint32_t i = 0; i < sa->re->kids; i++) {
 		size_t j;
 
 		/* beyond 256 of one IKE_SA, names alone are compared */
 		for (j = 0; j < n->kids; j++)
-			if (n->kid_name[j] == sa->kid[i] &&
+			if (n->kid_name[j] == sa->re->kid[i] &&
 			    (j >= sizeof(used) || !used[j]))
 				break;
 		if (j < n->kids) {
@@ -795,7 +827,7 @@ static size_t missing(const struct track_sa *sa, const struct track_new *n,
 		}
 		if (out && at < size) {
 			int k = snprintf(out + at, size - at, "%s%s",
-					 count ? ", " : "", sa->kid[i]);
+					 count ? ", " : "", sa->re->kid[i]);
 
 			at += k > 0 ? (size_t)k : 0;
 		}
@@ -813,15 +845,15 @@ static void reauth_check(struct track *w, struct track_sa *sa)
 	char names[256], *why;
 	size_t lost, len;
 
-	if (sa->state != TRACK_PENDING || !sa->succ)
+	if (sa->state != TRACK_PENDING || !sa->re->succ)
 		return;
-	n = &w->news[sa->succ - 1];
+	n = &w->news[sa->re->succ - 1];
 	lost = missing(sa, n, names, sizeof(names));
-	if (!lost && sa->went_down) {
-		finish(w, sa, TRACK_DONE);
+	if (!lost && sa->re->went_down) {
+		done(w, sa, n->spi, n->algs);
 		return;
 	}
-	if (!lost || !n->failed || n->kids + n->failed < sa->kids)
+	if (!lost || !n->failed || n->kids + n->failed < sa->re->kids)
 		return;
 	len = strlen(names) + (n->cause ? strlen(n->cause) : 0) + 96;
 	why = malloc(len);
@@ -841,12 +873,9 @@ static void pair(struct track *w, struct track_sa *sa, struct track_new *n)
 {
 	struct track_peer *p = n->peer;
 
-	sa->succ = (uint32_t)(n - w->news) + 1;
+	sa->re->succ = (uint32_t)(n - w->news) + 1;
 	sa->new_id = n->id;
-	memcpy(sa->new_spi, n->spi, sizeof(sa->new_spi));
 	n->owner = (uint32_t)(sa - w->sa) + 1;
-	free(sa->algs);
-	sa->algs = n->algs ? dup_str(cstr(n->algs), NULL) : NULL;
 	p->fresh--;
 	p->ready -= n->ready != 0;
 	p->unpaired--;
@@ -856,17 +885,14 @@ static void pair(struct track *w, struct track_sa *sa, struct track_new *n)
 /* Take back a pairing made on a guess: N is free again. */
 static void unpair(struct track *w, struct track_sa *sa)
 {
-	struct track_new *n = &w->news[sa->succ - 1];
+	struct track_new *n = &w->news[sa->re->succ - 1];
 
 	n->owner = 0;
 	n->peer->fresh++;
 	n->peer->ready += n->ready != 0;
 	n->peer->unpaired++;
-	sa->succ = 0;
+	sa->re->succ = 0;
 	sa->new_id = 0;
-	memset(sa->new_spi, 0, sizeof(sa->new_spi));
-	free(sa->algs);
-	sa->algs = NULL;
 }
 
 /* P's new IKE_SAs came up without a way to tell which is whose: once all
@@ -879,8 +905,8 @@ static void settle(struct track *w, struct track_peer *p)
 	size_t unhinted = 0;
 
 	EACH_UNPAIRED(w, p, sa)
-	if (!sa->hint) {
-		if (!sa->went_down)
+	if (!sa->re->hint) {
+		if (!sa->re->went_down)
 			return;
 		unhinted++;
 	}
@@ -893,19 +919,18 @@ static void settle(struct track *w, struct track_peer *p)
 			if (n->owner || !n->ready)
 				continue;
 			EACH_UNPAIRED(w, p, sa)
-			if (!sa->hint) {
+			if (!sa->re->hint) {
 				pair(w, sa, n);
 				return;
 			}
 		}
 	}
 	EACH_UNPAIRED(w, p, sa)
-	if (!sa->hint) {
-		sa->candidates = p->ready;
-		memset(sa->new_spi, 0, sizeof(sa->new_spi));
+	if (!sa->re->hint) {
+		sa->re->candidates = p->ready;
 		p->unpaired--;
-		sa->succ = 0;
-		finish(w, sa, TRACK_DONE);
+		sa->re->succ = 0;
+		done(w, sa, NULL, NULL);
 	}
 }
 
@@ -918,36 +943,36 @@ static void hinted(struct track *w, struct track_sa *sa, uint32_t id,
 	struct track_new *n;
 	struct track_sa *other;
 
-	if (sa->state != TRACK_PENDING || sa->hint == id) {
-		sa->strong |= strong && sa->hint == id;
+	if (sa->state != TRACK_PENDING || sa->re->hint == id) {
+		sa->re->strong |= strong && sa->re->hint == id;
 		return;
 	}
-	if (sa->hint && (sa->strong || !strong))
+	if (sa->re->hint && (sa->re->strong || !strong))
 		return;
 	other = hinted_by(w, id);
-	if (other && other != sa && (other->strong || !strong))
+	if (other && other != sa && (other->re->strong || !strong))
 		return; /* another SA's successor, as charon said */
-	if (sa->succ && !strong)
+	if (sa->re->succ && !strong)
 		return;
-	if (sa->succ)
+	if (sa->re->succ)
 		unpair(w, sa);
 	if (other && other != sa) { /* its guess was wrong */
-		if (other->succ)
+		if (other->re->succ)
 			unpair(w, other);
-		other->hint = 0;
+		other->re->hint = 0;
 	}
-	sa->hint = id;
-	sa->strong = (uint8_t)strong;
+	sa->re->hint = id;
+	sa->re->strong = (uint8_t)strong;
 	if (index_put(w, KEY_SUCCESSOR, (size_t)(sa - w->sa))) {
-		sa->hint = 0;
+		sa->re->hint = 0;
 		return;
 	}
 	/* its up event came before the log line */
 	n = new_find(w, id);
-	if (n && !n->owner && n->peer == sa->peer)
+	if (n && !n->owner && n->peer == sa->re->peer)
 		pair(w, sa, n);
 	if (other && other != sa)
-		settle(w, other->peer);
+		settle(w, other->re->peer);
 }
 
 /* The log has caught up with the new IKE_SA N. */
@@ -1046,23 +1071,23 @@ static void reauth_step(struct track *w, const struct node *n, int up)
 	if (!up) {
 		if (!sa || sa->state != TRACK_PENDING || !sa->reauth)
 			return;
-		sa->went_down = 1;
-		if (sa->succ)
+		sa->re->went_down = 1;
+		if (sa->re->succ)
 			reauth_check(w, sa);
 		else
-			settle(w, sa->peer);
+			settle(w, sa->re->peer);
 		return;
 	}
 	if (sa || new_find(w, n->uniqueid))
 		return; /* one of ours coming up is nobody's successor */
 	p = peer_find(w, n);
 	sa = hinted_by(w, n->uniqueid);
-	if (sa && sa->state == TRACK_PENDING && sa->peer != p) {
+	if (sa && sa->state == TRACK_PENDING && sa->re->peer != p) {
 		/* another peer's: the guess (or charon's word) was wrong */
-		sa->hint = 0;
-		sa->strong = 0;
-		if (!sa->succ)
-			settle(w, sa->peer);
+		sa->re->hint = 0;
+		sa->re->strong = 0;
+		if (!sa->re->succ)
+			settle(w, sa->re->peer);
 		sa = NULL;
 	}
 	if (!p || (!p->unpaired && !sa))
@@ -1070,7 +1095,7 @@ static void reauth_step(struct track *w, const struct node *n, int up)
 	fresh = new_add(w, n, p);
 	if (!fresh)
 		return;
-	if (sa && sa->state == TRACK_PENDING && !sa->succ)
+	if (sa && sa->state == TRACK_PENDING && !sa->re->succ)
 		pair(w, sa, fresh); /* the one charon named */
 	else
 		settle(w, p);
@@ -1398,7 +1423,7 @@ static void follow_thread(struct track *w, uint32_t thread, uint32_t id,
 
 	if (w->threads[t].thread == thread && w->threads[t].ike_id != id)
 		prev = track_find(w, 0, w->threads[t].ike_id);
-	if (prev && prev->reauth && id && !prev->hint && !prev->succ &&
+	if (prev && prev->reauth && id && !prev->re->hint && !prev->re->succ &&
 	    (starts(msg, "initiating IKE_SA ") ||
 	     starts(msg, "restarting CHILD_SA ")) &&
 	    !track_find(w, 0, id) && !hinted_by(w, id))
@@ -1531,8 +1556,9 @@ void track_free(struct track *w)
 	for (size_t i = 0; i < w->count; i++) {
 		free(w->sa[i].said);
 		free(w->sa[i].cause);
-		free(w->sa[i].algs);
-		free(w->sa[i].kid);
+		if (w->sa[i].re)
+			free(w->sa[i].re->kid);
+		free(w->sa[i].re);
 	}
 	for (size_t i = 0; i < w->news_count; i++) {
 		free(w->news[i].cause);
@@ -1569,23 +1595,43 @@ void track_drop(struct track *w, struct track_sa *sa, enum track_state state)
 {
 	if (sa->state != TRACK_PENDING)
 		return;
-	if (sa->peer && !sa->succ)
-		sa->peer->unpaired--; /* no successor is to be paired to it */
+	if (sa->re && !sa->re->succ)
+		sa->re->peer
+			->unpaired--; /* no successor is to be paired to it */
 	sa->state = (uint8_t)state;
 	w->pending--;
+}
+
+const char *track_said(const struct track_sa *sa)
+{
+	return sa->said;
 }
 
 uint32_t track_untold(const struct track *w, const struct track_sa *sa)
 {
 	(void)w;
-	return sa->went_down && sa->peer && !sa->succ ? sa->peer->fresh : 0;
+	return sa->re && sa->re->went_down && !sa->re->succ
+		       ? sa->re->peer->fresh
+		       : 0;
+}
+
+int track_went_down(const struct track_sa *sa)
+{
+	return sa->re && sa->re->went_down;
+}
+
+uint32_t track_candidates(const struct track_sa *sa)
+{
+	return sa->re ? sa->re->candidates : 0;
 }
 
 size_t track_missing(const struct track *w, const struct track_sa *sa,
 		     char *out, size_t size)
 {
 	out[0] = '\0';
-	return sa->succ ? missing(sa, &w->news[sa->succ - 1], out, size) : 0;
+	if (!sa->re || !sa->re->succ)
+		return 0;
+	return missing(sa, &w->news[sa->re->succ - 1], out, size);
 }
 
 void track_event(struct track *w, const uint8_t *name, size_t name_len,

@@ -144,7 +144,11 @@ static int connect_addr(struct transport *t, int family,
 
 void transport_attach(struct transport *t, int fd, int timeout_ms)
 {
-	*t = (struct transport){ .fd = fd, .deadline_ms = -1 };
+	/* field by field: the read-ahead buffer needs no clearing */
+	t->fd = fd;
+	t->deadline_ms = -1;
+	t->frame_len = t->frame_got = 0;
+	t->ahead_pos = t->ahead_len = 0;
 	if (timeout_ms > 0)
 		t->deadline_ms = now_ms() + timeout_ms;
 }
@@ -363,16 +367,36 @@ static int read_full(struct transport *t, uint8_t *buf, size_t len, size_t *got)
 {
 	*got = 0;
 	while (*got < len) {
+		size_t want = len - *got;
 		ssize_t n;
 
-		if (check_deadline(t))
-			return -ETIMEDOUT;
-		n = read(t->fd, buf + *got, len - *got);
+		if (t->ahead_pos < t->ahead_len) {
+			size_t k = t->ahead_len - t->ahead_pos;
 
-		if (n > 0) {
-			*got += (size_t)n;
+			if (k > want)
+				k = want;
+			memcpy(buf + *got, t->ahead + t->ahead_pos, k);
+			t->ahead_pos += k;
+			*got += k;
 			continue;
 		}
+		if (check_deadline(t))
+			return -ETIMEDOUT;
+		/* a rest as large as the buffer goes straight where it belongs;
+		 * a smaller one is read with what follows it */
+		if (want >= sizeof(t->ahead)) {
+			n = read(t->fd, buf + *got, want);
+			if (n > 0)
+				*got += (size_t)n;
+		} else {
+			n = read(t->fd, t->ahead, sizeof(t->ahead));
+			if (n > 0) {
+				t->ahead_pos = 0;
+				t->ahead_len = (size_t)n;
+			}
+		}
+		if (n > 0)
+			continue;
 		if (n == 0)
 			return -ECONNRESET;
 		if (errno == EINTR)
@@ -421,6 +445,8 @@ int transport_ready(const struct transport *t, int64_t until_ms,
 	struct timespec ts, *tsp = NULL;
 	int n;
 
+	if (t->ahead_pos < t->ahead_len)
+		return 1;
 	if (until_ms >= 0) {
 		int64_t left = until_ms - now_ms();
 
@@ -441,4 +467,5 @@ void transport_close(struct transport *t)
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
+	t->ahead_pos = t->ahead_len = 0;
 }

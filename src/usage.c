@@ -9,17 +9,51 @@ const char usage_main[] =
 	"CHILD_SAs\n"
 	"  swanctl --list-sas (-l)  list IKE_SAs and CHILD_SAs with their "
 	"ids\n"
-	"  swanctl --version  (-V)  print the version; --daemon adds "
-	"charon's\n"
+	"  swanctl --version  (-V)  print this client's version and "
+	"strongSwan's\n"
+	"                           swanctl's; --daemon adds charon's\n"
 	"                           (--raw, --pretty: its reply as a dump)\n"
-	"  swanctl --help     (-h)  print this text\n"
+	"  swanctl --help     (-h)  print this text\n";
+
+/* strongSwan swanctl's other commands, in its order, in our words. */
+static const char usage_handed_list[] =
+	"  swanctl --counters         (-C)  list or reset IKE event counters\n"
+	"  swanctl --initiate         (-i)  bring a connection up\n"
+	"  swanctl --terminate        (-t)  take a connection down\n"
+	"  swanctl --redirect         (-d)  send an IKE_SA to another gateway\n"
+	"  swanctl --uninstall        (-u)  remove a trap or shunt policy "
+	"(-u first)\n"
+	"  swanctl --install          (-p)  add a trap or shunt policy\n"
+	"  swanctl --monitor-sa       (-m)  follow IKE_SA and CHILD_SA "
+	"changes\n"
+	"  swanctl --list-pols        (-P)  the installed policies\n"
+	"  swanctl --list-authorities (-B)  the loaded authorities\n"
+	"  swanctl --list-conns       (-L)  the loaded connections\n"
+	"  swanctl --list-certs       (-x)  the stored certificates\n"
+	"  swanctl --list-pools       (-A)  the loaded address pools\n"
+	"  swanctl --list-algs        (-g)  the loaded algorithms\n"
+	"  swanctl --flush-certs      (-f)  drop the cached certificates\n"
+	"  swanctl --load-all         (-q)  load creds, authorities, pools and "
+	"conns\n"
+	"  swanctl --load-authorities (-b)  load the authorities again\n"
+	"  swanctl --load-conns       (-c)  load the connections again\n"
+	"  swanctl --load-creds       (-s)  load the credentials again\n"
+	"  swanctl --load-pools       (-a)  load the address pools again\n"
+	"  swanctl --log              (-T)  follow charon's log\n"
+	"  swanctl --reload-settings  (-r)  make charon read strongswan.conf "
+	"again\n"
+	"  swanctl --stats            (-S)  charon's statistics\n";
+
+static const char usage_globals[] =
 	"global options, before or after the command:\n"
 	"  --uri      (-u) URI      VICI socket; default from "
 	"strongswan.conf,\n"
 	"                           else " CLIENT_DEFAULT_URI "\n"
 	"  --timeout  SECONDS       limit for the whole command, default 30, "
 	"0: none\n"
-	"  --debug    (-v) LEVEL    2 or more traces every packet on stderr\n"
+	"  --debug    (-v) LEVEL    2: charon's log lines about the SAs on "
+	"stderr,\n"
+	"                           3: and every packet in hex\n"
 	"  --options  (-+) FILE     read more options from FILE\n";
 
 /* The global options and --help, as every command's usage lists them. */
@@ -29,7 +63,8 @@ const char usage_main[] =
 	"                           else " CLIENT_DEFAULT_URI "\n"             \
 	"    --timeout   SECONDS    limit for the whole command, default 30, " \
 	"0: none\n"                                                            \
-	"    --debug     (-v) LEVEL 2 or more traces every packet on stderr\n" \
+	"    --debug     (-v) LEVEL 2: charon's log lines about the SAs, 3: "  \
+	"and packets\n"                                                        \
 	"    --options   (-+) FILE  read more options from FILE\n"             \
 	"    --help      (-h)       print this text\n"
 
@@ -71,3 +106,13 @@ const char usage_rekey[] =
 	"    --sa-timeout SECONDS   with --batch: give up on one SA after "
 	"this long,\n"
 	"                           default 60, 0: none\n" COMMON_OPTIONS;
+
+void usage_help(FILE *f, const char *strongswan, int installed)
+{
+	fputs(usage_main, f);
+	/* so that --load-all is found on a box where we replaced theirs */
+	fprintf(f, "handed to strongSwan's swanctl (%s%s):\n", strongswan,
+		installed ? "" : ", not installed: these exit 2");
+	fputs(usage_handed_list, f);
+	fputs(usage_globals, f);
+}

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* version: ours, and the daemon's line in swanctl's words. */
+#include <errno.h>
 #include <string.h>
 
+#include "delegate.h"
 #include "print.h"
 #include "version.h"
 #include "vici.h"
@@ -42,6 +44,28 @@ int version_print_daemon(FILE *f, const uint8_t *body, size_t len,
 	return 0;
 }
 
+/* strongSwan's swanctl, which runs the commands handed over: its own
+ * version line and its path, when it is installed (inventory scripts look
+ * for "strongSwan swanctl 5.9.8"). */
+static void their_version(int timeout_ms)
+{
+	char v[64];
+	int rc = delegate_version(v, sizeof(v), timeout_ms);
+
+	if (rc == -ENOENT || rc == -ELOOP)
+		return;
+	if (rc) {
+		printf("strongSwan swanctl, version unknown (%s: %s), runs the "
+		       "commands handed over\n",
+		       delegate_program(),
+		       rc == -ENODATA ? "it printed none" : strerror(-rc));
+		return;
+	}
+	fputs("strongSwan swanctl ", stdout);
+	print_escaped(stdout, (const uint8_t *)v, strlen(v));
+	printf(" (%s), runs the commands handed over\n", delegate_program());
+}
+
 int version_run(const struct args *a, struct client *c, struct failure *f)
 {
 	uint8_t req[16];
@@ -51,6 +75,7 @@ int version_run(const struct args *a, struct client *c, struct failure *f)
 	int rc;
 
 	printf("swanctl %s (libc-only VICI client)\n", SWANCTL_VERSION);
+	their_version(a->timeout_ms);
 	if (!a->daemon)
 		return 0;
 	rc = print_flush(stdout, f);

@@ -14,7 +14,8 @@ Outcomes: "same" (same frames up to the command request), "both refuse",
 several selectors, an id that is not a number, --reauth with a CHILD_SA
 selector, an empty name, '--' and stray words), "global first" (a global
 option before the command: strongSwan's refuses it, the contract allows
-it), all counted; differences (strongSwan's refuses what ours sends, or
+it; "-u" first is strongSwan's --uninstall for both, handed over by ours),
+all counted; differences (strongSwan's refuses what ours sends, or
 both send different frames) fail.
 """
 import argparse
@@ -120,6 +121,9 @@ def gen(r, uri):
         words.append(["--"])
     elif k < 0.16:
         words.insert(0, spell(r, "debug", "1"))  # before the command
+    elif k < 0.19:
+        # -u first is strongSwan's --uninstall: handed to it, the same
+        words.insert(0, ["-u"])
     return [w for ws in words for w in ws]
 
 

@@ -37,9 +37,14 @@ fake() {
 	done
 }
 
-# report: the fake's verdict, once the client has gone
+# report: the fake's verdict, once the client has gone (called in $(...),
+# a subshell, where the fake is no child to wait for: wait for its file)
 report() {
-	wait "$fake_pid"
+	i=0
+	until [ -s "$dir/report" ] || [ $i -ge 250 ]; do
+		i=$((i + 1))
+		sleep 0.02
+	done
 	cat "$dir/report"
 }
 
@@ -48,7 +53,7 @@ expect() {
 	case_name=$1 want_status=$2 want_out=$3 want_err=$4
 	shift 4
 	count=$((count + 1))
-	"$SWANCTL" -u "$uri" "$@" >"$dir/out" 2>"$dir/err"
+	"$SWANCTL" --uri "$uri" "$@" >"$dir/out" 2>"$dir/err"
 	status=$?
 	if [ -n "${sorted:-}" ]; then
 		sort "$dir/out" >"$dir/sorted" && mv "$dir/sorted" "$dir/out"
@@ -80,7 +85,7 @@ sorted=
 case_name=limit-checked
 count=$((count + 1))
 fake --sas 30 --limit 9 --delay 20
-"$SWANCTL" -u "$uri" --rekey --ike rw --batch 10 >/dev/null 2>&1
+"$SWANCTL" --uri "$uri" --rekey --ike rw --batch 10 >/dev/null 2>&1
 case $(report) in
 "max=10 rekeys=30 violations="[1-9]*) ;;
 *) fail "fake: $(cat "$dir/report")" ;;
@@ -127,7 +132,7 @@ report >/dev/null
 case_name=full
 count=$((count + 1))
 fake --sas 20 --limit 2 --delay 5
-"$SWANCTL" -u "$uri" --rekey --ike rw --batch 2 >/dev/full 2>"$dir/err"
+"$SWANCTL" --uri "$uri" --rekey --ike rw --batch 2 >/dev/full 2>"$dir/err"
 status=$?
 [ $status = 6 ] || fail "exit $status, expected 6"
 [ "$(cat "$dir/err")" = "swanctl: writing output: No space left on device" ] ||
@@ -149,7 +154,7 @@ report >/dev/null
 fake --sas 0
 count=$((count + 1))
 case_name=none-json-full
-"$SWANCTL" -u "$uri" --rekey --ike rw --batch 4 --json >/dev/full 2>"$dir/err"
+"$SWANCTL" --uri "$uri" --rekey --ike rw --batch 4 --json >/dev/full 2>"$dir/err"
 status=$?
 [ "$status" = 6 ] || fail "exit $status, expected 6"
 [ "$(cat "$dir/err")" = "swanctl: writing output: No space left on device" ] ||
@@ -172,7 +177,7 @@ report >/dev/null
 case_name=sigterm
 count=$((count + 1))
 fake --sas 10 --limit 2 --delay 600
-"$SWANCTL" -u "$uri" --rekey --ike rw --batch 2 >"$dir/out" 2>"$dir/err" &
+"$SWANCTL" --uri "$uri" --rekey --ike rw --batch 2 >"$dir/out" 2>"$dir/err" &
 pid=$!
 sleep 0.3
 begin=$(now_ms)
@@ -202,7 +207,7 @@ swanctl: 0 of 10 SAs rekeyed, 2 stopped in flight, 8 not started" ] ||
 case_name=sigint
 count=$((count + 1))
 fake --sas 3 --limit 1 --stuck 1
-"$SWANCTL" -u "$uri" --rekey --ike rw --batch 1 --json --timeout 0 \
+"$SWANCTL" --uri "$uri" --rekey --ike rw --batch 1 --json --timeout 0 \
 	>"$dir/out" 2>"$dir/err" &
 pid=$!
 sleep 0.3
@@ -225,7 +230,7 @@ case_name=progress
 count=$((count + 1))
 if command -v script >/dev/null; then
 	fake --sas 20 --limit 2 --delay 100
-	script -qec "'$SWANCTL' -u '$uri' --rekey --ike rw --batch 2 >'$dir/out'" \
+	script -qec "'$SWANCTL' --uri '$uri' --rekey --ike rw --batch 2 >'$dir/out'" \
 		/dev/null >"$dir/tty"
 	report >/dev/null
 	[ "$(sort "$dir/out")" = "$(lines 1 20 | sort)" ] || fail "stdout: $(cat "$dir/out")"
@@ -242,7 +247,7 @@ if command -v script >/dev/null; then
 	# the first SAs finishing in the run's first milliseconds: no estimate
 	# from a rate of zero or infinity (it printed "about -1537...:-8")
 	fake --sas 50 --limit 50 --delay 0
-	script -qec "'$SWANCTL' -u '$uri' --rekey --ike rw --batch 50 >/dev/null" \
+	script -qec "'$SWANCTL' --uri '$uri' --rekey --ike rw --batch 50 >/dev/null" \
 		/dev/null >"$dir/tty"
 	report >/dev/null
 	! grep -q "about -\|inf\|nan" "$dir/tty" ||

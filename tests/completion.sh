@@ -11,6 +11,7 @@
 set -u
 SWANCTL=${SWANCTL:-./swanctl}
 FAKEVICI=${FAKEVICI:-build/fakevici}
+FAKE_SWANCTL=${FAKE_SWANCTL:-build/swanctl-fake}
 here=$(cd "$(dirname "$0")" && pwd)
 for need in zsh /usr/share/bash-completion/bash_completion; do
 	if ! command -v "$need" >/dev/null && [ ! -e "$need" ]; then
@@ -25,7 +26,16 @@ failed=0
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s install DESTDIR="$dir/stage" PREFIX=/usr >/dev/null ||
 	failed=$((failed + 1))
 mkdir "$dir/bin"
-ln -s "$(realpath "$SWANCTL")" "$dir/bin/swanctl"
+# the client as built to hand its other commands to
+# tests/fake-strongswan-swanctl (the same objects as SWANCTL's but one), so
+# that completing a handed command's options (its "--COMMAND --help")
+# does not depend on the strongSwan installed here
+if [ ! -x "$FAKE_SWANCTL" ]; then
+	echo "FAIL: completion: no $FAKE_SWANCTL (make $FAKE_SWANCTL)"
+	exit 1
+fi
+ln -s "$(realpath "$FAKE_SWANCTL")" "$dir/bin/swanctl"
+export FAKE_SWANCTL_USAGE=1
 cat "$here/listsas/lab-initiator.events" "$here/listsas/full-child.events" \
 	>"$dir/events"
 printf 'swanctl {\n\tsocket = unix://dflt\n}\n' >"$dir/strongswan.conf"

@@ -152,6 +152,26 @@ if [ -f /etc/apparmor.d/usr.sbin.swanctl ]; then
 		fail "strongSwan's AppArmor profile no longer attaches to /usr/sbin/swanctl: $(grep '{' /etc/apparmor.d/usr.sbin.swanctl | head -n 1)"
 fi
 
+# strongSwan's diverted binary has an AppArmor profile of ours, which
+# apparmor_parser accepts (no kernel needed); the client has none
+phase=apparmor
+count=$((count + 1))
+profile=$work/ours/etc/apparmor.d/usr.sbin.swanctl.strongswan
+if ! command -v apparmor_parser >/dev/null; then
+	fail "apparmor_parser is missing (package apparmor, tests/setup-debian.sh)"
+elif [ ! -f "$profile" ]; then
+	fail "no profile for /usr/sbin/swanctl.strongswan in the package"
+else
+	apparmor_parser --skip-kernel-load --skip-cache "$profile" >"$work/aa.log" 2>&1 ||
+		fail "apparmor_parser: $(grep -v 'Cache read/write disabled' "$work/aa.log")"
+	grep -q '^profile [^ ]* /usr/sbin/swanctl.strongswan ' "$profile" ||
+		fail "the profile does not attach to /usr/sbin/swanctl.strongswan"
+	! grep -q 'libexec/swanctl-rekey' "$profile" || fail "the profile names the client"
+	dpkg-deb -e "$deb" "$work/control"
+	grep -q 'apparmor_parser' "$work/control/postinst" ||
+		fail "postinst does not load the profile"
+fi
+
 before=$(sys_state)
 echo "$before" >"$work/before"
 
@@ -193,8 +213,9 @@ expect_rekey() {
 		/usr/sbin/swanctl --rekey --child net --wait -u "$SOCK_A" >"$work/out" 2>"$work/err"
 		status=$?
 		line=$(cat "$work/out")
-		old=$(echo "$line" | sed -n 's/^CHILD_SA net #\([0-9]*\) rekeyed, new CHILD_SA #\([0-9]*\)$/\1/p')
-		new=$(echo "$line" | sed -n 's/^CHILD_SA net #\([0-9]*\) rekeyed, new CHILD_SA #\([0-9]*\)$/\2/p')
+		# (the new SA's algorithms follow in parentheses)
+		old=$(echo "$line" | sed -n 's/^CHILD_SA net #\([0-9]*\) rekeyed, new CHILD_SA #\([0-9]*\)\( (.*)\)\{0,1\}$/\1/p')
+		new=$(echo "$line" | sed -n 's/^CHILD_SA net #\([0-9]*\) rekeyed, new CHILD_SA #\([0-9]*\)\( (.*)\)\{0,1\}$/\2/p')
 		[ "$status" = 0 ] && [ -n "$old" ] && [ "$old" != "$new" ] ||
 			fail "swanctl --rekey --child net --wait: exit $status: $line $(cat "$work/err")"
 	else # strongSwan 5.9's swanctl has no --rekey: its --list-sas
@@ -286,6 +307,9 @@ expect_load_all works
 phase="ours purged"
 pkg dpkg --purge swanctl-rekey
 expect_files theirs none 0
+# the diversions went with the remove: the purge says nothing about them
+count=$((count + 1))
+! grep -q 'No diversion' "$work/pkg.log" || fail "purge: $(cat "$work/pkg.log")"
 
 phase="ours alone"
 pkg dpkg --remove strongswan-swanctl
@@ -297,6 +321,8 @@ expect_load_all not-implemented
 phase="neither"
 pkg apt purge swanctl-rekey
 expect_files none none 0
+count=$((count + 1))
+! grep -q 'No diversion' "$work/pkg.log" || fail "purge: $(cat "$work/pkg.log")"
 
 phase="strongSwan's alone (after)"
 pkg apt install "$theirs_deb"

@@ -69,6 +69,42 @@ expect never-itself build/swanctl-self 2 "" \
 	"swanctl: --load-all is not implemented by this client, only --rekey, --list-sas and --version; strongSwan's swanctl ($(pwd)/build/swanctl-self) is this client itself" \
 	--load-all
 
+# --help names every command handed over, and the program that runs them
+help_has() {
+	count=$((count + 1))
+	out=$("$1" --help) || { echo "FAIL: help: exit $?"; failed=$((failed + 1)); }
+	shift
+	for want in "$@"; do
+		printf '%s\n' "$out" | grep -qxF -- "$want" ||
+			{ echo "FAIL: help: no line '$want'"; failed=$((failed + 1)); }
+	done
+}
+help_has build/swanctl-fake \
+	"handed to strongSwan's swanctl ($(pwd)/tests/fake-strongswan-swanctl):" \
+	"  swanctl --load-all         (-q)  load creds, authorities, pools and conns" \
+	"  swanctl --uninstall        (-u)  remove a trap or shunt policy (-u first)"
+help_has build/swanctl-none \
+	"handed to strongSwan's swanctl (/nonexistent/swanctl, not installed: these exit 2):"
+# all 26 of strongSwan's commands: ours and the handed ones
+count=$((count + 1))
+n=$(build/swanctl-fake --help | grep -c '^  swanctl --[a-z-]* *(-.) ')
+[ "$n" = 26 ] || { echo "FAIL: help: $n commands, not 26"; failed=$((failed + 1)); }
+# --version: ours, then strongSwan's swanctl's own version and its path
+# (the stand-in prints plugin noise on stderr, dropped); none when it is
+# not installed or is this client itself
+expect version $fake 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)
+strongSwan swanctl 9.9.9 ($(pwd)/tests/fake-strongswan-swanctl), runs the commands handed over" "" --version
+expect version-none build/swanctl-none 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)" "" --version
+expect version-self build/swanctl-self 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)" "" --version
+
+# -u first: strongSwan's --uninstall, handed over (issue 23)
+expect uninstall-first $fake 7 "strongSwan's swanctl got 3 words:
+[-u]
+[--child]
+[lan]
+SIGPIPE: default
+mark: 1" "" -u --child lan
+
 # the real one, when installed where the build looks (make passes
 # STRONGSWAN_SWANCTL; the Debian package's build looks elsewhere)
 real=${STRONGSWAN_SWANCTL:-/usr/sbin/swanctl}

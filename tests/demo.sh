@@ -30,15 +30,16 @@ trap lab_down EXIT
 trap 'exit 130' INT TERM
 lab_up || exit 1
 
+# prints the command line it runs, socket included
 run() {
 	echo
-	echo "\$ swanctl $*"
-	"$SWANCTL" -u "$SOCK_A" "$@"
+	echo "\$ swanctl --uri $SOCK_A $*"
+	"$SWANCTL" --uri "$SOCK_A" "$@"
 }
 
 # the CHILD_SA net that is INSTALLED, from our own listing
 installed_net() {
-	"$SWANCTL" -u "$SOCK_A" --list-sas --child net |
+	"$SWANCTL" --uri "$SOCK_A" --list-sas --child net |
 		sed -n 's/^  net: #\([0-9]*\), reqid [0-9]*, INSTALLED,.*/\1/p'
 }
 
@@ -48,4 +49,4 @@ run --rekey --child-id "$net" --wait || { echo "demo: the CHILD_SA was not rekey
 run --rekey --ike home --wait || { echo "demo: the IKE_SA was not rekeyed"; exit 1; }
 run --list-sas --ike home
 echo
-echo "demo: done, tearing down"
+echo "demo: done, tearing down (make lab keeps such a lab up to play with)"

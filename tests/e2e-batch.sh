@@ -109,7 +109,8 @@ if command -v ansible-playbook >/dev/null; then
 gw-a ansible_connection=local vici_uri=$SOCK_A rekey_child=net rekey_batch=10
 gw-down ansible_connection=local vici_uri=unix://$out/no-such.vici rekey_ike=home
 gw-c ansible_connection=local vici_uri=$SOCK_C rekey_ike=home
-gw-none ansible_connection=local vici_uri=$SOCK_A rekey_child=nothing
+gw-none ansible_connection=local vici_uri=$SOCK_A rekey_ike_id=999999
+gw-typo ansible_connection=local vici_uri=$SOCK_A rekey_child=nothing
 [gateways:vars]
 ansible_python_interpreter=$py
 swanctl_binary=$SWANCTL
@@ -159,7 +160,7 @@ assert r["summary"] == {"matched": n, "rekeyed": n, "failed": 0, "timed_out": 0,
 		sed -n 's/.*uniqueid=\([0-9]*\).*/\1/p' | head -n 1)" = "$c_ike" ] ||
 		fail "C's IKE_SA was rekeyed"
 	# the gateway that failed is fixed (here: taken out); the rest roll on,
-	# gw-c rekeyed; gw-none has nothing that matches: ok, unchanged
+	# gw-c rekeyed; gw-none has nothing up that matches: ok, unchanged
 	ansible_case "ansible rolling, the rest" --limit gw-a,gw-c,gw-none
 	[ $ansible_status = 0 ] || fail "exit $ansible_status: $(tail -n 5 "$out/ansible")"
 	ansible_result gw-c | "$py" -c 'import json, sys
@@ -172,6 +173,14 @@ r = json.load(sys.stdin)
 assert not r["changed"] and not r.get("failed") and r["rc"] == 1, r
 assert r["summary"]["matched"] == 0 and r["msg"] == "no matching SA is up: nothing to rekey", r' ||
 		fail "gw-none: $(ansible_result gw-none | head -c 400)"
+	# a name that no loaded config has: a typo fails the host (its
+	# --list-conns goes through the client to strongSwan's swanctl)
+	ansible_case "ansible typo" --limit gw-typo
+	[ $ansible_status = 2 ] || fail "exit $ansible_status: $(tail -n 5 "$out/ansible")"
+	ansible_result gw-typo | "$py" -c 'import json, sys
+r = json.load(sys.stdin)
+assert r["msg"] == "no loaded config has a CHILD_SA named '"'"'nothing'"'"' (swanctl --list-conns): a typo?", r' ||
+		fail "gw-typo: $(ansible_result gw-typo | head -c 400)"
 else
 	echo "e2e-batch: Ansible cases SKIPPED, no ansible-playbook (package ansible-core)"
 	[ -z "${E2E_REQUIRED:-}" ] || { echo "FAIL: ansible-playbook missing"; failed=$((failed + 1)); }
@@ -184,7 +193,7 @@ lab_ike_ids A | sort -n >"$out/old_ids"
 log_from=$(wc -l <"$LAB/a/charon.log")
 cpu_watch "$(cat "$LAB/a/pid")"
 t0=$(date +%s%N)
-"$SWANCTL" -u "$SOCK_A" --rekey --ike home --batch 10 --json --timeout 120 \
+"$SWANCTL" --uri "$SOCK_A" --rekey --ike home --batch 10 --json --timeout 120 \
 	>"$out/out" 2>"$out/err"
 status=$?
 wall_ms=$((($(date +%s%N) - t0) / 1000000))
@@ -218,9 +227,9 @@ if [ -n "${BENCH:-}" ]; then
 		cpu_watch "$(cat "$LAB/a/pid")"
 		t0=$(date +%s%N)
 		if [ "$mode" = wait ]; then
-			"$SWANCTL" -u "$SOCK_A" --rekey --ike home --wait --timeout 120 >"$out/bench" 2>&1
+			"$SWANCTL" --uri "$SOCK_A" --rekey --ike home --wait --timeout 120 >"$out/bench" 2>&1
 		else
-			"$SWANCTL" -u "$SOCK_A" --rekey --ike home --batch 50 --timeout 120 >"$out/bench" 2>&1
+			"$SWANCTL" --uri "$SOCK_A" --rekey --ike home --batch 50 --timeout 120 >"$out/bench" 2>&1
 		fi
 		st=$?
 		ms=$((($(date +%s%N) - t0) / 1000000))
@@ -228,6 +237,32 @@ if [ -n "${BENCH:-}" ]; then
 		echo "e2e-batch: bench --$mode: exit $st, $(grep -c rekeyed "$out/bench") rekeyed in $ms ms, charon peak CPU $peak%, $cpu s CPU"
 	done
 fi
+
+# --- charon rekeys one on its own before its turn: a success that says so --
+case_name="batch 1, one rekeyed by charon before its turn"
+count=$((count + 1))
+wait_until_settled() {
+	i=0
+	while [ $i -lt 100 ] && [ "$(lab_ike_ids A | wc -l)" != "$total" ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+}
+wait_until_settled
+# the last IKE_SA charon lists, so the last one our batch would start
+last=$(lab_sas A | awk '$1 == "ike" && $4 == "ESTABLISHED" { id = $3 } END { print id }')
+"$SWANCTL" -u "$SOCK_A" --rekey --ike home --batch 1 --timeout 120 \
+	>"$out/out" 2>"$out/err" &
+pid=$!
+sleep 0.3 # listed, early in the batch: strongSwan's swanctl rekeys it
+lab_swanctl A --rekey --ike-id "$last" >/dev/null 2>&1
+wait $pid
+status=$?
+[ $status = 0 ] || fail "exit $status: $(tail -n 3 "$out/err")"
+grep -q "^IKE_SA home #$last rekeyed by charon or the peer on its own, new IKE_SA #[0-9]* (" "$out/out" ||
+	fail "#$last: $(grep "#$last " "$out/out")"
+[ "$(wc -l <"$out/out")" = "$total" ] || fail "$(wc -l <"$out/out") lines, $total SAs"
+echo "e2e-batch: $case_name: #$last, $(grep -c 'on its own' "$out/out") by charon, exit $status"
 
 # --- a peer gone: C killed, its IKE_SA stuck; the rest go on ----------------
 case_name="stuck peer"
@@ -237,7 +272,7 @@ c_on_a=$(lab_swanctl A --list-sas --raw 2>/dev/null | grep -e 'remote-port=1500 
 lab_ike_ids A | sort -n >"$out/old_ids"
 total=$(wc -l <"$out/old_ids")
 lab_stop_peer KILL
-"$SWANCTL" -u "$SOCK_A" --rekey --ike home --batch 10 --sa-timeout 3 \
+"$SWANCTL" --uri "$SOCK_A" --rekey --ike home --batch 10 --sa-timeout 3 \
 	--timeout 120 >"$out/out" 2>"$out/err"
 status=$?
 [ $status = 1 ] || fail "exit $status, expected 1: $(tail -n 2 "$out/err")"

@@ -206,7 +206,7 @@ wait_count() { # wait_count CONFIG N SECONDS
 # ours ARGS...: our client against A, timed
 ours() {
 	t0=$(date +%s%N)
-	"$SWANCTL" -u "$SOCK_A" "$@" >"$out/out" 2>"$out/err"
+	"$SWANCTL" --uri "$SOCK_A" "$@" >"$out/out" 2>"$out/err"
 	status=$?
 	ms=$((($(date +%s%N) - t0) / 1000000))
 }

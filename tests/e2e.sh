@@ -65,7 +65,7 @@ fail() {
 
 # ours ARGS...: run our client against A; stdout, stderr, status kept.
 ours() {
-	"$SWANCTL" -u "$SOCK_A" "$@" >"$out/out" 2>"$out/err"
+	"$SWANCTL" --uri "$SOCK_A" "$@" >"$out/out" 2>"$out/err"
 	status=$?
 }
 
@@ -345,7 +345,7 @@ suite_rekey() {
 		net=$(child_now net)
 		# the packet trace says, on a failure, in what order the reply
 		# and the events came (01 reply, 07 event)
-		ours --rekey --child net --wait --debug 2
+		ours --rekey --child net --wait --debug 3
 		[ "$status" = 0 ] || fail "run $i: exit $status: $(grep -v '^vici ' "$out/err"), received: $(sed -n 's/^vici received [0-9]* bytes: \(..\).*/\1/p' "$out/err" | tr '\n' ' ')"
 		wait_line CHILD_SA net "${net%% *}"
 		now=$(child_now net)
@@ -447,10 +447,10 @@ suite_rekey() {
 		bash -c '. "$0"; COMP_LINE=$1 COMP_POINT=${#1}; _swanctl_rekey
 			echo "${COMPREPLY[*]}"' "$here/../src/completion/swanctl.bash" "$1"
 	}
-	got=$(complete_line "$SWANCTL -u $SOCK_A --rekey --child ")
+	got=$(complete_line "$SWANCTL --uri $SOCK_A --rekey --child ")
 	[ "$got" = "net net2" ] || fail "--child completes to '$got'"
 	net=$(child_now net)
-	got=$(complete_line "$SWANCTL -u $SOCK_A -R -C ")
+	got=$(complete_line "$SWANCTL --uri $SOCK_A -R -C ")
 	case " $got " in
 	*" ${net%% *} "*) ;;
 	*) fail "--child-id completes to '$got', without ${net%% *}" ;;
@@ -461,7 +461,7 @@ suite_rekey() {
 	soak_failed=0
 	for i in $(seq "$soak"); do
 		net=$(child_now net)
-		/usr/bin/time -f %M -o "$out/rss" "$SWANCTL" -u "$SOCK_A" \
+		/usr/bin/time -f %M -o "$out/rss" "$SWANCTL" --uri "$SOCK_A" \
 			--rekey --child-id "${net%% *}" >"$out/out" 2>"$out/err"
 		st=$?
 		rss=$(tail -n 1 "$out/rss")
@@ -483,7 +483,7 @@ suite_rekey() {
 	[ -n "$(ike_now)" ] && both_children_up || fail "SAs not healthy after the soak"
 	if command -v valgrind >/dev/null && [ "${E2E_VALGRIND:-1}" != 0 ]; then
 		net=$(child_now net)
-		valgrind -q --track-fds=yes --log-file="$out/vg" "$SWANCTL" -u "$SOCK_A" \
+		valgrind -q --track-fds=yes --log-file="$out/vg" "$SWANCTL" --uri "$SOCK_A" \
 			--rekey --child-id "${net%% *}" >/dev/null 2>&1
 		# every descriptor open at exit must be one we inherited
 		leaked=$(grep -A1 'Open file descriptor' "$out/vg" |
@@ -624,6 +624,23 @@ for v in $versions; do
 		run_phase 6 classic 1 list ikev1
 	fi
 done
+
+# make lab and make lab-down (tests/lab-keep.sh): the lab stays up after
+# the command, its export line points this client at it, and lab-down
+# takes it all away
+case_name="make lab"
+count=$((count + 1))
+keep_state=$out/lab-state
+LAB_STATE=$keep_state SWANCTL=$SWANCTL bash "$here/lab-keep.sh" up >"$out/lab-up" 2>&1 ||
+	fail "lab-keep.sh up: $(cat "$out/lab-up")"
+export_line=$(grep '^export STRONGSWAN_CONF=' "$out/lab-up")
+(eval "$export_line" && "$SWANCTL" --list-sas --child net) >"$out/lab-ls" 2>&1 &&
+	grep -q '^  net: #[0-9]*, reqid [0-9]*, INSTALLED' "$out/lab-ls" ||
+	fail "the export line does not reach the lab: $(cat "$out/lab-up" "$out/lab-ls")"
+kept_ns=$(sed -n 's/^NS_A=//p' "$keep_state" 2>/dev/null)
+LAB_STATE=$keep_state bash "$here/lab-keep.sh" down >"$out/lab-down" 2>&1
+[ -n "$kept_ns" ] && ! ip netns list | grep -q "^$kept_ns\b" && [ ! -f "$keep_state" ] ||
+	fail "lab-down left: $(ip netns list | grep swlab) $(cat "$out/lab-down")"
 
 took=$((($(date +%s%N) - started) / 1000000))
 echo "e2e: $count cases (strongSwan${versions}; peak RSS ${min_rss:-?}-${max_rss:-?} KiB in the soaks), $failed failed, ${took} ms"

@@ -30,7 +30,9 @@ cat >"$dir/want" <<EOL
 EOL
 cmp -s "$dir/got" "$dir/want" || fail "installed files: $(cat "$dir/got")"
 [ -x "$dir/stage/usr/sbin/swanctl" ] || fail "binary not executable"
-"$dir/stage/usr/sbin/swanctl" --version | grep -q "^swanctl $(sed -n 's/^VERSION = //p' Makefile) " ||
+# (read whole: grep -q leaving early would break the pipe of line 2)
+v=$("$dir/stage/usr/sbin/swanctl" --version)
+printf '%s\n' "$v" | grep -q "^swanctl $(sed -n 's/^VERSION = //p' Makefile) " ||
 	fail "installed binary's --version"
 mk -s uninstall DESTDIR="$dir/stage" PREFIX=/usr >/dev/null || fail "make uninstall"
 [ -z "$(find "$dir/stage" -type f)" ] || fail "left behind: $(find "$dir/stage" -type f)"

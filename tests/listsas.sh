@@ -66,5 +66,7 @@ for events in "$here"/listsas/*.events; do
 		done
 	done
 done
-echo "listsas: $count cases, $failed failed (also run through: ${ref5:-no 5.9.8} ${ref6:-no 6.0.6})"
+if [ -n "$ref5" ]; then with5="5.9.8 ($ref5)"; else with5="5.9.8: not installed, not compared"; fi
+if [ -n "$ref6" ]; then with6="6.0.6 ($ref6)"; else with6="6.0.6: not built, not compared (tests/build-strongswan6.sh)"; fi
+echo "listsas: $count cases, $failed failed; the recorded listings also compared with strongSwan's swanctl $with5, $with6"
 [ "$failed" = 0 ]

@@ -48,5 +48,25 @@ printf '%s\n' "$text" | grep -q 'nothing to rekey' || fail "no 'nothing to rekey
 sections=$(printf '%s\n' "$text" | grep "^[A-Z][A-Z' ]*$" | tr '\n' ',')
 [ "$sections" = "NAME,SYNOPSIS,DESCRIPTION,COMMANDS,REKEY OPTIONS,GLOBAL OPTIONS,WAITING,BATCHES,OUTPUT,ENVIRONMENT,FILES,EXIT STATUS,EXAMPLES,DIFFERENCES FROM STRONGSWAN'S SWANCTL,SEE ALSO," ] ||
 	fail "sections: $sections"
+# a command in EXAMPLES stays on one line at 80 columns, or says with a
+# backslash that it goes on (a copy and paste of a wrapped line splits it)
+printf '%s\n' "$text" | sed -n '/^EXAMPLES$/,/^[A-Z]/p' | awk '
+	cont { cont = 0; next }
+	/^ *# swanctl / { if (length($0) > 80) print "too wide: " $0
+		if ($0 ~ /\\$/) cont = 1; cmd = 1; next }
+	cmd && /^ *--/ { print "wrapped: " $0 }
+	{ cmd = 0 }' >"${TMPDIR:-/tmp}/man-examples.$$"
+[ ! -s "${TMPDIR:-/tmp}/man-examples.$$" ] ||
+	fail "EXAMPLES: $(cat "${TMPDIR:-/tmp}/man-examples.$$")"
+rm -f "${TMPDIR:-/tmp}/man-examples.$$"
+# GLOBAL OPTIONS names every strongswan.conf key FILES names for the socket
+globals=$(printf '%s\n' "$text" | sed -n '/^GLOBAL OPTIONS$/,/^WAITING$/p' | tr -s ' \n' ' ')
+for key in swanctl.socket libstrongswan.socket swanctl.plugins.vici.socket \
+	libstrongswan.plugins.vici.socket; do
+	case $globals in
+	*"\`$key'"*) ;;
+	*) fail "GLOBAL OPTIONS does not name $key" ;;
+	esac
+done
 echo "man: $failed failed"
 [ "$failed" = 0 ]

@@ -388,7 +388,7 @@ static void report(void *ctx, const struct track_sa *sa)
 	const struct track *w = ctx;
 
 	if (sa->state == TRACK_DONE)
-		outcome_done(&o, sa);
+		outcome_done(&o, w, sa);
 	else
 		outcome_fail(&o, w, sa, OUTCOME_TRACKED, NULL, 0);
 }
@@ -430,7 +430,7 @@ static void test_rows(void **state)
 		fprintf(out, "pending %zu\n", w.pending);
 		for (size_t j = 0; j < w.count; j++)
 			if (w.sa[j].state == TRACK_PENDING &&
-			    (w.sa[j].said || w.sa[j].went_down))
+			    (w.sa[j].said || track_went_down(&w.sa[j])))
 				timed_out(&w, &w.sa[j]);
 		fclose(out);
 		if (strcmp(text, r->want))

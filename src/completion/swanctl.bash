@@ -4,8 +4,9 @@
 # names.  The words are taken from the line itself, not from COMP_WORDS, so
 # that "--uri unix:///run/x" and "--opt=value" stay one word whatever
 # COMP_WORDBREAKS holds; bash-completion is not needed.  Debian ships no
-# bash completion for strongSwan's swanctl, so the commands this client
-# hands to it (--load-all, --initiate...) complete nothing here.
+# bash completion for strongSwan's swanctl: the commands this client hands
+# to it (--load-all, --initiate...) are completed here too, each with the
+# options that strongSwan's "swanctl --COMMAND --help" lists.
 
 # _swanctl_rekey_str TEXT [HEX]: into REPLY, the bytes of a JSON string's
 # TEXT as this client prints it (\" \\ \n \t \u00XX; here \" as \002 and
@@ -125,6 +126,18 @@ _swanctl_rekey_value()
 	esac
 }
 
+# _swanctl_rekey_handed PROGRAM COMMAND: the long options of one of the
+# commands handed to strongSwan's swanctl, as its usage lists them
+# ("  --child  (-c)  ..."); PROGRAM hands "--COMMAND --help" over, and
+# strongSwan's prints the usage on stderr
+_swanctl_rekey_handed()
+{
+	local line re='^ +(--[a-z][a-z-]*) +\(-.\) '
+	while IFS= read -r line; do
+		[[ $line =~ $re ]] && echo "${BASH_REMATCH[1]}"
+	done < <(timeout 2 "$1" "--$2" --help 2>&1 </dev/null)
+}
+
 # _swanctl_rekey_long COMMAND WORD: the long name of an option of COMMAND
 # (rekey, list-sas, version) that WORD gives, if any
 _swanctl_rekey_long()
@@ -155,7 +168,7 @@ _swanctl_rekey()
 {
 	local line=${COMP_LINE:0:COMP_POINT} cur prefix='' cmd='' uri='' want=''
 	local w i n
-	local prog opts c x names seen=' '
+	local prog opts c x names seen=' ' handed=''
 	local -a words cands
 	local globals="--uri --timeout --debug --options"
 
@@ -175,6 +188,11 @@ _swanctl_rekey()
 		load-conns load-creds load-pools log reload-settings stats"
 	for ((i = 1; i < n; i++)); do
 		w=${words[i]}
+		# -u as the first option is strongSwan's --uninstall
+		if ((i == 1)) && [[ $w == -u* ]]; then
+			cmd=other handed=uninstall
+			continue
+		fi
 		seen+="$(_swanctl_rekey_long "$cmd" "$w") "
 		case $w in
 		--uri=*) uri=${w#--uri=} ;;
@@ -204,14 +222,20 @@ _swanctl_rekey()
 					case $c in
 					*' '* | '') ;;
 					rekey | list-sas | version | help) cmd=$c ;;
-					*) cmd=other ;;
+					*) cmd=other handed=$c ;;
 					esac
 					;;
 				-R*) cmd=rekey ;;
 				-l*) cmd=list-sas ;;
 				-V*) cmd=version ;;
 				-h*) cmd=help ;;
-				-?*) cmd=other ;;
+				-?*)
+					# strongSwan's short command letters
+					cmd=other
+					x=" C:counters i:initiate t:terminate d:redirect u:uninstall p:install m:monitor-sa P:list-pols B:list-authorities L:list-conns x:list-certs A:list-pools g:list-algs f:flush-certs q:load-all b:load-authorities c:load-conns s:load-creds a:load-pools T:log r:reload-settings S:stats "
+					x=${x#* "${w:1:1}":}
+					[[ $x == ' '* ]] || handed=${x%% *}
+					;;
 				esac
 			elif [[ $cmd == rekey || $cmd == list-sas ]]; then
 				case $w in
@@ -255,8 +279,11 @@ _swanctl_rekey()
 		list-sas) opts="--ike --ike-id --child --child-id --noblock --raw --pretty --json --help" ;;
 		version) opts="--daemon --raw --pretty --help" ;;
 		help) opts= ;;
-		other) globals= ;;
-		*) opts="--rekey --list-sas --version --help" ;;
+		other)
+			globals=
+			[ -z "$handed" ] || opts=$(_swanctl_rekey_handed "$prog" "$handed")
+			;;
+		*) for x in $names; do opts+=" --$x"; done ;;
 		esac
 		# what the client would refuse: an option twice, a second
 		# selector, --reauth of a CHILD_SA, --json with --raw or --pretty

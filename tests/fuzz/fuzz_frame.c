@@ -56,10 +56,13 @@ static void listing(const uint8_t *data, size_t size, enum output mode)
 	struct vici_packet_view reply;
 	char *text = NULL;
 	size_t len = 0;
-	struct watched w = { { mode, open_memstream(&text, &len) }, &len };
+	struct watched w = {
+		{ .output = mode, .out = open_memstream(&text, &len) }, &len
+	};
 	int sv[2];
 
-	if (!w.l.out || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+	if (!w.l.out || list_scratch_open(&w.l) ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		abort();
 	if (size && write(sv[1], data, size) != (ssize_t)size)
 		abort();
@@ -68,6 +71,7 @@ static void listing(const uint8_t *data, size_t size, enum output mode)
 	client_call(&c, "list-sas", request, sizeof(request), &reply, watch, &w,
 		    &f);
 	fclose(w.l.out);
+	list_scratch_close(&w.l);
 	if (mode == OUTPUT_JSON && json_check_lines(text, len))
 		abort();
 	free(text);

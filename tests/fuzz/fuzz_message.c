@@ -78,7 +78,7 @@ static struct outcome out_rec;
 static void report(void *ctx, const struct track_sa *sa)
 {
 	if (sa->state == TRACK_DONE)
-		outcome_done(&out_rec, sa);
+		outcome_done(&out_rec, ctx, sa);
 	else
 		outcome_fail(&out_rec, ctx, sa, OUTCOME_TRACKED, NULL, 0);
 }
