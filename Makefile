@@ -175,14 +175,14 @@ static: $(OBJS) $(OBJDIR)/main.o
 # Cross builds, each static and under build/ARCH so nothing collides with
 # the host build: make cross ARCH=s390x (big-endian, 64-bit), armhf (32-bit
 # ARM), armhf-t64 (the same with a 64-bit time_t), i386 (32-bit, 32-bit
-# time_t), arm64, or musl (x86-64, musl-gcc); make cross alone builds them
-# all.  Beside the client: the cmocka unit
-# tests (linked against the architecture's multiarch libcmocka, dynamic:
-# Debian ships no static one; none for musl) and the corpus replay drivers.
-# check-cross runs them and the black-box, strongswan.conf, --list-sas and
-# --batch suites and the differentials under qemu-user (tests/cross.sh; sh tests/setup-debian.sh cross
-# installs what it needs).
-CROSS_ARCHS ?= s390x armhf armhf-t64 i386 arm64 musl
+# time_t), arm64, musl (x86-64, musl-gcc) or musl-armhf (32-bit ARM, musl);
+# make cross alone builds them all.  Beside the client: the cmocka unit tests (linked against the
+# architecture's multiarch libcmocka, dynamic: Debian ships no static one;
+# none for musl) and the corpus replay drivers.  check-cross runs them and
+# the black-box, strongswan.conf, --list-sas and --batch suites and the
+# differentials under qemu-user (tests/cross.sh; sh tests/setup-debian.sh
+# cross installs what it needs).
+CROSS_ARCHS ?= s390x armhf armhf-t64 i386 arm64 musl musl-armhf
 CROSS_CC_s390x = s390x-linux-gnu-gcc
 CROSS_CC_armhf = arm-linux-gnueabihf-gcc
 # 32-bit ARM with a 64-bit time_t, as Debian 13 builds armhf
@@ -191,10 +191,12 @@ CROSS_CPPFLAGS_armhf-t64 = -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64
 CROSS_CC_i386 = i686-linux-gnu-gcc
 CROSS_CC_arm64 = aarch64-linux-gnu-gcc
 CROSS_CC_musl = musl-gcc
+# 32-bit ARM with musl (its time_t is 64-bit), as OpenWrt builds it
+CROSS_CC_musl-armhf = arm-linux-musleabihf-gcc
 XDIR = $(OBJDIR)/$(ARCH)
 XCC = $(CROSS_CC_$(ARCH))
 XOBJS = $(SRCS:src/%.c=$(XDIR)/%.o)
-XTEST_BINS = $(if $(filter musl,$(ARCH)),,$(TESTS:%=$(XDIR)/%))
+XTEST_BINS = $(if $(filter musl%,$(ARCH)),,$(TESTS:%=$(XDIR)/%))
 XREPLAYS = $(HARNESSES:%=$(XDIR)/replay_%)
 XSTAMP = $(XDIR)/flags
 XCPPFLAGS = $(ALL_CPPFLAGS) $(CROSS_CPPFLAGS_$(ARCH))

@@ -11,7 +11,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.."
-[ $# -gt 0 ] || set -- s390x armhf armhf-t64 i386 arm64 musl
+[ $# -gt 0 ] || set -- s390x armhf armhf-t64 i386 arm64 musl musl-armhf
 fake=$(realpath "${FAKEVICI:-build/fakevici}")
 dir=$(mktemp -d /tmp/benchx.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
@@ -24,7 +24,7 @@ clean_env() { env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 strip_for() {
 	case $1 in
 	s390x) echo s390x-linux-gnu-strip ;;
-	armhf | armhf-t64) echo arm-linux-gnueabihf-strip ;;
+	armhf | armhf-t64 | musl-armhf) echo arm-linux-gnueabihf-strip ;;
 	i386) echo i686-linux-gnu-strip ;;
 	arm64) echo aarch64-linux-gnu-strip ;;
 	*) echo strip ;;
@@ -77,6 +77,7 @@ row "x86-64, glibc" "$(size strip swanctl.static)" "" ""
 for arch; do
 	case $arch in
 	musl) name="x86-64, musl" ;;
+	musl-armhf) name="armhf, musl" ;;
 	armhf-t64) name="armhf, glibc, 64-bit time_t" ;;
 	*) name="$arch, glibc" ;;
 	esac

@@ -5,7 +5,7 @@
 # and the black-box, strongswan.conf, --list-sas and --batch suites and the
 # strongswan.conf and command-line differentials of make check-unit, with
 # that architecture's binary run by qemu-user (s390x, armhf, armhf-t64,
-# arm64) or natively (i386 and musl on an x86-64 host).  The fake daemon and strongSwan's
+# arm64, musl-armhf) or natively (i386 and musl on an x86-64 host).  The fake daemon and strongSwan's
 # swanctl, the referee, stay native.  Each suite is bounded by
 # CROSS_SUITE_TIMEOUT seconds (default 900): a loop under emulation must
 # not eat CI's budget.
@@ -18,8 +18,12 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.."
-[ $# -gt 0 ] || set -- s390x armhf armhf-t64 i386 arm64 musl
-FAKEVICI=$(realpath "${FAKEVICI:-build/fakevici}")
+[ $# -gt 0 ] || set -- s390x armhf armhf-t64 i386 arm64 musl musl-armhf
+if [ -z "${FAKEVICI:-}" ]; then
+	make --no-print-directory build/fakevici >/dev/null || exit 1
+	FAKEVICI=build/fakevici
+fi
+FAKEVICI=$(realpath "$FAKEVICI")
 export FAKEVICI
 limit=${CROSS_SUITE_TIMEOUT:-900}
 passed=0
@@ -53,7 +57,7 @@ suite() {
 runner() {
 	case $1 in
 	s390x) echo qemu-s390x-static ;;
-	armhf | armhf-t64) echo qemu-arm-static ;;
+	armhf | armhf-t64 | musl-armhf) echo qemu-arm-static ;;
 	arm64) echo qemu-aarch64-static ;;
 	i386) build/i386/swanctl --version >/dev/null 2>&1 || echo qemu-i386-static ;;
 	musl) build/musl/swanctl --version >/dev/null 2>&1 || echo qemu-x86_64-static ;;
@@ -78,7 +82,6 @@ units() {
 	return $rc
 }
 
-make --no-print-directory "$FAKEVICI" >/dev/null || exit 1
 for arch; do
 	if [ "${CROSS_BUILD:-1}" != 0 ]; then
 		make --no-print-directory -j2 cross ARCH="$arch" WERROR=1 \
@@ -115,7 +118,7 @@ for arch; do
 	# musl: time blocked writing output counts against --timeout
 	# (print_std_streams() replaces stdout with glibc only)
 	slow=1
-	[ "$arch" != musl ] || slow=0
+	case $arch in musl*) slow=0 ;; esac
 	suite "$arch" blackbox timeout "$limit" env SWANCTL="$client" \
 		SLOW_READER_CASES=$slow sh tests/blackbox.sh
 	suite "$arch" conf timeout "$limit" env SWANCTL="$client" sh tests/conf.sh

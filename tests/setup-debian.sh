@@ -10,7 +10,8 @@
 #   (the compiler, make, iproute2 and strongSwan's charon, swanctl and
 #   plugins): 41 packages, 199 MB installed, 50 MB to download
 #   sh tests/setup-debian.sh cross   also the cross compilers, qemu-user,
-#   musl-gcc and each architecture's libcmocka (multiarch) for make cross
+#   musl-gcc (x86-64 and armhf) and each architecture's libcmocka
+#   (multiarch) for make cross
 #   and make check-cross (tests/cross.sh)
 # (sizes: apt-get -s against a dpkg status of Debian 12's required and
 # important packages and what they depend on, summed from apt-cache show,
@@ -47,7 +48,7 @@ if [ "${1:-}" = cross ]; then
 		gcc-s390x-linux-gnu gcc-arm-linux-gnueabihf \
 		gcc-aarch64-linux-gnu gcc-i686-linux-gnu \
 		libc6-dev-s390x-cross libc6-dev-armhf-cross libc6-dev-arm64-cross \
-		libc6-dev-i386-cross qemu-user-static musl-tools \
+		libc6-dev-i386-cross qemu-user-static musl-tools musl-dev:armhf \
 		libcmocka-dev:s390x libcmocka-dev:armhf libcmocka-dev:arm64 \
 		libcmocka-dev:i386
 fi
