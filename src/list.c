@@ -721,7 +721,8 @@ int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 		if (fflush(l->scratch))
 			return status_fail(f, STAGE_OUTPUT, "list-sas",
 					   -ENOMEM);
-		fwrite(l->buf, 1, l->size, l->out);
+		if (l->size) /* an event may print nothing (no buffer yet) */
+			fwrite(l->buf, 1, l->size, l->out);
 	}
 	/* a reader that went away ends the listing at once */
 	return print_check(l->out, f);
