@@ -223,8 +223,11 @@ def main():
     ap.add_argument("--report")
     opt = ap.parse_args()
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    srv.bind(opt.socket)
+    # the socket appears under its name only once it listens: the test
+    # waits for the name, and a client must not find it refusing
+    srv.bind(opt.socket + ".new")
     srv.listen(1)
+    os.rename(opt.socket + ".new", opt.socket)
     fake = Fake(opt)
     fake.conn, _ = srv.accept()
     srv.close()
