@@ -208,7 +208,8 @@ struct section {
 static int lookup(const struct key *keys, int count, const uint8_t *name,
 		  size_t len, int *next)
 {
-	for (int n = 0, i = *next; n < count;
+	/* the hint may be another table's (a key after a nested section) */
+	for (int n = 0, i = *next < count ? *next : 0; n < count;
 	     n++, i = i + 1 < count ? i + 1 : 0)
 		if (keys[i].len == len && !memcmp(keys[i].name, name, len)) {
 			*next = i + 1 < count ? i + 1 : 0;
