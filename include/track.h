@@ -131,9 +131,6 @@ size_t track_missing(const struct track *w, const struct track_sa *sa,
 uint32_t track_candidates(const struct track_sa *sa);
 /* A reauthenticated SA whose old IKE_SA is gone already. */
 int track_went_down(const struct track_sa *sa);
-/* charon's last telling log line about SA (its words, unescaped), or
- * NULL when it has said nothing about it yet; the tracker's own. */
-const char *track_said(const struct track_sa *sa);
 /* For an SA still pending: how many new IKE_SAs of its peer are up and
  * not told apart (0 when that does not explain the wait). */
 uint32_t track_untold(const struct track *w, const struct track_sa *sa);

@@ -132,9 +132,9 @@ static void waiting(struct run *r, int64_t elapsed)
 			continue;
 		if (!sa)
 			sa = s;
-		if (track_said(s)) {
+		if (s->said) {
 			sa = s;
-			said = track_said(s);
+			said = s->said;
 			break;
 		}
 	}

@@ -1602,11 +1602,6 @@ void track_drop(struct track *w, struct track_sa *sa, enum track_state state)
 	w->pending--;
 }
 
-const char *track_said(const struct track_sa *sa)
-{
-	return sa->said;
-}
-
 uint32_t track_untold(const struct track *w, const struct track_sa *sa)
 {
 	(void)w;
