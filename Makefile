@@ -33,10 +33,8 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 OBJDIR = build
-SRCS = src/args.c src/vici.c src/clock.c src/transport.c src/client.c \
-	src/print.c src/request.c src/usage.c src/delegate.c \
-	src/status.c src/rekey.c src/version.c src/conf.c \
-	src/track.c src/outcome.c src/follow.c src/list.c src/batch.c
+# every source but main.c: a new command's file needs no row here
+SRCS = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 OBJS = $(SRCS:src/%.c=$(OBJDIR)/%.o)
 TESTS = test_args test_vici test_transport test_print test_status test_track
 # the strongswan.conf reader's word-at-a-time scans (tests/cross.sh)

@@ -17,6 +17,7 @@ enum command {
 	COMMAND_VERSION,
 	COMMAND_HELP,
 	COMMAND_OTHER, /* one of strongSwan's that this client hands over */
+	COMMAND_COUNT,
 };
 
 #define ARGS_DEFAULT_TIMEOUT_MS 30000

@@ -10,17 +10,18 @@
 #include "sa.h"
 #include "status.h"
 
-/* The messages a command prints, and what each output mode shows of them. */
+/* The messages whose views differ from a one-shot reply's (print_reply),
+ * and what each output mode shows of them. */
 enum message {
-	MESSAGE_REKEY_REPLY,
 	MESSAGE_REKEY_REPLY_WAIT, /* --wait: the successors are the result */
 	MESSAGE_SUCCESSOR,	  /* --wait: one per rekeyed SA */
 	MESSAGE_LIST_EVENT,
 	MESSAGE_LIST_REPLY,
-	MESSAGE_VERSION_REPLY,
+	MESSAGE_COUNT,
 };
 
 enum view {
+	VIEW_UNSET, /* a row of the table left out: test_print fails on it */
 	VIEW_NONE,
 	VIEW_HUMAN,
 	VIEW_RAW,
@@ -40,6 +41,11 @@ enum view print_view(enum message m, enum output o);
  * (JSON) with nothing printed.  Of a validated body only -ENOMEM. */
 int print_body(FILE *f, enum message m, enum output o, const uint8_t *body,
 	       size_t len, print_human_fn human, const void *ctx);
+
+/* A one-shot command's reply under LABEL ("rekey reply"): the human view
+ * with HUMAN (and CTX), swanctl's dumps, or JSON; returns as print_body. */
+int print_reply(FILE *f, const char *label, enum output o, const uint8_t *body,
+		size_t len, print_human_fn human, const void *ctx);
 
 /* swanctl's raw dump (PRETTY 0) or pretty dump (PRETTY 1) under LABEL.
  * Decodes as it prints: 0, or -EBADMSG where it stopped at what was

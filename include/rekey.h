@@ -3,11 +3,10 @@
 #ifndef REKEY_H
 #define REKEY_H
 
-#include "args.h"
-#include "client.h"
+#include "call.h"
 
-/* --rekey: connect C, send the request, print the verdict as A asks; 0
- * when charon accepted, or -errno with F filled. */
-int rekey_run(const struct args *a, struct client *c, struct failure *f);
+/* --rekey: the request for the selector and --reauth of the arguments;
+ * success=yes prints "rekey completed successfully". */
+extern const struct call rekey_call;
 
 #endif

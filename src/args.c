@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,116 +13,52 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "command.h"
 #include "vici_wire.h"
-
-enum opt_id {
-	OPT_URI,
-	OPT_TIMEOUT,
-	OPT_DEBUG,
-	OPT_OPTIONS,
-	OPT_REKEY,
-	OPT_LIST_SAS,
-	OPT_VERSION,
-	OPT_HELP,
-	OPT_OTHER_COMMAND,
-	OPT_CHILD,
-	OPT_IKE,
-	OPT_CHILD_ID,
-	OPT_IKE_ID,
-	OPT_REAUTH,
-	OPT_RAW,
-	OPT_PRETTY,
-	OPT_JSON,
-	OPT_WAIT,
-	OPT_DAEMON,
-	OPT_NOBLOCK,
-	OPT_BATCH,
-	OPT_SA_TIMEOUT,
-	OPT_END,
-};
-
-struct opt {
-	const char *name;
-	char short_name;
-	char has_arg;
-	enum opt_id id;
-};
 
 /* clang-format off */
 static const struct opt global_opts[] = {
-	{ "uri", 'u', 1, OPT_URI },
-	{ "timeout", 0, 1, OPT_TIMEOUT },
-	{ "debug", 'v', 1, OPT_DEBUG },
-	{ "options", '+', 1, OPT_OPTIONS },
-	{ NULL, 0, 0, OPT_END },
+	OPT("uri", 'u', 1, OPT_URI),
+	OPT("timeout", 0, 1, OPT_TIMEOUT),
+	OPT("debug", 'v', 1, OPT_DEBUG),
+	OPT("options", '+', 1, OPT_OPTIONS),
+	{ .name = NULL },
 };
 
-/* Commands, including strongSwan swanctl's that this client lacks. */
-static const struct opt command_opts[] = {
-	{ "rekey", 'R', 0, OPT_REKEY },
-	{ "version", 'V', 0, OPT_VERSION },
-	{ "help", 'h', 0, OPT_HELP },
-	{ "list-sas", 'l', 0, OPT_LIST_SAS },
-	{ "counters", 'C', 0, OPT_OTHER_COMMAND },
-	{ "initiate", 'i', 0, OPT_OTHER_COMMAND },
-	{ "terminate", 't', 0, OPT_OTHER_COMMAND },
-	{ "redirect", 'd', 0, OPT_OTHER_COMMAND },
-	{ "uninstall", 'u', 0, OPT_OTHER_COMMAND },
-	{ "install", 'p', 0, OPT_OTHER_COMMAND },
-	{ "monitor-sa", 'm', 0, OPT_OTHER_COMMAND },
-	{ "list-pols", 'P', 0, OPT_OTHER_COMMAND },
-	{ "list-authorities", 'B', 0, OPT_OTHER_COMMAND },
-	{ "list-conns", 'L', 0, OPT_OTHER_COMMAND },
-	{ "list-certs", 'x', 0, OPT_OTHER_COMMAND },
-	{ "list-pools", 'A', 0, OPT_OTHER_COMMAND },
-	{ "list-algs", 'g', 0, OPT_OTHER_COMMAND },
-	{ "flush-certs", 'f', 0, OPT_OTHER_COMMAND },
-	{ "load-all", 'q', 0, OPT_OTHER_COMMAND },
-	{ "load-authorities", 'b', 0, OPT_OTHER_COMMAND },
-	{ "load-conns", 'c', 0, OPT_OTHER_COMMAND },
-	{ "load-creds", 's', 0, OPT_OTHER_COMMAND },
-	{ "load-pools", 'a', 0, OPT_OTHER_COMMAND },
-	{ "log", 'T', 0, OPT_OTHER_COMMAND },
-	{ "reload-settings", 'r', 0, OPT_OTHER_COMMAND },
-	{ "stats", 'S', 0, OPT_OTHER_COMMAND },
-	{ NULL, 0, 0, OPT_END },
+#define FILTER(name) offsetof(struct args, filter.name)
+
+/* SELECTORS_ONE's, in the order of strongSwan's --rekey */
+static const struct opt selector_opts[] = {
+	OPT_AT("child", 'c', 1, OPT_NAME, FILTER(child)),
+	OPT_AT("ike", 'i', 1, OPT_NAME, FILTER(ike)),
+	OPT_AT("child-id", 'C', 1, OPT_ID, FILTER(child_id)),
+	OPT_AT("ike-id", 'I', 1, OPT_ID, FILTER(ike_id)),
+	{ .name = NULL },
 };
 
-static const struct opt rekey_opts[] = {
-	{ "child", 'c', 1, OPT_CHILD },
-	{ "ike", 'i', 1, OPT_IKE },
-	{ "child-id", 'C', 1, OPT_CHILD_ID },
-	{ "ike-id", 'I', 1, OPT_IKE_ID },
-	{ "reauth", 'a', 0, OPT_REAUTH },
-	{ "raw", 'r', 0, OPT_RAW },
-	{ "pretty", 'P', 0, OPT_PRETTY },
-	{ "json", 0, 0, OPT_JSON },
-	{ "wait", 0, 0, OPT_WAIT },
-	{ "batch", 0, 1, OPT_BATCH },
-	{ "sa-timeout", 0, 1, OPT_SA_TIMEOUT },
-	{ "help", 'h', 0, OPT_HELP },
-	{ NULL, 0, 0, OPT_END },
+/* SELECTORS_ANY's, in the order of strongSwan's --list-sas */
+static const struct opt filter_opts[] = {
+	OPT_AT("ike", 'i', 1, OPT_NAME, FILTER(ike)),
+	OPT_AT("ike-id", 'I', 1, OPT_ID, FILTER(ike_id)),
+	OPT_AT("child", 'c', 1, OPT_NAME, FILTER(child)),
+	OPT_AT("child-id", 'C', 1, OPT_ID, FILTER(child_id)),
+	{ .name = NULL },
 };
 
-static const struct opt list_opts[] = {
-	{ "ike", 'i', 1, OPT_IKE },
-	{ "ike-id", 'I', 1, OPT_IKE_ID },
-	{ "child", 'c', 1, OPT_CHILD },
-	{ "child-id", 'C', 1, OPT_CHILD_ID },
-	{ "noblock", 'n', 0, OPT_NOBLOCK },
-	{ "raw", 'r', 0, OPT_RAW },
-	{ "pretty", 'P', 0, OPT_PRETTY },
-	{ "json", 0, 0, OPT_JSON },
-	{ "help", 'h', 0, OPT_HELP },
-	{ NULL, 0, 0, OPT_END },
+static const struct opt dump_opts[] = {
+	OPT("raw", 'r', 0, OPT_RAW),
+	OPT("pretty", 'P', 0, OPT_PRETTY),
+	{ .name = NULL },
 };
 
-static const struct opt version_opts[] = {
-	{ "daemon", 'd', 0, OPT_DAEMON },
-	{ "raw", 'r', 0, OPT_RAW },
-	{ "pretty", 'P', 0, OPT_PRETTY },
-	{ "help", 'h', 0, OPT_HELP },
-	{ NULL, 0, 0, OPT_END },
+static const struct opt json_opts[] = {
+	OPT("json", 0, 0, OPT_JSON),
+	{ .name = NULL },
+};
+
+static const struct opt help_opts[] = {
+	OPT("help", 'h', 0, OPT_HELP),
+	{ .name = NULL },
 };
 /* clang-format on */
 
@@ -130,7 +67,6 @@ struct parser {
 	char *msg;
 	size_t msg_size;
 	const char *selector_opt; /* long name of the last selector given */
-	int filters[4];		  /* selectors seen, by OPT_CHILD.. */
 	int raw, pretty, json;
 	int timeout;	/* --timeout given */
 	int sa_timeout; /* --sa-timeout given */
@@ -146,31 +82,43 @@ static int error(struct parser *p, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* The option sets in force: globals, plus the chosen command's options. */
-static const struct opt *local_opts(const struct args *a)
+static size_t add(const struct opt **set, size_t n, size_t max,
+		  const struct opt *rows)
 {
-	switch (a->command) {
-	case COMMAND_REKEY:
-		return rekey_opts;
-	case COMMAND_LIST_SAS:
-		return list_opts;
-	case COMMAND_VERSION:
-		return version_opts;
-	case COMMAND_NONE:
-		return command_opts;
-	default:
-		return NULL;
-	}
+	for (; rows && rows->name && n < max; rows++)
+		set[n++] = rows;
+	return n;
 }
+
+size_t command_options(enum command command, const struct opt **set, size_t max)
+{
+	const struct command_def *c = &commands[command];
+	size_t n = add(set, 0, max, global_opts);
+
+	if (command == COMMAND_NONE)
+		return add(set, n, max, command_opts);
+	if (c->selectors == SELECTORS_ONE)
+		n = add(set, n, max, selector_opts);
+	else if (c->selectors == SELECTORS_ANY)
+		n = add(set, n, max, filter_opts);
+	n = add(set, n, max, c->opts);
+	if (c->groups & OPTS_DUMPS)
+		n = add(set, n, max, dump_opts);
+	if (c->groups & OPTS_JSON)
+		n = add(set, n, max, json_opts);
+	return add(set, n, max, help_opts);
+}
+
+#define SET_MAX 64 /* test_args checks that every set fits */
 
 static const struct opt *find_short(const struct args *a, char c)
 {
-	const struct opt *sets[] = { global_opts, local_opts(a) };
+	const struct opt *set[SET_MAX];
+	size_t n = command_options(a->command, set, SET_MAX);
 
-	for (size_t s = 0; s < 2; s++)
-		for (const struct opt *o = sets[s]; o && o->name; o++)
-			if (o->short_name == c)
-				return o;
+	for (size_t i = 0; i < n; i++)
+		if (set[i]->short_name == c)
+			return set[i];
 	return NULL;
 }
 
@@ -187,40 +135,41 @@ static const struct opt *find_command(char c)
 static const struct opt *find_long(const struct args *a, const char *name,
 				   size_t len, int *ambiguous)
 {
-	const struct opt *sets[] = { global_opts, local_opts(a) };
-	const struct opt *hit = NULL;
+	const struct opt *set[SET_MAX], *hit = NULL;
+	size_t n = command_options(a->command, set, SET_MAX);
 
 	*ambiguous = 0;
-	for (size_t s = 0; s < 2; s++)
-		for (const struct opt *o = sets[s]; o && o->name; o++) {
-			if (strncmp(o->name, name, len))
-				continue;
-			if (o->name[len] == '\0')
-				return o;
-			/* strongSwan's commands share one id, not a meaning */
-			if (hit &&
-			    (hit->id != o->id || o->id == OPT_OTHER_COMMAND))
-				*ambiguous = 1;
-			hit = o;
-		}
+	for (size_t i = 0; i < n; i++) {
+		const struct opt *o = set[i];
+
+		if (strncmp(o->name, name, len))
+			continue;
+		if (o->name[len] == '\0')
+			return o;
+		/* a selector is one option in two groups' rows; strongSwan's
+		 * commands share one kind, not a meaning */
+		if (hit && (hit->kind != o->kind || hit->field != o->field ||
+			    o->kind == OPT_COMMAND))
+			*ambiguous = 1;
+		hit = o;
+	}
 	return *ambiguous ? NULL : hit;
 }
 
 /* getopt_long's words for a prefix of several options, naming them. */
 static int ambiguity(struct parser *p, const char *name, size_t len)
 {
-	const struct opt *sets[] = { global_opts, local_opts(p->a) };
-	size_t used;
+	const struct opt *set[SET_MAX];
+	size_t n = command_options(p->a->command, set, SET_MAX), used;
 
 	error(p, "option '--%.*s' is ambiguous; possibilities:", (int)len,
 	      name);
-	for (size_t s = 0; s < 2; s++)
-		for (const struct opt *o = sets[s]; o && o->name; o++) {
-			used = strlen(p->msg);
-			if (!strncmp(o->name, name, len))
-				snprintf(p->msg + used, p->msg_size - used,
-					 " '--%s'", o->name);
-		}
+	for (size_t i = 0; i < n; i++) {
+		used = strlen(p->msg);
+		if (!strncmp(set[i]->name, name, len))
+			snprintf(p->msg + used, p->msg_size - used, " '--%s'",
+				 set[i]->name);
+	}
 	return -EINVAL;
 }
 
@@ -334,41 +283,24 @@ static int parse_debug(struct parser *p, const char *s)
 	return 0;
 }
 
-/* The field of F that option O sets. */
-static void *filter_field(struct sa_filter *f, enum opt_id id)
-{
-	switch (id) {
-	case OPT_CHILD:
-		return &f->child;
-	case OPT_IKE:
-		return &f->ike;
-	case OPT_CHILD_ID:
-		return &f->child_id;
-	default:
-		return &f->ike_id;
-	}
-}
-
-/* --rekey takes exactly one selector, --list-sas any combination of
- * filters, the last of each kind counting, as in strongSwan's swanctl. */
+/* SELECTORS_ONE takes exactly one selector, SELECTORS_ANY any combination
+ * of filters, the last of each kind counting, as in strongSwan's swanctl. */
 static int set_filter(struct parser *p, const struct opt *o,
 		      const char *spelled, const char *val)
 {
-	void *field = filter_field(&p->a->filter, o->id);
-	int *seen = &p->filters[o->id - OPT_CHILD];
+	void *field = (char *)p->a + o->field;
 
-	if (p->a->command == COMMAND_LIST_SAS) {
+	if (commands[p->a->command].selectors == SELECTORS_ANY) {
 		/* every value is checked; the last one is sent */
-	} else if (*seen) {
+	} else if (p->selector_opt == o->name) {
 		return error(p, "%s given twice: give exactly one selector",
 			     spelled);
 	} else if (p->selector_opt) {
 		return error(p, "--%s and %s given: give exactly one selector",
 			     p->selector_opt, spelled);
 	}
-	*seen = 1;
 	p->selector_opt = o->name;
-	if (o->id == OPT_CHILD_ID || o->id == OPT_IKE_ID)
+	if (o->kind == OPT_ID)
 		return parse_id(p, spelled, val, field);
 	return parse_name(p, spelled, val, field);
 }
@@ -380,7 +312,7 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 {
 	struct args *a = p->a;
 
-	switch (o->id) {
+	switch (o->kind) {
 	case OPT_URI:
 		a->uri = val;
 		return 0;
@@ -391,40 +323,27 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 		return parse_debug(p, val);
 	case OPT_OPTIONS:
 		return read_options(p, val);
-	case OPT_REKEY:
-		a->command = COMMAND_REKEY;
-		return 0;
-	case OPT_LIST_SAS:
-		a->command = COMMAND_LIST_SAS;
-		return 0;
-	case OPT_VERSION:
-		a->command = COMMAND_VERSION;
-		return 0;
-	case OPT_HELP:
-		if (a->command == COMMAND_NONE)
-			a->command = COMMAND_HELP;
-		else
-			a->help = 1;
-		return 0;
-	case OPT_OTHER_COMMAND:
+	case OPT_COMMAND:
 		/* strongSwan's swanctl gets the whole command line */
-		if (p->timeout)
+		if (o->command == COMMAND_OTHER && p->timeout)
 			return error(p,
 				     "--timeout is this client's own option: "
 				     "strongSwan's swanctl, which runs --%s, "
 				     "does not take it",
 				     o->name);
-		a->command = COMMAND_OTHER;
-		a->other = o->name;
+		a->command = o->command;
+		if (o->command == COMMAND_OTHER)
+			a->other = o->name;
 		return 0;
-	case OPT_CHILD:
-	case OPT_IKE:
-	case OPT_CHILD_ID:
-	case OPT_IKE_ID:
+	case OPT_HELP:
+		a->help = 1;
+		return 0;
+	case OPT_FLAG:
+		*(int *)(void *)((char *)a + o->field) = 1;
+		return 0;
+	case OPT_NAME:
+	case OPT_ID:
 		return set_filter(p, o, spelled, val);
-	case OPT_REAUTH:
-		a->reauth = 1;
-		return 0;
 	case OPT_RAW:
 		p->raw = 1;
 		return 0;
@@ -434,22 +353,11 @@ static int apply(struct parser *p, const struct opt *o, const char *spelled,
 	case OPT_JSON:
 		p->json = 1;
 		return 0;
-	case OPT_WAIT:
-		a->wait = 1;
-		return 0;
-	case OPT_DAEMON:
-		a->daemon = 1;
-		return 0;
-	case OPT_NOBLOCK:
-		a->noblock = 1;
-		return 0;
 	case OPT_BATCH:
 		return parse_batch(p, val);
 	case OPT_SA_TIMEOUT:
 		p->sa_timeout = 1;
 		return parse_seconds(p, spelled, val, &a->sa_timeout_ms);
-	case OPT_END:
-		break;
 	}
 	return error(p, "internal error: unhandled option");
 }
@@ -714,11 +622,14 @@ static int check(struct parser *p)
 	if (a->help || a->command == COMMAND_HELP ||
 	    a->command == COMMAND_OTHER)
 		return 0;
-	if (a->command == COMMAND_VERSION)
-		return output(p);
-	if (a->command == COMMAND_REKEY && !p->selector_opt)
-		return error(p, "--rekey needs a selector: --child, --ike, "
-				"--child-id or --ike-id");
+	if (commands[a->command].selectors == SELECTORS_UNSET)
+		return error(p, "internal error: --%s has no selector rule",
+			     commands[a->command].name);
+	if (commands[a->command].selectors == SELECTORS_ONE && !p->selector_opt)
+		return error(p,
+			     "--%s needs a selector: --child, --ike, "
+			     "--child-id or --ike-id",
+			     commands[a->command].name);
 	if (a->reauth && (a->filter.child || a->filter.child_id))
 		return error(p,
 			     "--reauth applies to IKE_SAs: use it with --ike "

@@ -303,8 +303,8 @@ static int can_start(struct run *r)
 /* The reply to our rekey request: charon queued the rekey, or refused. */
 static int replied(struct run *r, const struct vici_packet_view *p)
 {
-	struct rekey_result res;
-	int rc = rekey_result(p->body, p->body_len, &res, &r->f->why);
+	struct verdict res;
+	int rc = verdict_read(p->body, p->body_len, &res, &r->f->why);
 
 	if (rc)
 		return status_fail(r->f, STAGE_EXCHANGE, "rekey", rc);

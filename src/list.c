@@ -15,6 +15,7 @@
 #include "list.h"
 #include "print.h"
 #include "request.h"
+#include "usage.h"
 #include "vici.h"
 #include "vici_wire.h"
 
@@ -769,3 +770,18 @@ out:
 	list_scratch_close(&l);
 	return rc;
 }
+
+const char usage_list[] =
+	"usage:\n"
+	"  swanctl --list-sas [--ike <name>] [--ike-id <id>] [--child <name>]\n"
+	"                     [--child-id <id>] [--noblock] "
+	"[--raw|--pretty|--json]\n"
+	"    --ike       (-i) NAME  only IKE_SAs of config NAME\n"
+	"    --ike-id    (-I) ID    only the IKE_SA with unique id ID\n"
+	"    --child     (-c) NAME  only CHILD_SAs of config NAME\n"
+	"    --child-id  (-C) ID    only the CHILD_SA with unique id ID\n"
+	"    --noblock   (-n)       do not wait for SAs that are busy\n"
+	"    --raw       (-r)       print each event as a raw dump\n"
+	"    --pretty    (-P)       print each event as an indented dump\n"
+	"    --json                 print one JSON object per "
+	"IKE_SA\n" COMMON_OPTIONS;

@@ -13,33 +13,13 @@
 #include <string.h>
 
 #include "args.h"
-#include "batch.h"
+#include "call.h"
 #include "client.h"
+#include "command.h"
 #include "delegate.h"
-#include "list.h"
 #include "print.h"
-#include "rekey.h"
 #include "status.h"
 #include "usage.h"
-#include "version.h"
-
-typedef int (*run_fn)(const struct args *a, struct client *c,
-		      struct failure *f);
-
-static const struct command_entry {
-	enum command command;
-	const char *name; /* for "Try 'swanctl --NAME --help'" */
-	run_fn run;	  /* NULL: print the usage */
-	const char *usage;
-} commands[] = {
-	{ COMMAND_REKEY, "rekey", rekey_run, usage_rekey },
-	{ COMMAND_REKEY_WAIT, "rekey", batch_run, usage_rekey },
-	{ COMMAND_REKEY_BATCH, "rekey", batch_run, usage_rekey },
-	{ COMMAND_LIST_SAS, "list-sas", list_run, usage_list },
-	{ COMMAND_VERSION, NULL, version_run, usage_main },
-	{ COMMAND_HELP, NULL, NULL, usage_main },
-	{ COMMAND_OTHER, NULL, delegate_run, usage_main },
-};
 
 static void connect_failed(const struct failure *f, double timeout)
 {
@@ -181,18 +161,10 @@ static void report(const struct failure *f, const struct args *a)
 	}
 }
 
-static const struct command_entry *find(enum command command)
-{
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (commands[i].command == command)
-			return &commands[i];
-	return NULL;
-}
-
 int main(int argc, char **argv)
 {
 	static struct client client; /* holds the 512 KiB receive buffer */
-	const struct command_entry *cmd;
+	const struct command_def *cmd;
 	struct failure f = { 0 };
 	int status = STATUS_OK, rc;
 	char msg[512];
@@ -205,21 +177,26 @@ int main(int argc, char **argv)
 	/* a peer or a reader that goes away must never kill us silently */
 	signal(SIGPIPE, SIG_IGN);
 	rc = args_parse(&a, argc, argv, msg, sizeof(msg));
-	cmd = find(a.command);
+	cmd = &commands[a.command];
 	if (rc) {
+		/* a command with a usage of its own names it */
 		fprintf(stderr, "swanctl: %s\nTry 'swanctl%s%s --help'.\n", msg,
-			cmd && cmd->name ? " --" : "",
-			cmd && cmd->name ? cmd->name : "");
+			cmd->usage ? " --" : "", cmd->usage ? cmd->name : "");
 		status = status_of(STAGE_USAGE, rc);
-	} else if ((a.help || !cmd->run) && cmd->usage == usage_main) {
-		usage_help(stdout, delegate_program(), delegate_installed());
-	} else if (a.help || !cmd->run) {
-		fputs(cmd->usage, stdout);
+	} else if (a.help || (!cmd->run && !cmd->call)) {
+		if (cmd->usage)
+			fputs(cmd->usage, stdout);
+		else
+			usage_help(stdout, delegate_program(),
+				   delegate_installed());
 	} else {
 		/* -v 3 and more trace every packet (-v 2: charon's lines) */
 		client_init(&client, a.uri, a.timeout_ms,
 			    a.debug >= 3 ? stderr : NULL);
-		rc = cmd->run(&a, &client, &f);
+		if (cmd->call)
+			rc = call_run(cmd->call, &a, &client, &f);
+		else
+			rc = cmd->run(&a, &client, &f);
 		if (rc) {
 			report(&f, &a);
 			status = status_of(f.stage, rc);

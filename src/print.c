@@ -18,8 +18,6 @@ static const struct {
 	const char *label; /* of the raw and pretty dumps */
 	enum view view[4]; /* by enum output: human, raw, pretty, json */
 } messages[] = {
-	[MESSAGE_REKEY_REPLY] = { "rekey reply",
-		{ VIEW_HUMAN, VIEW_RAW, VIEW_PRETTY, VIEW_JSON } },
 	[MESSAGE_REKEY_REPLY_WAIT] = { "rekey reply",
 		{ VIEW_NONE, VIEW_RAW, VIEW_PRETTY, VIEW_NONE } },
 	[MESSAGE_SUCCESSOR] = { NULL,
@@ -28,32 +26,51 @@ static const struct {
 		{ VIEW_HUMAN, VIEW_RAW, VIEW_PRETTY, VIEW_JSON } },
 	[MESSAGE_LIST_REPLY] = { "list-sas reply",
 		{ VIEW_NONE, VIEW_RAW, VIEW_PRETTY, VIEW_NONE } },
-	[MESSAGE_VERSION_REPLY] = { "version reply",
-		{ VIEW_HUMAN, VIEW_RAW, VIEW_PRETTY, VIEW_JSON } },
 };
 /* clang-format on */
+_Static_assert(sizeof(messages) / sizeof(messages[0]) == MESSAGE_COUNT,
+	       "a row of messages[] for every enum message");
+
+/* A one-shot reply: each output mode its own view. */
+static const enum view reply_views[] = { VIEW_HUMAN, VIEW_RAW, VIEW_PRETTY,
+					 VIEW_JSON };
 
 enum view print_view(enum message m, enum output o)
 {
 	return messages[m].view[o];
 }
 
-int print_body(FILE *f, enum message m, enum output o, const uint8_t *body,
-	       size_t len, print_human_fn human, const void *ctx)
+static int render(FILE *f, enum view view, const char *label,
+		  const uint8_t *body, size_t len, print_human_fn human,
+		  const void *ctx)
 {
-	switch (print_view(m, o)) {
+	switch (view) {
 	case VIEW_HUMAN:
 		return human ? human(f, body, len, ctx) : 0;
 	case VIEW_RAW:
 	case VIEW_PRETTY:
-		return print_dump(f, messages[m].label, body, len,
-				  print_view(m, o) == VIEW_PRETTY);
+		return print_dump(f, label, body, len, view == VIEW_PRETTY);
 	case VIEW_JSON:
 		return print_json(f, body, len);
 	case VIEW_NONE:
+		return 0;
+	case VIEW_UNSET:
 		break;
 	}
-	return 0;
+	return -ENOSYS; /* never silent: the run fails */
+}
+
+int print_body(FILE *f, enum message m, enum output o, const uint8_t *body,
+	       size_t len, print_human_fn human, const void *ctx)
+{
+	return render(f, print_view(m, o), messages[m].label, body, len, human,
+		      ctx);
+}
+
+int print_reply(FILE *f, const char *label, enum output o, const uint8_t *body,
+		size_t len, print_human_fn human, const void *ctx)
+{
+	return render(f, reply_views[o], label, body, len, human, ctx);
 }
 
 static int printable(const uint8_t *v, size_t len)

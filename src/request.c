@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The requests: rekey and list-sas with their selector keys. */
+/* The requests: rekey and list-sas with their selector keys, and the
+ * verdict of a reply. */
 #include <errno.h>
 
 #include "request.h"
@@ -16,17 +17,22 @@ void filter_put(struct vici_buf *b, const struct sa_filter *f)
 		vici_put_u32(b, "child-id", f->child_id);
 }
 
+void rekey_put(struct vici_buf *b, const struct sa_filter *f, int reauth)
+{
+	if (!f->ike && !f->ike_id && !f->child && !f->child_id)
+		vici_fail(b, -EINVAL); /* the daemon would say "missing" */
+	filter_put(b, f);
+	if (reauth)
+		vici_put_str(b, "reauth", "yes");
+}
+
 int rekey_request(const struct sa_filter *f, int reauth, uint8_t *mem,
 		  size_t cap, size_t *len)
 {
 	struct vici_buf b;
 
 	vici_begin(&b, mem, cap, VICI_CMD_REQUEST, "rekey");
-	if (!f->ike && !f->ike_id && !f->child && !f->child_id)
-		vici_fail(&b, -EINVAL); /* the daemon would say "missing" */
-	filter_put(&b, f);
-	if (reauth)
-		vici_put_str(&b, "reauth", "yes");
+	rekey_put(&b, f, reauth);
 	return vici_end(&b, len);
 }
 
@@ -47,14 +53,14 @@ static int is_key(const struct vici_elem *e, const char *name)
 	return e->type == VICI_KEY_VALUE && vici_is(e->name, e->name_len, name);
 }
 
-int rekey_result(const uint8_t *body, size_t len, struct rekey_result *res,
+int verdict_read(const uint8_t *body, size_t len, struct verdict *res,
 		 const char **why)
 {
 	struct vici_reader r;
 	struct vici_elem e;
 	int seen_success = 0, rc;
 
-	*res = (struct rekey_result){ 0 };
+	*res = (struct verdict){ 0 };
 	vici_reader_init(&r, body, len);
 	while ((rc = vici_next(&r, &e)) > 0) {
 		if (vici_depth(&r) || e.type == VICI_SECTION_END)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "call.h"
 #include "delegate.h"
 #include "print.h"
 #include "version.h"
@@ -66,39 +67,27 @@ static void their_version(int timeout_ms)
 	printf(" (%s), runs the commands handed over\n", delegate_program());
 }
 
+static void encode(struct vici_buf *b, const struct args *a)
+{
+	(void)b; /* the request has no elements */
+	(void)a;
+}
+
+static const struct call daemon_call = { .name = "version",
+					 .encode = encode,
+					 .human = version_print_daemon };
+
 int version_run(const struct args *a, struct client *c, struct failure *f)
 {
-	uint8_t req[16];
-	struct vici_packet_view reply;
-	struct vici_buf b;
-	size_t len;
 	int rc;
 
 	printf("swanctl %s (libc-only VICI client)\n", SWANCTL_VERSION);
 	their_version(a->timeout_ms);
 	if (!a->daemon)
 		return 0;
+	/* ours is out before charon is asked */
 	rc = print_flush(stdout, f);
 	if (rc)
 		return rc;
-	vici_begin(&b, req, sizeof(req), VICI_CMD_REQUEST, "version");
-	rc = vici_end(&b, &len);
-	if (rc)
-		return status_fail(f, STAGE_ENCODE, "version", rc);
-	rc = client_open(c, f);
-	if (rc)
-		return rc;
-	rc = client_call(c, "version", req, len, &reply, NULL, NULL, f);
-	if (!rc) {
-		/* validated: only the JSON view can fail, for want of memory */
-		rc = print_body(stdout, MESSAGE_VERSION_REPLY, a->output,
-				reply.body, reply.body_len,
-				version_print_daemon, NULL);
-		if (rc)
-			status_fail(f, STAGE_OUTPUT, "version", rc);
-		else
-			rc = print_flush(stdout, f);
-	}
-	client_close(c);
-	return rc;
+	return call_run(&daemon_call, a, c, f);
 }

@@ -413,39 +413,39 @@ static void test_encoder_errors(void **state)
 	assert_int_equal(end(&b), -EMSGSIZE);
 }
 
-static void test_rekey_result(void **state)
+static void test_verdict_read(void **state)
 {
-	struct rekey_result res;
+	struct verdict res;
 	const char *why = NULL;
 
 	(void)state;
-	assert_int_equal(rekey_result(V(0x03, 0x07, 's', 'u', 'c', 'c', 'e',
+	assert_int_equal(verdict_read(V(0x03, 0x07, 's', 'u', 'c', 'c', 'e',
 					's', 's', 0x00, 0x03, 'y', 'e', 's'),
 				      14, &res, &why),
 			 0);
 	assert_true(res.success);
 	assert_null(res.errmsg);
 	/* case-sensitive, as swanctl: "YES" is a refusal */
-	assert_int_equal(rekey_result(V(0x03, 0x07, 's', 'u', 'c', 'c', 'e',
+	assert_int_equal(verdict_read(V(0x03, 0x07, 's', 'u', 'c', 'c', 'e',
 					's', 's', 0x00, 0x03, 'Y', 'E', 'S'),
 				      14, &res, &why),
 			 0);
 	assert_false(res.success);
 	/* a nested success key is not the verdict */
 	assert_int_equal(
-		rekey_result(V(0x01, 0x01, 'x', 0x03, 0x07, 's', 'u', 'c', 'c',
+		verdict_read(V(0x01, 0x01, 'x', 0x03, 0x07, 's', 'u', 'c', 'c',
 			       'e', 's', 's', 0x00, 0x03, 'y', 'e', 's', 0x02),
 			     18, &res, &why),
 		0);
 	assert_false(res.success);
 	assert_int_equal(
-		rekey_result(V(0x03, 0x07, 's', 'u', 'c', 'c', 'e', 's', 's',
+		verdict_read(V(0x03, 0x07, 's', 'u', 'c', 'c', 'e', 's', 's',
 			       0x00, 0x03, 'y', 'e', 's', 0x03, 0x07, 's', 'u',
 			       'c', 'c', 'e', 's', 's', 0x00, 0x02, 'n', 'o'),
 			     27, &res, &why),
 		-EBADMSG);
 	assert_string_equal(why, "a key is given twice at the top level");
-	assert_int_equal(rekey_result(V(0x03, 0x06, 'e', 'r', 'r', 'm', 's',
+	assert_int_equal(verdict_read(V(0x03, 0x06, 'e', 'r', 'r', 'm', 's',
 					'g', 0x00, 0x01, 'a', 0x03, 0x06, 'e',
 					'r', 'r', 'm', 's', 'g', 0x00, 0x00),
 				      21, &res, &why),
@@ -594,7 +594,7 @@ int main(void)
 		cmocka_unit_test(test_depth_cap),
 		cmocka_unit_test(test_numbers_and_listing),
 		cmocka_unit_test(test_encoder_errors),
-		cmocka_unit_test(test_rekey_result),
+		cmocka_unit_test(test_verdict_read),
 		cmocka_unit_test(test_frame_cap),
 		cmocka_unit_test(test_size_overflow),
 		cmocka_unit_test(test_unaligned),

@@ -154,7 +154,7 @@ static void printers_agree(const struct vici_packet_view *p, int malformed)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vici_packet_view p;
-	struct rekey_result res;
+	struct verdict res;
 	const char *why;
 	int malformed;
 
@@ -169,12 +169,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	printers_agree(&p, malformed);
 	if (malformed)
 		return 0;
-	rekey_result(p.body, p.body_len, &res, &why);
-	for (int m = MESSAGE_REKEY_REPLY; m <= MESSAGE_LIST_REPLY; m++)
+	verdict_read(p.body, p.body_len, &res, &why);
+	for (int m = 0; m < MESSAGE_COUNT; m++)
 		for (int o = OUTPUT_HUMAN; o <= OUTPUT_JSON; o++)
 			if (print_body(sink, (enum message)m, (enum output)o,
 				       p.body, p.body_len, NULL, NULL))
 				abort();
+	for (int o = OUTPUT_HUMAN; o <= OUTPUT_JSON; o++)
+		if (print_reply(sink, "rekey reply", (enum output)o, p.body,
+				p.body_len, NULL, NULL))
+			abort();
 	follow(&p);
 	round_trip(data, size, &p);
 	return 0;
