@@ -88,6 +88,10 @@ $(OBJDIR)/test_%.o: tests/test_%.c $(STAMP)
 $(OBJDIR)/test_%: $(OBJDIR)/test_%.o $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
+# the command tables as text, for tests/tables.py
+$(OBJDIR)/tables: tests/tables.c $(OBJS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+
 $(FAKE): tests/fakevici.c $(STAMP)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
@@ -127,7 +131,8 @@ CHECK_ENV = SWANCTL=./swanctl FAKEVICI=$(FAKE) TEST_BINS="$(TEST_BINS)" \
 	STRONGSWAN_SWANCTL=$(STRONGSWAN_SWANCTL) SWANCTL_REF=$(SWANCTL_REF) \
 	CONFDIFF_CHECK=$(CONFDIFF_CHECK) ARGVDIFF_CHECK=$(ARGVDIFF_CHECK) \
 	E2E_SCALE=$(E2E_SCALE)
-UNIT_DEPS = swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS)
+UNIT_DEPS = swanctl $(TEST_BINS) $(FAKE) $(REPLAYS) $(DELEGATE_BINS) \
+	$(OBJDIR)/tables
 
 check: $(UNIT_DEPS)
 	@$(CHECK_ENV) sh tests/check.sh unit e2e

@@ -23,6 +23,9 @@ extern const char usage_list[];
 	"    --options   (-+) FILE  read more options from FILE\n"             \
 	"    --help      (-h)       print this text\n"
 
+/* Our commands but --help, as a list: "--rekey, --list-sas and
+ * --version". */
+void usage_ours(FILE *f);
 /* --help: our commands, the ones handed to STRONGSWAN's swanctl (with
  * its path, and whether it is INSTALLED), both from command_opts, and the
  * global options. */

@@ -131,10 +131,11 @@ static void report(const struct failure *f, const struct args *a)
 		break;
 	case STAGE_DELEGATE:
 		fprintf(stderr,
-			"swanctl: --%s is not implemented by this client, only "
-			"--rekey, --list-sas and --version; strongSwan's "
-			"swanctl (%s) %s\n",
-			f->step, f->why,
+			"swanctl: --%s is not implemented by this client, "
+			"only ",
+			f->step);
+		usage_ours(stderr);
+		fprintf(stderr, "; strongSwan's swanctl (%s) %s\n", f->why,
 			f->err == -ENOENT || f->err == -ENOTDIR
 				? "is not installed"
 			: f->err == -ELOOP ? "is this client itself"

@@ -26,6 +26,21 @@ static void commands_of(FILE *f, int theirs, int width)
 				o->name, o->short_name, o->summary);
 }
 
+void usage_ours(FILE *f)
+{
+	const struct opt *last = NULL;
+
+	for (const struct opt *o = command_opts; o->name; o++) {
+		if (o->command == COMMAND_OTHER || o->command == COMMAND_HELP)
+			continue;
+		if (last)
+			fprintf(f, "%s--%s", last == command_opts ? "" : ", ",
+				last->name);
+		last = o;
+	}
+	fprintf(f, "%s--%s", last == command_opts ? "" : " and ", last->name);
+}
+
 void usage_help(FILE *f, const char *strongswan, int installed)
 {
 	fputs("usage:\n", f);

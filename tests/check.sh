@@ -73,6 +73,7 @@ unit() {
 	suite ansible 'sh tests/ansible.sh'
 	suite install 'sh tests/install.sh'
 	suite completion 'sh tests/completion.sh'
+	suite tables 'python3 tests/tables.py $OBJDIR/tables'
 	suite man 'sh tests/man.sh'
 	suite verdict 'sh tests/verdict.sh'
 }

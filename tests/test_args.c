@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "command.h"
 #include "vici_wire.h"
 
 #define MAX_WORDS 12
@@ -239,7 +240,7 @@ static char msg[512];
 /* The parse in one line: command, filters, flags, output, globals. */
 static void describe(char *out, size_t size)
 {
-	static const char *const commands[] = {
+	static const char *const names[COMMAND_COUNT] = {
 		[COMMAND_NONE] = "none",
 		[COMMAND_REKEY] = "rekey",
 		[COMMAND_REKEY_WAIT] = "rekey-wait",
@@ -254,7 +255,7 @@ static void describe(char *out, size_t size)
 	FILE *f = fmemopen(out, size, "w");
 
 	assert_non_null(f);
-	fputs(commands[a.command], f);
+	fputs(names[a.command], f);
 	if (a.other)
 		fprintf(f, "=%s", a.other);
 	if (a.help)
@@ -447,6 +448,66 @@ static void test_options_nested(void **state)
 	unlink(fifo);
 }
 
+/* Every command row says what the command takes and what it runs: a row
+ * left out or half filled fails here, not on a user's command line. */
+static void test_command_rows(void **state)
+{
+	const struct opt *set[64];
+
+	(void)state;
+	for (int c = COMMAND_NONE + 1; c < COMMAND_COUNT; c++) {
+		const struct command_def *d = &commands[c];
+		int options = 0;
+
+		assert_int_not_equal(d->selectors, SELECTORS_UNSET);
+		/* it runs (main's RUN or CALL), or it prints a usage */
+		assert_true(d->run || d->call || c == COMMAND_HELP);
+		assert_false(d->run && d->call);
+		assert_true(d->call == NULL ||
+			    (d->call->name && d->call->encode));
+		/* the option that picks it, unless it is a variant of --rekey
+		 * or strongSwan's */
+		for (const struct opt *o = command_opts; o->name; o++)
+			options += o->command == (enum command)c;
+		if (c == COMMAND_REKEY_WAIT || c == COMMAND_REKEY_BATCH)
+			assert_string_equal(d->name, "rekey");
+		else if (c != COMMAND_OTHER)
+			assert_int_equal(options, 1);
+		/* its option set fits the parser's (SET_MAX, args.c) */
+		assert_true(command_options((enum command)c, set, 64) < 64);
+	}
+}
+
+/* No option of ours shares a name with one of strongSwan's handed over,
+ * and no two options of a set share a short name or a long one. */
+static void test_option_sets(void **state)
+{
+	const struct opt *set[64];
+
+	(void)state;
+	for (int c = COMMAND_NONE; c < COMMAND_COUNT; c++) {
+		size_t n = command_options((enum command)c, set, 64);
+
+		for (size_t i = 0; i < n; i++) {
+			assert_non_null(set[i]->name);
+			assert_true(set[i]->kind != OPT_COMMAND ||
+				    set[i]->summary);
+			for (size_t j = i + 1; j < n; j++) {
+				assert_string_not_equal(set[i]->name,
+							set[j]->name);
+				/* -u first is strongSwan's --uninstall, later
+				 * --uri: the parser's one exception */
+				if (c == COMMAND_NONE &&
+				    set[i]->short_name == 'u')
+					continue;
+				assert_true(!set[i]->short_name ||
+					    set[i]->short_name !=
+						    set[j]->short_name);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +516,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_names, teardown),
 		cmocka_unit_test_teardown(test_options_file, teardown),
 		cmocka_unit_test_teardown(test_options_nested, teardown),
+		cmocka_unit_test(test_command_rows),
+		cmocka_unit_test(test_option_sets),
 	};
 
 	return cmocka_run_group_tests_name("args", tests, NULL, NULL);

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The command tables as text, for the checks of what is kept by hand
+ * beside them (tests/tables.sh: the shell completions): one line per
+ * command of ours, "NAME SHORT" and the long options it takes, and a first
+ * line "- -" with every option before a command.
+ */
+#include <stdio.h>
+
+#include "command.h"
+
+static void line(const char *name, char short_name, enum command command)
+{
+	const struct opt *set[64];
+	size_t n = command_options(command, set, 64);
+
+	printf("%s %c", name, short_name);
+	for (size_t i = 0; i < n; i++)
+		printf(" --%s", set[i]->name);
+	putchar('\n');
+}
+
+int main(void)
+{
+	line("-", '-', COMMAND_NONE);
+	for (const struct opt *o = command_opts; o->name; o++)
+		if (o->command != COMMAND_OTHER && o->command != COMMAND_HELP)
+			line(o->name, o->short_name, o->command);
+	return fflush(stdout) ? 1 : 0;
+}
