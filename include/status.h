@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The exit status table of the contract, and the one record of a failure. */
+/* The exit status table of swanctl(8), and the one record of a failure. */
 #ifndef STATUS_H
 #define STATUS_H
 

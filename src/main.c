@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * swanctl --rekey, --list-sas and --version over VICI: parse the command
- * line, look the command up in one table, run it (each command file holds
- * its whole dialogue with charon), word the one failure it reports, exit
- * with its status.  Main words every failure but one kind: --wait and
- * --batch word each SA's outcome themselves (outcome.c) and say so
- * (f->reported); main still picks the exit status.
+ * line, take the command's row of the table (command.h), run it (its own
+ * dialogue with charon, or one request and its verdict through call.c),
+ * word the one failure it reports, exit with its status.  Main words every
+ * failure but one kind: --wait and --batch word each SA's outcome
+ * themselves (outcome.c) and say so (f->reported); main still picks the
+ * exit status.
  */
 #include <errno.h>
 #include <signal.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Exit status mapping (contract section 4). */
+/* Exit status mapping: the table of swanctl(8)'s EXIT STATUS. */
 #include <errno.h>
 
 #include "status.h"
