@@ -508,6 +508,54 @@ static void test_option_sets(void **state)
 	}
 }
 
+/* 1 if TEXT names option NAME ("--NAME" not followed by more of a name). */
+static int names(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = text; (p = strstr(p, "--")); p += 2)
+		if (!strncmp(p + 2, name, len) &&
+		    !(p[2 + len] == '-' ||
+		      (p[2 + len] >= 'a' && p[2 + len] <= 'z')))
+			return 1;
+	return 0;
+}
+
+/* A command's usage text names every option it takes, and no other. */
+static void test_usage_rows(void **state)
+{
+	const struct opt *set[64];
+
+	(void)state;
+	for (int c = COMMAND_NONE + 1; c < COMMAND_COUNT; c++) {
+		const char *usage = commands[c].usage;
+		size_t n = command_options((enum command)c, set, 64);
+
+		if (!usage)
+			continue; /* --help's, built from the rows */
+		for (size_t i = 0; i < n; i++)
+			if (!names(usage, set[i]->name))
+				fail_msg("--%s --help lacks --%s",
+					 commands[c].name, set[i]->name);
+		for (const char *p = usage; (p = strstr(p, "--")); p += 2) {
+			size_t len =
+				strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
+			size_t i;
+
+			for (i = 0; i < n; i++)
+				if (strlen(set[i]->name) == len &&
+				    !strncmp(set[i]->name, p + 2, len))
+					break;
+			/* the command itself is no option of its set */
+			if (i == n && (strlen(commands[c].name) != len ||
+				       strncmp(commands[c].name, p + 2, len)))
+				fail_msg("--%s --help names --%.*s, which it "
+					 "does not take",
+					 commands[c].name, (int)len, p + 2);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +566,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_options_nested, teardown),
 		cmocka_unit_test(test_command_rows),
 		cmocka_unit_test(test_option_sets),
+		cmocka_unit_test(test_usage_rows),
 	};
 
 	return cmocka_run_group_tests_name("args", tests, NULL, NULL);
