@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# --rekey --batch against tests/fakebatch.py, a fake daemon that answers
+# --rekey --batch against tests/fakes/fakebatch.py, a fake daemon that answers
 # rekeys the way charon does and counts how many are in flight: the limit,
 # a stuck SA, failures, signals, the overall timeout, the progress line.
 set -u
@@ -27,7 +27,7 @@ fail() {
 # fake OPTIONS...: start the fake daemon, wait until it listens
 fake() {
 	rm -f "$dir/report"
-	"$PYTHON" "$here/fakebatch.py" "$dir/s" --report "$dir/report" "$@" &
+	"$PYTHON" "$here/../fakes/fakebatch.py" "$dir/s" --report "$dir/report" "$@" &
 	fake_pid=$!
 	i=0
 	until [ -S "$dir/s" ]; do

@@ -4,9 +4,9 @@
 # staging folder (PREFIX=/usr), then an interactive bash (with Debian's
 # bash-completion loading ours from the staged folder) and an interactive
 # zsh (compinit, the staged vendor-completions before zsh's own functions)
-# in a pseudo-terminal; for each line of tests/completion/cases the text is
+# in a pseudo-terminal; for each line of tests/blackbox/completion/cases the text is
 # typed, TAB pressed, and the listing and the line after it must equal
-# tests/completion/SHELL.expected.  Live names come from fakevici serving
+# tests/blackbox/completion/SHELL.expected.  Live names come from fakevici serving
 # recorded list-sa events.  RECORD=1 rewrites the expected files.
 set -u
 SWANCTL=${SWANCTL:-./swanctl}
@@ -27,7 +27,7 @@ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s install DESTDIR="$dir/stage" PRE
 	failed=$((failed + 1))
 mkdir "$dir/bin"
 # the client as built to hand its other commands to
-# tests/fake-strongswan-swanctl (the same objects as SWANCTL's but one), so
+# tests/fakes/fake-strongswan-swanctl (the same objects as SWANCTL's but one), so
 # that completing a handed command's options (its "--COMMAND --help")
 # does not depend on the strongSwan installed here
 if [ ! -x "$FAKE_SWANCTL" ]; then

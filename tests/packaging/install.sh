@@ -6,7 +6,7 @@
 # away; two make dist runs give the same bytes, from committed files only;
 # the dist tarball builds and passes make check elsewhere (DIST=1); make
 # install refuses to overwrite a swanctl a Debian package owns.  The
-# completions themselves are tested by tests/completion.sh.
+# completions themselves are tested by tests/blackbox/completion.sh.
 set -u
 dir=$(mktemp -d /tmp/install.XXXXXX)
 trap 'rm -rf "$dir"' EXIT

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# --list-sas against replayed list-sa event streams (tests/listsas/*.events,
+# --list-sas against replayed list-sa event streams (tests/blackbox/listsas/*.events,
 # one event per line in fakevici's notation): the human, raw and pretty
 # output must equal what strongSwan's swanctl printed for the same stream
 # (the *.human, *.raw, *.pretty files): 6.0.6 for the sw6-* streams (keys

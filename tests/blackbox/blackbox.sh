@@ -164,14 +164,14 @@ expect long-path 2 "" \
 	--rekey --ike x -u "$long"
 expect unknown-option 2 "" "swanctl: unrecognized option '--bogus'
 $try" --rekey --bogus
-# strongSwan's other commands are handed over: tests/delegate.sh
+# strongSwan's other commands are handed over: tests/blackbox/delegate.sh
 expect no-command 2 "" "swanctl: no command given
 Try 'swanctl --help'."
 expect options-missing 2 "" "swanctl: cannot read options file '$dir/none': No such file or directory
 $try" --rekey --options "$dir/none"
 
 # --help never connects; its synopsis is the man page's
-expect help 0 "$(cat tests/expected/rekey-help.txt)" "" --rekey --help
+expect help 0 "$(cat tests/blackbox/expected/rekey-help.txt)" "" --rekey --help
 head -n 2 "$dir/out" | tail -n 1 | grep -q -- '--rekey --child <name> | --ike <name>' ||
 	fail "rekey usage synopsis missing"
 # --version names strongSwan's swanctl too, where the build hands commands

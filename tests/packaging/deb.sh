@@ -14,10 +14,10 @@
 #                 running the unit suites again: DEB_BUILD_OPTIONS=nocheck)
 #   DEB_VERBOSE=1 print the time of each package operation
 # Touches the system's /usr/sbin/swanctl: run it under the lab lock,
-#   flock /tmp/charon-lab.lock bash tests/deb.sh
+#   flock /tmp/charon-lab.lock bash tests/packaging/deb.sh
 set -u
-cd "$(dirname "$0")/.."
-. tests/lab.sh
+cd "$(dirname "$0")/../.."
+. tests/e2e/lab.sh
 LAB_QUIET=1
 
 skip() {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# End-to-end --rekey --batch against real charon (tests/lab.sh): 110+ IKE_SAs
+# End-to-end --rekey --batch against real charon (tests/e2e/lab.sh): 110+ IKE_SAs
 # of one config between A and B (B initiates with reuse_ikesa = no), plus
 # one with a third daemon C.  --batch 10 rekeys every one, never more than
 # 10 in flight (charon's log), and an immediate listing shows only the
@@ -94,7 +94,7 @@ ansible_case() { # ansible_case NAME ARGS...: run the example playbook
 	count=$((count + 1))
 	ANSIBLE_STDOUT_CALLBACK=oneline ANSIBLE_HOST_KEY_CHECKING=False \
 		ANSIBLE_LOCAL_TEMP=$out/ansible-local ANSIBLE_REMOTE_TEMP=$out/ansible-remote \
-		ansible-playbook -i "$out/inventory" "$here/../contrib/ansible/rekey.yml" "$@" \
+		ansible-playbook -i "$out/inventory" "$here/../../contrib/ansible/rekey.yml" "$@" \
 		>"$out/ansible" 2>&1
 	ansible_status=$?
 }

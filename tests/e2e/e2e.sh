@@ -36,7 +36,7 @@ versions=
 for v in $E2E_VERSIONS; do
 	if [ "$v" = 6 ] && [ -n "$(LAB_VERSION=6 lab_missing)" ]; then
 		# builds once per machine; skips loudly without the tarball
-		sh "$here/build-strongswan6.sh" || exit 1
+		sh "$here/../build-strongswan6.sh" || exit 1
 		missing=$(LAB_VERSION=6 lab_missing)
 		if [ -n "$missing" ]; then
 			banner "strongSwan 6.0.6 phases, missing: $missing"
@@ -201,7 +201,7 @@ suite_list() {
 	# --list-sas: a real daemon's listing, recorded and replayed to both clients
 	case_name="list-sas replayed"
 	count=$((count + 1))
-	lab_swanctl A --list-sas --raw 2>/dev/null | sh "$here/raw2events.sh" >"$out/events"
+	lab_swanctl A --list-sas --raw 2>/dev/null | sh "$here/../fakes/raw2events.sh" >"$out/events"
 	[ -s "$out/events" ] || fail "nothing recorded"
 	[ -z "${E2E_RECORD:-}" ] || cp "$out/events" "$E2E_RECORD/$phase_file.events"
 	for mode in "" --raw --pretty; do
@@ -445,7 +445,7 @@ suite_rekey() {
 	count=$((count + 1))
 	complete_line() {
 		bash -c '. "$0"; COMP_LINE=$1 COMP_POINT=${#1}; _swanctl_rekey
-			echo "${COMPREPLY[*]}"' "$here/../src/completion/swanctl.bash" "$1"
+			echo "${COMPREPLY[*]}"' "$here/../../src/completion/swanctl.bash" "$1"
 	}
 	got=$(complete_line "$SWANCTL --uri $SOCK_A --rekey --child ")
 	[ "$got" = "net net2" ] || fail "--child completes to '$got'"
@@ -625,7 +625,7 @@ for v in $versions; do
 	fi
 done
 
-# make lab and make lab-down (tests/lab-keep.sh): the lab stays up after
+# make lab and make lab-down (tests/e2e/lab-keep.sh): the lab stays up after
 # the command, its export line points this client at it, and lab-down
 # takes it all away
 case_name="make lab"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# strongswan.conf discovery.  Each fixture tree in tests/conf has a
+# strongswan.conf discovery.  Each fixture tree in tests/blackbox/conf has a
 # strongswan.conf and an expect file: the socket our client must try (its
 # connect error names it), or "error LINE: message" (exit 2 and
 # "swanctl: FILE:LINE: message"; @DIR@ is the fixture's directory).  Where
