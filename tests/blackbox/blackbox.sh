@@ -7,20 +7,12 @@
 # against --timeout: a build with musl, where stdout cannot be replaced by
 # a stream that stops the deadline's clock (print_std_streams, glibc only).
 set -u
-SWANCTL=${SWANCTL:-./swanctl}
-FAKEVICI=${FAKEVICI:-build/fakevici}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 VALGRIND=${VALGRIND:-}
-dir=$(mktemp -d /tmp/blackbox.XXXXXX)
-trap 'rm -rf "$dir"' EXIT INT TERM
+t_tmpdir
 sock=$dir/s
 uri=unix://$sock
-count=0
-failed=0
-
-fail() {
-	echo "FAIL: $case_name: $*"
-	failed=$((failed + 1))
-}
 
 # expect NAME STATUS STDOUT STDERR ARGS...: run the client, compare all three.
 expect() {
@@ -1200,5 +1192,4 @@ $T1" --child net --timeout 0.5 -- $(learn "$child1") $yes \
 	"$(logline 4 1 'retransmit 3 of request with message ID 7')" \
 	"$(logline 4 1 'sending packet: from 192.0.2.1[4500] to 192.0.2.2[4500] (80 bytes)')" drain
 
-echo "blackbox: $count cases, $failed failed"
-[ "$failed" = 0 ]
+t_done

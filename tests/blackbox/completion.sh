@@ -9,19 +9,16 @@
 # tests/blackbox/completion/SHELL.expected.  Live names come from fakevici serving
 # recorded list-sa events.  RECORD=1 rewrites the expected files.
 set -u
-SWANCTL=${SWANCTL:-./swanctl}
-FAKEVICI=${FAKEVICI:-build/fakevici}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 FAKE_SWANCTL=${FAKE_SWANCTL:-build/swanctl-fake}
-here=$(cd "$(dirname "$0")" && pwd)
 for need in zsh /usr/share/bash-completion/bash_completion; do
 	if ! command -v "$need" >/dev/null && [ ! -e "$need" ]; then
 		echo "FAIL: completion: $need is missing (sh tests/setup-debian.sh)"
 		exit 1
 	fi
 done
-dir=$(mktemp -d /tmp/completion.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
-failed=0
+t_tmpdir
 
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s install DESTDIR="$dir/stage" PREFIX=/usr >/dev/null ||
 	failed=$((failed + 1))

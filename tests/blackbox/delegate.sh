@@ -5,11 +5,9 @@
 # looked for (Makefile DELEGATE_TO_*): a stand-in that prints its argv, a
 # path where nothing is installed, and this client itself.
 set -u
-SWANCTL=${SWANCTL:-./swanctl}
-dir=$(mktemp -d /tmp/delegate.XXXXXX)
-trap 'rm -rf "$dir"' EXIT INT TERM
-count=0
-failed=0
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+t_tmpdir
 
 # expect NAME BINARY STATUS STDOUT STDERR ARGS...
 expect() {
@@ -119,5 +117,4 @@ if [ -x "$real" ] && ! cmp -s "$real" "$SWANCTL"; then
 else
 	echo "delegate: strongSwan's swanctl not at $real: real case skipped"
 fi
-echo "delegate: $count cases, $failed failed"
-[ "$failed" = 0 ]
+t_done

@@ -13,24 +13,17 @@
 #   E2E_VALGRIND=0 no descriptor check under valgrind (a SWANCTL that runs
 #                  the client under qemu-user: valgrind would see the shell)
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 SWANCTL=$(realpath "${SWANCTL:-./swanctl}")
 FAKEVICI=$(realpath "${FAKEVICI:-build/fakevici}")
 RSS_BUDGET_KIB=${RSS_BUDGET_KIB:-2048} # sanitizer builds need more
 E2E_VERSIONS=${E2E_VERSIONS:-5 6}
 . "$here/lab.sh"
 
-banner() {
-	echo "########################################################"
-	echo "e2e: SKIPPED $*"
-	echo "########################################################"
-}
-
 missing=$(LAB_VERSION=5 lab_missing)
 if [ -n "$missing" ]; then
-	banner "everything, missing: $(echo $missing | sed 's/ package/,/g')"
-	[ -z "${E2E_REQUIRED:-}" ]
-	exit
+	t_skip_loud "e2e: SKIPPED everything, missing: $(echo $missing | sed 's/ package/,/g')"
 fi
 versions=
 for v in $E2E_VERSIONS; do
@@ -39,7 +32,7 @@ for v in $E2E_VERSIONS; do
 		sh "$here/../build-strongswan6.sh" || exit 1
 		missing=$(LAB_VERSION=6 lab_missing)
 		if [ -n "$missing" ]; then
-			banner "strongSwan 6.0.6 phases, missing: $missing"
+			t_banner "e2e: SKIPPED strongSwan 6.0.6 phases, missing: $missing"
 			[ -z "${E2E_REQUIRED:-}" ] || exit 1
 			continue
 		fi
@@ -52,8 +45,6 @@ out=$(mktemp -d /tmp/e2e.XXXXXX)
 chmod 755 "$out"
 trap 'lab_down; rm -rf "$out"' EXIT
 trap 'exit 130' INT TERM
-count=0
-failed=0
 phase=
 min_rss='' max_rss=''
 

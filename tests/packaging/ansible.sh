@@ -6,18 +6,15 @@
 # A value needing more than three decimals is rounded up, never to 0
 # ("no limit") (issue 22).
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 module=$here/../../contrib/ansible/library/swanctl_rekey.py
 # Ansible's own interpreter: Debian's python3, where ansible-core lives
 PYTHON=${ANSIBLE_PYTHON:-/usr/bin/python3}
 if ! "$PYTHON" -c 'import ansible.module_utils.basic' 2>/dev/null; then
-	echo "ansible: SKIPPED, no ansible-core for $PYTHON (tests/setup-debian.sh installs it)"
-	exit 0
+	t_skip "no ansible-core for $PYTHON (tests/setup-debian.sh installs it)"
 fi
-dir=$(mktemp -d /tmp/ansible.XXXXXX)
-trap 'rm -rf "$dir"' EXIT INT TERM
-count=0
-failed=0
+t_tmpdir
 # the stand-in: this client's --version; --list-conns prints $dir/conns
 # (strongSwan's pretty dump) or fails; anything else records its argv,
 # prints $dir/reply and exits with $dir/rc
@@ -193,5 +190,4 @@ if command -v ansible-lint >/dev/null; then
 else
 	echo "ansible: ansible-lint SKIPPED, not installed (tests/setup-debian.sh)"
 fi
-echo "ansible: $count cases, $failed failed"
-[ "$failed" = 0 ]
+t_done

@@ -8,13 +8,9 @@
 # install refuses to overwrite a swanctl a Debian package owns.  The
 # completions themselves are tested by tests/blackbox/completion.sh.
 set -u
-dir=$(mktemp -d /tmp/install.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
-failed=0
-fail() {
-	echo "FAIL: install: $*"
-	failed=$((failed + 1))
-}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+t_tmpdir
 # a make of its own, not a part of the caller's (no jobserver warnings)
 mk() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"
