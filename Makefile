@@ -69,7 +69,7 @@ $(OBJDIR)/delegate.o: ALL_CPPFLAGS += \
 # Variants for the black-box tests of the hand-over to strongSwan's swanctl:
 # none installed, a stand-in that prints its argv, and this client itself.
 DELEGATE_TO_none = /nonexistent/swanctl
-DELEGATE_TO_fake = $(CURDIR)/tests/fake-strongswan-swanctl
+DELEGATE_TO_fake = $(CURDIR)/tests/fakes/fake-strongswan-swanctl
 DELEGATE_TO_self = $(CURDIR)/$(OBJDIR)/swanctl-self
 DELEGATE_BINS = $(OBJDIR)/swanctl-none $(OBJDIR)/swanctl-fake \
 	$(OBJDIR)/swanctl-self
@@ -82,17 +82,17 @@ $(DELEGATE_BINS): $(OBJDIR)/swanctl-%: \
 		$(OBJDIR)/main.o $(OBJDIR)/delegate-%.o
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
-$(OBJDIR)/test_%.o: tests/test_%.c $(STAMP)
+$(OBJDIR)/test_%.o: tests/unit/test_%.c $(STAMP)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(OBJDIR)/test_%: $(OBJDIR)/test_%.o $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
-# the command tables as text, for tests/tables.py
-$(OBJDIR)/tables: tests/tables.c $(OBJS)
+# the command tables as text, for tests/unit/tables.py
+$(OBJDIR)/tables: tests/unit/tables.c $(OBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
-$(FAKE): tests/fakevici.c $(STAMP)
+$(FAKE): tests/fakes/fakevici.c $(STAMP)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
 # the harnesses' shared checker (the .d files name only the last source)
@@ -148,14 +148,14 @@ ARGVDIFF_CHECK ?= 300
 N ?= 10000
 SEED ?= 1
 confdiff: swanctl
-	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) python3 tests/confdiff.py \
+	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) python3 tests/diff/confdiff.py \
 		-n $(N) -s $(SEED) -k
 
 # command lines run by strongSwan's swanctl and by this client against the
 # fake daemon: make argvdiff N=1000 [SEED=1]
 argvdiff: swanctl $(FAKE)
 	@SWANCTL=./swanctl SWANCTL_REF=$(SWANCTL_REF) FAKEVICI=$(FAKE) \
-		python3 tests/argvdiff.py -n $(N) -s $(SEED)
+		python3 tests/diff/argvdiff.py -n $(N) -s $(SEED)
 
 # E2E_SCALE=0 leaves out the hundreds-of-SAs suites (--batch, --wait at
 # scale, Ansible): CI runs them once, not again under sanitizers.
@@ -163,12 +163,12 @@ check-e2e: swanctl $(FAKE)
 	@$(CHECK_ENV) sh tests/check.sh e2e
 
 check-static: static $(FAKE)
-	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static sh tests/blackbox.sh
-	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static bash tests/e2e.sh
+	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static sh tests/blackbox/blackbox.sh
+	@FAKEVICI=$(FAKE) SWANCTL=./swanctl.static bash tests/e2e/e2e.sh
 
 check-valgrind: swanctl $(FAKE)
 	@FAKEVICI=$(FAKE) SWANCTL=./swanctl VALGRIND="$(VALGRIND_CMD)" \
-		sh tests/blackbox.sh
+		sh tests/blackbox/blackbox.sh
 
 # A self-contained binary (glibc static): swanctl.static; check-static runs
 # the black-box and end-to-end suites against it.
@@ -232,7 +232,7 @@ $(XDIR)/delegate.o: XCPPFLAGS += \
 $(XDIR)/swanctl: $(XOBJS) $(XDIR)/main.o
 	$(XCC) $(ALL_CFLAGS) $(LDFLAGS) -static -o $@ $^
 
-$(XDIR)/test_%.o: tests/test_%.c $(XSTAMP)
+$(XDIR)/test_%.o: tests/unit/test_%.c $(XSTAMP)
 	$(XCC) $(XCPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(XDIR)/test_%: $(XDIR)/test_%.o $(XOBJS)
@@ -257,15 +257,15 @@ bench: swanctl static $(FAKE)
 	@FAKEVICI=$(FAKE) bash bench/bench.sh ./swanctl ./swanctl.static
 
 demo: swanctl
-	@bash tests/demo.sh
+	@bash tests/e2e/demo.sh
 
 # The demo's two charon daemons, kept up to play with: make lab prints the
 # socket and an export line; make lab-down ends them.
 lab: swanctl
-	@bash tests/lab-keep.sh up
+	@bash tests/e2e/lab-keep.sh up
 
 lab-down:
-	@bash tests/lab-keep.sh down
+	@bash tests/e2e/lab-keep.sh down
 
 # Never over a swanctl a Debian package owns (strongSwan's: this client
 # hands commands to it; or the swanctl-rekey package's).

@@ -155,7 +155,7 @@ FAKEVICI=$fake bash "$here/wait.sh" "$dyn" || status=1
 # Wall time of CALLS sequential calls against a real charon, each client
 # in turn, RUNS times.  The id matches nothing, so every call is the same
 # full round trip and the daemon is not flooded with thousands of rekeys.
-. "$here/../tests/lab.sh"
+. "$here/../tests/e2e/lab.sh"
 if [ -n "$theirs" ] && [ -z "$(lab_missing)" ]; then
 	trap 'lab_down; rm -rf "$dir"' EXIT
 	LAB_QUIET=1

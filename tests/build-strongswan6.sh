@@ -12,17 +12,14 @@
 # a lock serialises concurrent runs.  Output: the build log goes to
 # PREFIX.log, one summary line to stdout.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 TARBALL=${SW6_TARBALL:-$here/../../shared/vendor/strongswan-6.0.6.tar.xz}
 PREFIX=${SW6_PREFIX:-/opt/swanctl-test/strongswan-6.0.6}
 SHA256=92cf1a6b7e23af5707c951e2c591cb9bb485862e317ede449721c6fdcaf7e348
 
 skip() {
-	echo "########################################################"
-	echo "build-strongswan6: SKIPPED: $*"
-	echo "########################################################"
-	[ -z "${E2E_REQUIRED:-}" ] || exit 1
-	exit 0
+	t_skip_loud "build-strongswan6: SKIPPED: $*"
 }
 
 [ -f "$TARBALL" ] || skip "no $TARBALL (strongSwan 6.0.6 source)"

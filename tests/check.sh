@@ -24,7 +24,7 @@ add() {
 }
 
 # suite NAME COMMAND: run COMMAND (sh -c), keep the tally; with
-# CHECK_ONLY="NAME..." only those suites (tests/verdict.sh)
+# CHECK_ONLY="NAME..." only those suites (tests/blackbox/verdict.sh)
 suite() {
 	name=$1
 	case " ${CHECK_ONLY:-$name} " in
@@ -62,31 +62,31 @@ skip() { # skip NAME WHY: a suite not run at all
 unit() {
 	suite cmocka 'for t in $TEST_BINS; do FAKEVICI=$FAKEVICI $t || exit 1; done'
 	suite replay 'for h in $HARNESSES; do $OBJDIR/replay_$h tests/corpus/$h || exit 1; done'
-	suite modgraph 'sh tests/modgraph.sh $OBJDIR'
-	suite blackbox 'sh tests/blackbox.sh'
-	suite delegate 'sh tests/delegate.sh'
-	suite conf 'sh tests/conf.sh'
-	suite confdiff 'python3 tests/confdiff.py -n $CONFDIFF_CHECK -s 1'
-	suite argvdiff 'python3 tests/argvdiff.py -n $ARGVDIFF_CHECK -s 1'
-	suite listsas 'sh tests/listsas.sh'
-	suite batch 'sh tests/batch.sh'
-	suite ansible 'sh tests/ansible.sh'
-	suite install 'sh tests/install.sh'
-	suite completion 'sh tests/completion.sh'
-	suite tables 'python3 tests/tables.py $OBJDIR/tables'
-	suite man 'sh tests/man.sh'
-	suite verdict 'sh tests/verdict.sh'
+	suite modgraph 'sh tests/unit/modgraph.sh $OBJDIR'
+	suite blackbox 'sh tests/blackbox/blackbox.sh'
+	suite delegate 'sh tests/blackbox/delegate.sh'
+	suite conf 'sh tests/blackbox/conf.sh'
+	suite confdiff 'python3 tests/diff/confdiff.py -n $CONFDIFF_CHECK -s 1'
+	suite argvdiff 'python3 tests/diff/argvdiff.py -n $ARGVDIFF_CHECK -s 1'
+	suite listsas 'sh tests/blackbox/listsas.sh'
+	suite batch 'sh tests/blackbox/batch.sh'
+	suite ansible 'sh tests/packaging/ansible.sh'
+	suite install 'sh tests/packaging/install.sh'
+	suite completion 'sh tests/blackbox/completion.sh'
+	suite tables 'python3 tests/unit/tables.py $OBJDIR/tables'
+	suite man 'sh tests/blackbox/man.sh'
+	suite verdict 'sh tests/blackbox/verdict.sh'
 }
 
 e2e() {
-	suite e2e 'bash tests/e2e.sh'
+	suite e2e 'bash tests/e2e/e2e.sh'
 	# E2E_SCALE=0 leaves out the hundreds-of-SAs suites
 	if [ "${E2E_SCALE:-}" = 0 ]; then
 		skip e2e-batch "E2E_SCALE=0"
 		skip e2e-scale "E2E_SCALE=0"
 	else
-		suite e2e-batch 'bash tests/e2e-batch.sh'
-		suite e2e-scale 'bash tests/e2e-scale.sh'
+		suite e2e-batch 'bash tests/e2e/e2e-batch.sh'
+		suite e2e-scale 'bash tests/e2e/e2e-scale.sh'
 	fi
 }
 

@@ -120,21 +120,21 @@ for arch; do
 	slow=1
 	case $arch in musl*) slow=0 ;; esac
 	suite "$arch" blackbox timeout "$limit" env SWANCTL="$client" \
-		SLOW_READER_CASES=$slow sh tests/blackbox.sh
-	suite "$arch" conf timeout "$limit" env SWANCTL="$client" sh tests/conf.sh
-	suite "$arch" listsas timeout "$limit" env SWANCTL="$client" sh tests/listsas.sh
-	suite "$arch" batch timeout "$limit" env SWANCTL="$client" sh tests/batch.sh
+		SLOW_READER_CASES=$slow sh tests/blackbox/blackbox.sh
+	suite "$arch" conf timeout "$limit" env SWANCTL="$client" sh tests/blackbox/conf.sh
+	suite "$arch" listsas timeout "$limit" env SWANCTL="$client" sh tests/blackbox/listsas.sh
+	suite "$arch" batch timeout "$limit" env SWANCTL="$client" sh tests/blackbox/batch.sh
 	# the differentials against strongSwan's swanctl, as make check-unit
 	suite "$arch" confdiff timeout "$limit" env SWANCTL="$client" \
-		python3 tests/confdiff.py -n "${CONFDIFF_CHECK:-300}" -s 1
+		python3 tests/diff/confdiff.py -n "${CONFDIFF_CHECK:-300}" -s 1
 	suite "$arch" argvdiff timeout "$limit" env SWANCTL="$client" \
-		python3 tests/argvdiff.py -n "${ARGVDIFF_CHECK:-300}" -s 1
+		python3 tests/diff/argvdiff.py -n "${ARGVDIFF_CHECK:-300}" -s 1
 	case " ${CROSS_E2E:-} " in
 	*" $arch "*)
 		# qemu's own pages count in the RSS of a run (about 11 MiB)
 		suite "$arch" e2e flock /tmp/charon-lab.lock timeout 3600 env \
 			SWANCTL="$client" E2E_VERSIONS=5 SOAK="${SOAK:-20}" \
-			RSS_BUDGET_KIB=32768 E2E_VALGRIND=0 bash tests/e2e.sh
+			RSS_BUDGET_KIB=32768 E2E_VALGRIND=0 bash tests/e2e/e2e.sh
 		;;
 	esac
 done

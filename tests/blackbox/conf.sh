@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# strongswan.conf discovery.  Each fixture tree in tests/conf has a
+# strongswan.conf discovery.  Each fixture tree in tests/blackbox/conf has a
 # strongswan.conf and an expect file: the socket our client must try (its
 # connect error names it), or "error LINE: message" (exit 2 and
 # "swanctl: FILE:LINE: message"; @DIR@ is the fixture's directory).  Where
@@ -8,13 +8,10 @@
 # used only if it is strongSwan's), it must try the same socket or refuse
 # the file too, except in fixtures with a "deviation" file saying why.
 set -u
-SWANCTL=${SWANCTL:-./swanctl}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 REF=${SWANCTL_REF:-/usr/sbin/swanctl}
-here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d /tmp/conf.XXXXXX)
-trap 'rm -rf "$dir"' EXIT INT TERM
-count=0
-failed=0
+t_tmpdir
 
 fail() {
 	echo "FAIL: conf $1: $2"
@@ -244,5 +241,4 @@ got=$(STRONGSWAN_CONF=$dir/typo.conf "$SWANCTL" --rekey --ike x 2>&1)
 [ "$got" = "swanctl: $dir/typo.conf: No such file or directory" ] ||
 	fail env-names-missing "$got"
 
-echo "conf: $count cases, $failed failed${REF:+ (compared with $REF)}"
-[ "$failed" = 0 ]
+t_done "${REF:+ (compared with $REF)}"

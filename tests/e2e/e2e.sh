@@ -13,33 +13,26 @@
 #   E2E_VALGRIND=0 no descriptor check under valgrind (a SWANCTL that runs
 #                  the client under qemu-user: valgrind would see the shell)
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 SWANCTL=$(realpath "${SWANCTL:-./swanctl}")
 FAKEVICI=$(realpath "${FAKEVICI:-build/fakevici}")
 RSS_BUDGET_KIB=${RSS_BUDGET_KIB:-2048} # sanitizer builds need more
 E2E_VERSIONS=${E2E_VERSIONS:-5 6}
 . "$here/lab.sh"
 
-banner() {
-	echo "########################################################"
-	echo "e2e: SKIPPED $*"
-	echo "########################################################"
-}
-
 missing=$(LAB_VERSION=5 lab_missing)
 if [ -n "$missing" ]; then
-	banner "everything, missing: $(echo $missing | sed 's/ package/,/g')"
-	[ -z "${E2E_REQUIRED:-}" ]
-	exit
+	t_skip_loud "e2e: SKIPPED everything, missing: $(echo $missing | sed 's/ package/,/g')"
 fi
 versions=
 for v in $E2E_VERSIONS; do
 	if [ "$v" = 6 ] && [ -n "$(LAB_VERSION=6 lab_missing)" ]; then
 		# builds once per machine; skips loudly without the tarball
-		sh "$here/build-strongswan6.sh" || exit 1
+		sh "$here/../build-strongswan6.sh" || exit 1
 		missing=$(LAB_VERSION=6 lab_missing)
 		if [ -n "$missing" ]; then
-			banner "strongSwan 6.0.6 phases, missing: $missing"
+			t_banner "e2e: SKIPPED strongSwan 6.0.6 phases, missing: $missing"
 			[ -z "${E2E_REQUIRED:-}" ] || exit 1
 			continue
 		fi
@@ -52,8 +45,6 @@ out=$(mktemp -d /tmp/e2e.XXXXXX)
 chmod 755 "$out"
 trap 'lab_down; rm -rf "$out"' EXIT
 trap 'exit 130' INT TERM
-count=0
-failed=0
 phase=
 min_rss='' max_rss=''
 
@@ -201,7 +192,7 @@ suite_list() {
 	# --list-sas: a real daemon's listing, recorded and replayed to both clients
 	case_name="list-sas replayed"
 	count=$((count + 1))
-	lab_swanctl A --list-sas --raw 2>/dev/null | sh "$here/raw2events.sh" >"$out/events"
+	lab_swanctl A --list-sas --raw 2>/dev/null | sh "$here/../fakes/raw2events.sh" >"$out/events"
 	[ -s "$out/events" ] || fail "nothing recorded"
 	[ -z "${E2E_RECORD:-}" ] || cp "$out/events" "$E2E_RECORD/$phase_file.events"
 	for mode in "" --raw --pretty; do
@@ -445,7 +436,7 @@ suite_rekey() {
 	count=$((count + 1))
 	complete_line() {
 		bash -c '. "$0"; COMP_LINE=$1 COMP_POINT=${#1}; _swanctl_rekey
-			echo "${COMPREPLY[*]}"' "$here/../src/completion/swanctl.bash" "$1"
+			echo "${COMPREPLY[*]}"' "$here/../../src/completion/swanctl.bash" "$1"
 	}
 	got=$(complete_line "$SWANCTL --uri $SOCK_A --rekey --child ")
 	[ "$got" = "net net2" ] || fail "--child completes to '$got'"
@@ -625,7 +616,7 @@ for v in $versions; do
 	fi
 done
 
-# make lab and make lab-down (tests/lab-keep.sh): the lab stays up after
+# make lab and make lab-down (tests/e2e/lab-keep.sh): the lab stays up after
 # the command, its export line points this client at it, and lab-down
 # takes it all away
 case_name="make lab"

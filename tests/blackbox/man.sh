@@ -4,12 +4,9 @@
 # explains (an explicit .Os), the footer names this version, and the
 # rendered text has what once rendered wrong.
 set -u
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 page=${1:-man/swanctl.8}
-failed=0
-fail() {
-	echo "FAIL: man: $*"
-	failed=$((failed + 1))
-}
 if ! command -v mandoc >/dev/null; then
 	echo "FAIL: man: mandoc is missing (sh tests/setup-debian.sh)"
 	exit 1

@@ -4,30 +4,27 @@
 # staging folder (PREFIX=/usr), then an interactive bash (with Debian's
 # bash-completion loading ours from the staged folder) and an interactive
 # zsh (compinit, the staged vendor-completions before zsh's own functions)
-# in a pseudo-terminal; for each line of tests/completion/cases the text is
+# in a pseudo-terminal; for each line of tests/blackbox/completion/cases the text is
 # typed, TAB pressed, and the listing and the line after it must equal
-# tests/completion/SHELL.expected.  Live names come from fakevici serving
+# tests/blackbox/completion/SHELL.expected.  Live names come from fakevici serving
 # recorded list-sa events.  RECORD=1 rewrites the expected files.
 set -u
-SWANCTL=${SWANCTL:-./swanctl}
-FAKEVICI=${FAKEVICI:-build/fakevici}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 FAKE_SWANCTL=${FAKE_SWANCTL:-build/swanctl-fake}
-here=$(cd "$(dirname "$0")" && pwd)
 for need in zsh /usr/share/bash-completion/bash_completion; do
 	if ! command -v "$need" >/dev/null && [ ! -e "$need" ]; then
 		echo "FAIL: completion: $need is missing (sh tests/setup-debian.sh)"
 		exit 1
 	fi
 done
-dir=$(mktemp -d /tmp/completion.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
-failed=0
+t_tmpdir
 
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s install DESTDIR="$dir/stage" PREFIX=/usr >/dev/null ||
 	failed=$((failed + 1))
 mkdir "$dir/bin"
 # the client as built to hand its other commands to
-# tests/fake-strongswan-swanctl (the same objects as SWANCTL's but one), so
+# tests/fakes/fake-strongswan-swanctl (the same objects as SWANCTL's but one), so
 # that completing a handed command's options (its "--COMMAND --help")
 # does not depend on the strongSwan installed here
 if [ ! -x "$FAKE_SWANCTL" ]; then

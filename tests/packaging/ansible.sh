@@ -6,18 +6,15 @@
 # A value needing more than three decimals is rounded up, never to 0
 # ("no limit") (issue 22).
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-module=$here/../contrib/ansible/library/swanctl_rekey.py
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+module=$here/../../contrib/ansible/library/swanctl_rekey.py
 # Ansible's own interpreter: Debian's python3, where ansible-core lives
 PYTHON=${ANSIBLE_PYTHON:-/usr/bin/python3}
 if ! "$PYTHON" -c 'import ansible.module_utils.basic' 2>/dev/null; then
-	echo "ansible: SKIPPED, no ansible-core for $PYTHON (tests/setup-debian.sh installs it)"
-	exit 0
+	t_skip "no ansible-core for $PYTHON (tests/setup-debian.sh installs it)"
 fi
-dir=$(mktemp -d /tmp/ansible.XXXXXX)
-trap 'rm -rf "$dir"' EXIT INT TERM
-count=0
-failed=0
+t_tmpdir
 # the stand-in: this client's --version; --list-conns prints $dir/conns
 # (strongSwan's pretty dump) or fails; anything else records its argv,
 # prints $dir/reply and exits with $dir/rc
@@ -147,7 +144,7 @@ expect_result strongswan-binary true "binary $dir/strongswan is not the swanctl-
 # description into keys of its own), author and version_added given
 count=$((count + 1))
 if command -v ansible-doc >/dev/null; then
-	ANSIBLE_NOCOLOR=1 ansible-doc -M "$here/../contrib/ansible/library" swanctl_rekey \
+	ANSIBLE_NOCOLOR=1 ansible-doc -M "$here/../../contrib/ansible/library" swanctl_rekey \
 		>"$dir/doc" 2>&1 || { echo "FAIL: ansible-doc: $(cat "$dir/doc")"; failed=$((failed + 1)); }
 	grep -q 'Seconds for the whole run (--timeout); 0 for no limit.' "$dir/doc" &&
 		grep -q '^AUTHOR: ' "$dir/doc" && grep -q '^ADDED IN: version ' "$dir/doc" &&
@@ -180,18 +177,17 @@ fi
 count=$((count + 1))
 if command -v yamllint >/dev/null; then
 	yamllint -d '{extends: default, rules: {line-length: {max: 100}, document-start: disable, truthy: {allowed-values: ["true", "false"]}}}' \
-		"$here/../contrib/ansible/rekey.yml" >"$dir/lint" 2>&1 ||
+		"$here/../../contrib/ansible/rekey.yml" >"$dir/lint" 2>&1 ||
 		{ echo "FAIL: yamllint: $(cat "$dir/lint")"; failed=$((failed + 1)); }
 else
 	echo "ansible: yamllint SKIPPED, not installed (tests/setup-debian.sh)"
 fi
 count=$((count + 1))
 if command -v ansible-lint >/dev/null; then
-	(cd "$here/../contrib/ansible" && ANSIBLE_NOCOLOR=1 NO_COLOR=1 \
+	(cd "$here/../../contrib/ansible" && ANSIBLE_NOCOLOR=1 NO_COLOR=1 \
 		timeout 300 ansible-lint -q --offline rekey.yml) >"$dir/lint" 2>&1 ||
 		{ echo "FAIL: ansible-lint: $(cat "$dir/lint")"; failed=$((failed + 1)); }
 else
 	echo "ansible: ansible-lint SKIPPED, not installed (tests/setup-debian.sh)"
 fi
-echo "ansible: $count cases, $failed failed"
-[ "$failed" = 0 ]
+t_done

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# --list-sas against replayed list-sa event streams (tests/listsas/*.events,
+# --list-sas against replayed list-sa event streams (tests/blackbox/listsas/*.events,
 # one event per line in fakevici's notation): the human, raw and pretty
 # output must equal what strongSwan's swanctl printed for the same stream
 # (the *.human, *.raw, *.pretty files): 6.0.6 for the sw6-* streams (keys
@@ -11,11 +11,9 @@
 # on stderr ("adding null-terminator to security label") are dropped.
 #   RECORD=1 rewrites the expected files from strongSwan's swanctl.
 set -u
-SWANCTL=${SWANCTL:-./swanctl}
-FAKEVICI=${FAKEVICI:-build/fakevici}
-here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d /tmp/listsas.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+t_tmpdir
 # only strongSwan's own swanctl is a reference, not this client installed
 # in its place
 strongswan() { [ -x "$1" ] && "$1" --help 2>/dev/null | head -n 1 | grep -q '^strongSwan .* swanctl$'; }
@@ -23,8 +21,6 @@ ref5=${SWANCTL_REF:-/usr/sbin/swanctl}
 strongswan "$ref5" || ref5=
 ref6=${SW6_PREFIX:-/opt/swanctl-test/strongswan-6.0.6}/sbin/swanctl
 strongswan "$ref6" || ref6=
-count=0
-failed=0
 
 # replay EVENTS CLIENT MODE: the client's output for that stream
 replay() {
@@ -68,5 +64,4 @@ for events in "$here"/listsas/*.events; do
 done
 if [ -n "$ref5" ]; then with5="5.9.8 ($ref5)"; else with5="5.9.8: not installed, not compared"; fi
 if [ -n "$ref6" ]; then with6="6.0.6 ($ref6)"; else with6="6.0.6: not built, not compared (tests/build-strongswan6.sh)"; fi
-echo "listsas: $count cases, $failed failed; the recorded listings also compared with strongSwan's swanctl $with5, $with6"
-[ "$failed" = 0 ]
+t_done "; the recorded listings also compared with strongSwan's swanctl $with5, $with6"

@@ -1,40 +1,22 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# --rekey --batch against tests/fakebatch.py, a fake daemon that answers
+# --rekey --batch against tests/fakes/fakebatch.py, a fake daemon that answers
 # rekeys the way charon does and counts how many are in flight: the limit,
 # a stuck SA, failures, signals, the overall timeout, the progress line.
 set -u
-SWANCTL=$(realpath "${SWANCTL:-./swanctl}")
-here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d /tmp/batch.XXXXXX)
-trap 'rm -rf "$dir"' EXIT INT TERM
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+SWANCTL=$(realpath "$SWANCTL")
+t_tmpdir
 uri=unix://$dir/s
-count=0
-failed=0
-
-# Debian's python3 first (a version manager's shim can take seconds)
-PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
-if [ -z "$PYTHON" ]; then
-	echo "batch: SKIPPED, no python3 (tests/setup-debian.sh installs it)"
-	exit 0
-fi
-
-fail() {
-	echo "FAIL: $case_name: $*"
-	failed=$((failed + 1))
-}
+t_python
 
 # fake OPTIONS...: start the fake daemon, wait until it listens
 fake() {
 	rm -f "$dir/report"
-	"$PYTHON" "$here/fakebatch.py" "$dir/s" --report "$dir/report" "$@" &
+	"$PYTHON" "$here/../fakes/fakebatch.py" "$dir/s" --report "$dir/report" "$@" &
 	fake_pid=$!
-	i=0
-	until [ -S "$dir/s" ]; do
-		i=$((i + 1))
-		[ $i -lt 200 ] || { echo "fakebatch did not start"; exit 1; }
-		sleep 0.02
-	done
+	t_wait_socket "$dir/s" fakebatch
 }
 
 # report: the fake's verdict, once the client has gone (called in $(...),
@@ -256,5 +238,4 @@ else
 	echo "batch: progress case SKIPPED, no script(1)"
 fi
 
-echo "batch: $count cases, $failed failed"
-[ "$failed" = 0 ]
+t_done

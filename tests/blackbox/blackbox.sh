@@ -7,20 +7,12 @@
 # against --timeout: a build with musl, where stdout cannot be replaced by
 # a stream that stops the deadline's clock (print_std_streams, glibc only).
 set -u
-SWANCTL=${SWANCTL:-./swanctl}
-FAKEVICI=${FAKEVICI:-build/fakevici}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 VALGRIND=${VALGRIND:-}
-dir=$(mktemp -d /tmp/blackbox.XXXXXX)
-trap 'rm -rf "$dir"' EXIT INT TERM
+t_tmpdir
 sock=$dir/s
 uri=unix://$sock
-count=0
-failed=0
-
-fail() {
-	echo "FAIL: $case_name: $*"
-	failed=$((failed + 1))
-}
 
 # expect NAME STATUS STDOUT STDERR ARGS...: run the client, compare all three.
 expect() {
@@ -164,14 +156,14 @@ expect long-path 2 "" \
 	--rekey --ike x -u "$long"
 expect unknown-option 2 "" "swanctl: unrecognized option '--bogus'
 $try" --rekey --bogus
-# strongSwan's other commands are handed over: tests/delegate.sh
+# strongSwan's other commands are handed over: tests/blackbox/delegate.sh
 expect no-command 2 "" "swanctl: no command given
 Try 'swanctl --help'."
 expect options-missing 2 "" "swanctl: cannot read options file '$dir/none': No such file or directory
 $try" --rekey --options "$dir/none"
 
 # --help never connects; its synopsis is the man page's
-expect help 0 "$(cat tests/expected/rekey-help.txt)" "" --rekey --help
+expect help 0 "$(cat tests/blackbox/expected/rekey-help.txt)" "" --rekey --help
 head -n 2 "$dir/out" | tail -n 1 | grep -q -- '--rekey --child <name> | --ike <name>' ||
 	fail "rekey usage synopsis missing"
 # --version names strongSwan's swanctl too, where the build hands commands
@@ -1200,5 +1192,4 @@ $T1" --child net --timeout 0.5 -- $(learn "$child1") $yes \
 	"$(logline 4 1 'retransmit 3 of request with message ID 7')" \
 	"$(logline 4 1 'sending packet: from 192.0.2.1[4500] to 192.0.2.2[4500] (80 bytes)')" drain
 
-echo "blackbox: $count cases, $failed failed"
-[ "$failed" = 0 ]
+t_done

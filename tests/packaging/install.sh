@@ -6,15 +6,11 @@
 # away; two make dist runs give the same bytes, from committed files only;
 # the dist tarball builds and passes make check elsewhere (DIST=1); make
 # install refuses to overwrite a swanctl a Debian package owns.  The
-# completions themselves are tested by tests/completion.sh.
+# completions themselves are tested by tests/blackbox/completion.sh.
 set -u
-dir=$(mktemp -d /tmp/install.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
-failed=0
-fail() {
-	echo "FAIL: install: $*"
-	failed=$((failed + 1))
-}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+t_tmpdir
 # a make of its own, not a part of the caller's (no jobserver warnings)
 mk() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"

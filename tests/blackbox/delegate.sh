@@ -5,11 +5,9 @@
 # looked for (Makefile DELEGATE_TO_*): a stand-in that prints its argv, a
 # path where nothing is installed, and this client itself.
 set -u
-SWANCTL=${SWANCTL:-./swanctl}
-dir=$(mktemp -d /tmp/delegate.XXXXXX)
-trap 'rm -rf "$dir"' EXIT INT TERM
-count=0
-failed=0
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+t_tmpdir
 
 # expect NAME BINARY STATUS STDOUT STDERR ARGS...
 expect() {
@@ -55,7 +53,7 @@ SIGPIPE: default
 mark: 1" "" --list-co
 # without /proc, or through a wrapper, the environment mark stops a loop
 expect marked env 2 "" \
-	"swanctl: --load-all is not implemented by this client, only --rekey, --list-sas and --version; strongSwan's swanctl ($(pwd)/tests/fake-strongswan-swanctl) is this client itself" \
+	"swanctl: --load-all is not implemented by this client, only --rekey, --list-sas and --version; strongSwan's swanctl ($(pwd)/tests/fakes/fake-strongswan-swanctl) is this client itself" \
 	SWANCTL_REKEY_DELEGATED=1 $fake --load-all
 
 # our own commands stay ours
@@ -80,7 +78,7 @@ help_has() {
 	done
 }
 help_has build/swanctl-fake \
-	"handed to strongSwan's swanctl ($(pwd)/tests/fake-strongswan-swanctl):" \
+	"handed to strongSwan's swanctl ($(pwd)/tests/fakes/fake-strongswan-swanctl):" \
 	"  swanctl --load-all         (-q)  load creds, authorities, pools and conns" \
 	"  swanctl --uninstall        (-u)  remove a trap or shunt policy (-u first)"
 help_has build/swanctl-none \
@@ -93,7 +91,7 @@ n=$(build/swanctl-fake --help | grep -c '^  swanctl --[a-z-]* *(-.) ')
 # (the stand-in prints plugin noise on stderr, dropped); none when it is
 # not installed or is this client itself
 expect version $fake 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)
-strongSwan swanctl 9.9.9 ($(pwd)/tests/fake-strongswan-swanctl), runs the commands handed over" "" --version
+strongSwan swanctl 9.9.9 ($(pwd)/tests/fakes/fake-strongswan-swanctl), runs the commands handed over" "" --version
 expect version-none build/swanctl-none 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)" "" --version
 expect version-self build/swanctl-self 0 "swanctl $(sed -n 's/^VERSION = //p' Makefile) (libc-only VICI client)" "" --version
 
@@ -119,5 +117,4 @@ if [ -x "$real" ] && ! cmp -s "$real" "$SWANCTL"; then
 else
 	echo "delegate: strongSwan's swanctl not at $real: real case skipped"
 fi
-echo "delegate: $count cases, $failed failed"
-[ "$failed" = 0 ]
+t_done

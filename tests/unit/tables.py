@@ -11,7 +11,7 @@ line "- -" with every option before a command.
   zsh:  the specs of each command's case in _swanctl_rekey, with the
         global ones, must name exactly the table's options; the command
         name list and the short letters must know every command.
-  usage: python3 tests/tables.py TABLES_PROGRAM"""
+  usage: python3 tests/unit/tables.py TABLES_PROGRAM"""
 import re
 import subprocess
 import sys

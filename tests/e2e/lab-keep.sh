@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# make lab / make lab-down: the two-daemon lab of tests/lab.sh (an IKE_SA
+# make lab / make lab-down: the two-daemon lab of tests/e2e/lab.sh (an IKE_SA
 # "home" with CHILD_SAs "net" and "net2" between two network namespaces),
 # kept up to play with until make lab-down.  Prints side A's socket and an
 # export line that points both this client and strongSwan's swanctl at it.
 # The lab's names are kept in STATE, so that lab-down finds them.
-#   bash tests/lab-keep.sh up|down|status
+#   bash tests/e2e/lab-keep.sh up|down|status
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lab.sh"
@@ -63,7 +63,7 @@ status)
 	if load; then show; else echo "lab: not up"; exit 1; fi
 	;;
 *)
-	echo "usage: bash tests/lab-keep.sh up|down|status" >&2
+	echo "usage: bash tests/e2e/lab-keep.sh up|down|status" >&2
 	exit 2
 	;;
 esac

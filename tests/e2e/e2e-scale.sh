@@ -12,7 +12,8 @@
 # made right afterwards.  Needs root and the lab packages (see lab.sh).
 #   SWANCTL=path   the client under test (default ./swanctl)
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 SWANCTL=$(realpath "${SWANCTL:-./swanctl}")
 SCALE_SAS=${SCALE_SAS:-200}
 PEERS=${PEERS:-20}
@@ -27,13 +28,6 @@ chmod 755 "$out"
 churn_pid=
 trap 'touch "$out/stop"; [ -z "$churn_pid" ] || wait "$churn_pid"; lab_down; rm -rf "$out"' EXIT
 trap 'exit 130' INT TERM
-count=0
-failed=0
-
-fail() {
-	echo "FAIL: $case_name: $*"
-	failed=$((failed + 1))
-}
 
 scale_conf() { # scale_conf SIDE: strongswan.conf
 	mkdir -p "$LAB/$1"
@@ -358,5 +352,4 @@ run_case "reauth, $PEERS peers, others coming and going" 0 "$PEERS" IKE_SA \
 	--rekey --ike rw --reauth --wait --timeout 60
 churn_stop
 
-echo "e2e-scale: $count cases, $failed failed, $(($(date +%s) - started)) s"
-[ "$failed" = 0 ]
+t_done ", $(($(date +%s) - started)) s"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# End-to-end --rekey --batch against real charon (tests/lab.sh): 110+ IKE_SAs
+# End-to-end --rekey --batch against real charon (tests/e2e/lab.sh): 110+ IKE_SAs
 # of one config between A and B (B initiates with reuse_ikesa = no), plus
 # one with a third daemon C.  --batch 10 rekeys every one, never more than
 # 10 in flight (charon's log), and an immediate listing shows only the
@@ -13,7 +13,8 @@
 #                    numbers for BENCHMARKS.md
 # Run it under flock /tmp/charon-lab.lock like every lab.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 SWANCTL=$(realpath "${SWANCTL:-./swanctl}")
 MANY=${MANY:-109}
 . "$here/lab.sh"
@@ -25,13 +26,6 @@ out=$(mktemp -d /tmp/e2e-batch.XXXXXX)
 chmod 755 "$out"
 trap 'lab_stop_peer KILL; lab_down; rm -rf "$out"' EXIT
 trap 'exit 130' INT TERM
-count=0
-failed=0
-
-fail() {
-	echo "FAIL: $case_name: $*"
-	failed=$((failed + 1))
-}
 
 # cpu_watch PID: sample PID's utime+stime (clock ticks) every 0.2 s into
 # $out/cpu until stopped; cpu_report prints "peak% cpu_seconds"
@@ -94,7 +88,7 @@ ansible_case() { # ansible_case NAME ARGS...: run the example playbook
 	count=$((count + 1))
 	ANSIBLE_STDOUT_CALLBACK=oneline ANSIBLE_HOST_KEY_CHECKING=False \
 		ANSIBLE_LOCAL_TEMP=$out/ansible-local ANSIBLE_REMOTE_TEMP=$out/ansible-remote \
-		ansible-playbook -i "$out/inventory" "$here/../contrib/ansible/rekey.yml" "$@" \
+		ansible-playbook -i "$out/inventory" "$here/../../contrib/ansible/rekey.yml" "$@" \
 		>"$out/ansible" 2>&1
 	ansible_status=$?
 }
@@ -286,5 +280,4 @@ stuck=$(sed -n 's/^swanctl: IKE_SA home #\([0-9]*\) did not finish rekeying with
 	fail "timed out #$stuck, C's IKE_SA was #$c_on_a"
 
 took=$((($(date +%s%N) - started) / 1000000))
-echo "e2e-batch: $count cases, $failed failed, ${took} ms (C's IKE_SA was #$c_id on C)"
-[ "$failed" = 0 ]
+t_done ", ${took} ms (C's IKE_SA was #$c_id on C)"

@@ -3,15 +3,16 @@
 # The module graph has no circle: for each object, the objects whose
 # symbols it uses (nm -u against nm's definitions), walked depth first.
 set -u
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 dir=${1:-build}
-py=$(command -v /usr/bin/python3 || command -v python3)
-[ -n "$py" ] || { echo "modgraph: SKIPPED, no python3"; exit 0; }
+t_python
 for o in "$dir"/*.o; do
 	case $o in */test_*|*/delegate-*) continue ;; esac
 	m=$(basename "$o" .o)
 	nm --defined-only -g "$o" | awk -v m="$m" 'NF == 3 { print "def", m, $3 }'
 	nm -u "$o" | awk -v m="$m" '{ print "use", m, $NF }'
-done | "$py" -c '
+done | "$PYTHON" -c '
 import sys
 defs, uses = {}, {}
 for line in sys.stdin:

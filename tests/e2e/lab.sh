@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # A two-host strongSwan lab: two charon daemons in two network namespaces
 # joined by a veth pair, PSK auth, one IKE_SA "home" with CHILD_SAs "net" and
-# "net2".  Sourced by tests/e2e.sh and tests/demo.sh.  Chosen at lab_up:
+# "net2".  Sourced by tests/e2e/e2e.sh and tests/e2e/demo.sh.  Chosen at lab_up:
 #   LAB_VERSION=5  Debian's charon and swanctl 5.9.8 (the default)
 #   LAB_VERSION=6  strongSwan 6.0.6 from tests/build-strongswan6.sh, in
 #                  SW6_PREFIX (default /opt/swanctl-test/strongswan-6.0.6)

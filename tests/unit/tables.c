@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The command tables as text, for the checks of what is kept by hand
- * beside them (tests/tables.sh: the shell completions): one line per
+ * beside them (tests/unit/tables.py: the shell completions): one line per
  * command of ours, "NAME SHORT" and the long options it takes, and a first
  * line "- -" with every option before a command.
  */

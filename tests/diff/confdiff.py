@@ -5,7 +5,7 @@ each read by strongSwan's swanctl (SWANCTL_REF, default /usr/sbin/swanctl)
 and by ours (SWANCTL); both must try the same socket, or both must refuse
 the configuration.
 
-  tests/confdiff.py [-n COUNT] [-s SEED] [-j JOBS] [-k]   (-k keeps failures)
+  tests/diff/confdiff.py [-n COUNT] [-s SEED] [-j JOBS] [-k]   (-k keeps failures)
 
 Sockets point at paths that do not exist: each client names the URI it
 tried in its connect error.  Exit 1 on any difference, with the tree kept

@@ -3,7 +3,7 @@
 # Drives an interactive SHELL (bash or zsh) in a pseudo-terminal (zsh/zpty):
 # for each line of CASES it types the text, presses TAB, and prints what
 # the shell offered (the listing, blanks squeezed) and the line after the
-# TAB.  Run by tests/completion.sh, which sets up DIR:
+# TAB.  Run by tests/blackbox/completion.sh, which sets up DIR:
 #   DIR/bin/swanctl        the client under test, first on PATH
 #   DIR/stage              make install DESTDIR=DIR/stage PREFIX=/usr
 #   DIR/events             the list-sa events fakevici serves

@@ -14,18 +14,16 @@
 #                 running the unit suites again: DEB_BUILD_OPTIONS=nocheck)
 #   DEB_VERBOSE=1 print the time of each package operation
 # Touches the system's /usr/sbin/swanctl: run it under the lab lock,
-#   flock /tmp/charon-lab.lock bash tests/deb.sh
+#   flock /tmp/charon-lab.lock bash tests/packaging/deb.sh
 set -u
-cd "$(dirname "$0")/.."
-. tests/lab.sh
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+cd "$here/../.."
+. tests/e2e/lab.sh
 LAB_QUIET=1
 
 skip() {
-	echo "########################################################"
-	echo "deb: SKIPPED, $*"
-	echo "########################################################"
-	[ -z "${E2E_REQUIRED:-}" ]
-	exit
+	t_skip_loud "deb: SKIPPED, $*"
 }
 installed() { # installed PACKAGE: fully installed
 	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
@@ -47,8 +45,6 @@ others=$(apt-get -s remove strongswan-swanctl 2>/dev/null | awk '$1 == "Remv" &&
 started=$(date +%s%N)
 work=$(mktemp -d /tmp/deb.XXXXXX)
 chmod 755 "$work" # apt reads the packages as _apt
-count=0
-failed=0
 phase=setup
 
 fail() {

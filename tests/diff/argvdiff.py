@@ -7,7 +7,7 @@ by strongSwan's swanctl (SWANCTL_REF, default /usr/sbin/swanctl) and by
 ours (SWANCTL) against the fake daemon (FAKEVICI), comparing the request
 frames each sends, or that both refuse.
 
-  tests/argvdiff.py [-n COUNT] [-s SEED] [-v]
+  tests/diff/argvdiff.py [-n COUNT] [-s SEED] [-v]
 
 Outcomes: "same" (same frames up to the command request), "both refuse",
 "ours stricter" (ours refuses a line strongSwan's accepts: repeated or
