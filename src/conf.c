@@ -5,12 +5,13 @@
  *
  * The reader follows libstrongswan's grammar: a token stream over a stack of
  * files (an include pushes the files it names, in sorted glob order, and
- * their tokens continue the including file's statements), scanned in five
- * modes: statements, values (after '='), references (after ':'), include
- * patterns and quoted strings.  Only what the socket lookup can reach is
- * kept: keys named "socket", sections with references, and the sections
- * above them.  The lookup then walks that tree as libstrongswan does,
- * following references and the swanctl -> libstrongswan fallback.
+ * their tokens continue the including file's statements), scanned in three
+ * modes: statements, values (after '=') and references (after ':'); an
+ * include pattern and a quoted string are each read whole.  Only what the
+ * socket lookup can reach is kept: keys named "socket", sections with
+ * references, and the sections above them.  The lookup then walks that tree as
+ * libstrongswan does, following references and the swanctl -> libstrongswan
+ * fallback.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -59,7 +60,7 @@ enum token {
 	T_SETTING, /* NAME '=' and a value without quotes, not a socket */
 };
 
-enum mode { M_STATEMENT, M_VALUE, M_REFS, M_INCLUDE, M_STRING };
+enum mode { M_STATEMENT, M_VALUE, M_REFS };
 
 /* A growable byte buffer. */
 struct buf {
@@ -112,9 +113,8 @@ struct level {
 struct reader {
 	struct conf *conf;
 	int nsrc;
-	int end_line; /* lines in the last top-level file */
-	enum mode mode[4];
-	int nmode;
+	int end_line;	  /* lines in the last top-level file */
+	enum mode mode;	  /* back to M_STATEMENT where a value or refs end */
 	struct buf str;	  /* the string being scanned */
 	struct buf value; /* the value of a socket key */
 	struct buf names; /* names of the open sections */
@@ -820,16 +820,6 @@ static const char *skip_spaces(const char *p)
 	}
 }
 
-static void push_mode(struct reader *r, enum mode m)
-{
-	r->mode[r->nmode++] = m;
-}
-
-static enum mode mode(const struct reader *r)
-{
-	return r->nmode ? r->mode[r->nmode - 1] : M_STATEMENT;
-}
-
 /* The first position from POS on whose byte STOP marks: LEN at most, as
  * STOP marks the '\n' that follows the text (push_file()), and no look at
  * LEN is needed for every byte. */
@@ -989,7 +979,7 @@ static int lex(struct reader *r)
 	for (;;) {
 		struct src *s = &r->src[r->nsrc - 1];
 		const char *t = s->text;
-		enum mode m = mode(r);
+		enum mode m = r->mode;
 		unsigned char c;
 		size_t skip;
 		int rc;
@@ -1005,7 +995,7 @@ static int lex(struct reader *r)
 			r->tok_off = s->pos;
 			if (s->pos == s->len || t[s->pos] == '#' ||
 			    t[s->pos] == '}' || t[s->pos] == '\n') {
-				r->nmode--;
+				r->mode = M_STATEMENT;
 				return T_NEWLINE;
 			}
 			if (t[s->pos] == '"') {
@@ -1101,7 +1091,7 @@ static int lex(struct reader *r)
 				r->name_len = (size_t)(t + s->pos - r->name);
 				return T_NAME;
 			}
-			r->nmode--; /* anything else ends the references */
+			r->mode = M_STATEMENT; /* anything else ends them */
 			continue;
 		}
 		switch (c) {
@@ -1123,11 +1113,11 @@ static int lex(struct reader *r)
 			return T_COMMA;
 		case ':':
 			s->pos++;
-			push_mode(r, M_REFS);
+			r->mode = M_REFS;
 			return T_COLON;
 		case '=':
 			s->pos++;
-			push_mode(r, M_VALUE);
+			r->mode = M_VALUE;
 			return T_EQUALS;
 		case '"':
 			s->pos++;
