@@ -130,7 +130,6 @@ struct reader {
 	const char *tok_file;
 	const char *tok_text;
 	size_t tok_off;
-	int at_statement; /* lex() called where a statement starts */
 	/* the last T_NAME */
 	const char *name;
 	size_t name_len;
@@ -944,9 +943,6 @@ static int is_include(const struct src *s, size_t *skip)
 	return 0;
 }
 
-static int open_section(struct reader *r, const char *name, size_t len);
-static void close_section(struct reader *r);
-
 /* After a name in a statement: "NAME {" and "NAME = value" (a value
  * without quotes, to the end of the line, a '#' or a '}'; not a socket)
  * are read at once, as the tokens would read them.  Stock files are
@@ -1100,10 +1096,6 @@ static int lex(struct reader *r)
 			return T_OPEN;
 		case '}':
 			s->pos++;
-			if (r->at_statement && r->depth) {
-				close_section(r);
-				continue;
-			}
 			return T_CLOSE;
 		case '.':
 			s->pos++;
@@ -1133,15 +1125,7 @@ static int lex(struct reader *r)
 		r->name = t + s->pos;
 		s->pos = scan_until(t, s->pos, name_end);
 		r->name_len = (size_t)(t + s->pos - r->name);
-		if (m != M_STATEMENT)
-			return T_NAME;
-		rc = whole_statement(r, s);
-		if (!r->at_statement || rc == T_NAME)
-			return rc;
-		/* where a statement starts, these need no return to parse() */
-		if (rc == T_SECTION &&
-		    (rc = open_section(r, r->name, r->name_len)))
-			return rc;
+		return whole_statement(r, s);
 	}
 }
 
@@ -1381,10 +1365,7 @@ static int parse(struct reader *r)
 	for (;;) {
 		int t, rc;
 
-		r->at_statement = 1;
 		t = lex(r);
-		r->at_statement = 0;
-
 		switch (t) {
 		case T_EOF:
 			if (r->depth)
