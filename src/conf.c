@@ -205,21 +205,6 @@ static int syntax(struct reader *r, const char *what)
 		    r->tok_text ? line_at(r->tok_text, r->tok_off) : 0, what);
 }
 
-/* P (USED of its bytes kept) moved to SIZE bytes: realloc(3) done with
- * malloc(3), which the client calls anyway.  The first call of each libc
- * function costs the loader about 650 instructions, as much as all the
- * growing here (free(3) is called in any case). */
-static void *grow(void *p, size_t used, size_t size)
-{
-	void *np = malloc(size);
-
-	if (np && used)
-		memcpy(np, p, used);
-	if (np)
-		free(p);
-	return np;
-}
-
 static int buf_add(struct reader *r, struct buf *b, const char *p, size_t n)
 {
 	if (b->size - b->len < n + 1) {
@@ -236,7 +221,7 @@ static int buf_add(struct reader *r, struct buf *b, const char *p, size_t n)
 					    CONF_MAX_FILE);
 			size *= 2;
 		}
-		np = grow(b->p, b->len, size);
+		np = realloc(b->p, size);
 		if (!np)
 			return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
 		b->p = np;
@@ -317,7 +302,7 @@ static int paths_add(struct paths *l, const char *a, size_t alen, const char *b,
 
 		while (ns - l->len < alen + blen + 1)
 			ns *= 2;
-		np = grow(l->p, l->len, ns);
+		np = realloc(l->p, ns);
 		if (!np)
 			return -ENOMEM;
 		l->p = np;
@@ -325,8 +310,7 @@ static int paths_add(struct paths *l, const char *a, size_t alen, const char *b,
 	}
 	if (l->count == l->order_size) {
 		size_t ns = l->order_size ? l->order_size * 2 : 128;
-		size_t *no = grow(l->order, l->count * sizeof(*no),
-				  ns * sizeof(*no));
+		size_t *no = realloc(l->order, ns * sizeof(*no));
 
 		if (!no)
 			return -ENOMEM;
@@ -494,7 +478,7 @@ static void src_release(struct src *s)
 static int src_reserve(struct reader *r)
 {
 	size_t ns = r->src_size ? r->src_size * 2 : 16;
-	struct src *n = grow(r->src, r->src_size * sizeof(*n), ns * sizeof(*n));
+	struct src *n = realloc(r->src, ns * sizeof(*n));
 
 	if (!n)
 		return -ENOMEM;
@@ -1257,8 +1241,7 @@ static int open_section(struct reader *r, const char *name, size_t len)
 		return syntax(r, "sections nested too deeply");
 	if (r->depth == r->levels_size) {
 		size_t ns = r->levels_size ? r->levels_size * 2 : 16;
-		struct level *nl = grow(r->levels, r->depth * sizeof(*nl),
-					ns * sizeof(*nl));
+		struct level *nl = realloc(r->levels, ns * sizeof(*nl));
 
 		if (!nl)
 			return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
@@ -1439,8 +1422,7 @@ static int set_add(struct set *s, const struct node *n)
 {
 	if (s->n == s->size) {
 		size_t ns = s->size ? s->size * 2 : 8;
-		const struct node **np =
-			grow(s->p, s->n * sizeof(*np), ns * sizeof(*np));
+		const struct node **np = realloc(s->p, ns * sizeof(*np));
 
 		if (!np)
 			return -ENOMEM;
