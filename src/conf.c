@@ -328,17 +328,6 @@ static int paths_add(struct paths *l, const char *a, size_t alen, const char *b,
 	return 0;
 }
 
-/* strcmp(3), here: names mostly differ in their first bytes, and the
- * loader's binding of strcmp would cost more than all the comparing */
-static int name_cmp(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
 /* Sort L's names by their part after SKIP bytes (one directory's): an
  * insertion sort for a stock directory's handful, a merge sort beyond,
  * so that 10,000 files cost n log n compares, not n squared moves. */
@@ -350,8 +339,8 @@ static int paths_sort(struct paths *l, size_t skip)
 		for (size_t i = 1; i < n; i++) {
 			size_t v = a[i], j = i;
 
-			for (; j && name_cmp(l->p + a[j - 1] + skip,
-					     l->p + v + skip) > 0;
+			for (; j && strcmp(l->p + a[j - 1] + skip,
+					   l->p + v + skip) > 0;
 			     j--)
 				a[j] = a[j - 1];
 			a[j] = v;
@@ -368,8 +357,8 @@ static int paths_sort(struct paths *l, size_t skip)
 			size_t i = lo, j = mid, k = lo;
 
 			while (i < mid && j < hi)
-				t[k++] = name_cmp(l->p + a[j] + skip,
-						  l->p + a[i] + skip) < 0
+				t[k++] = strcmp(l->p + a[j] + skip,
+						l->p + a[i] + skip) < 0
 						 ? a[j++]
 						 : a[i++];
 			while (i < mid)
