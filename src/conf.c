@@ -1125,9 +1125,7 @@ static int add_child(struct reader *r, struct node *parent, const char *name,
 	if (++r->nodes > CONF_MAX_NODES)
 		return syntax(r,
 			      "too many sections with sockets or references");
-	n = malloc(sizeof(*n)); /* no calloc(3): one libc function less */
-	if (n)
-		*n = (struct node){ 0 };
+	n = calloc(1, sizeof(*n));
 	if (!n || !(n->name = dup_n(name, len))) {
 		free(n);
 		return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
@@ -1172,9 +1170,7 @@ static int add_ref(struct reader *r, struct node *n, const char *name,
 		if (strlen((*end)->name) == len &&
 		    !memcmp((*end)->name, name, len))
 			return 0;
-	ref = malloc(sizeof(*ref));
-	if (ref)
-		*ref = (struct ref){ 0 };
+	ref = calloc(1, sizeof(*ref));
 	if (!ref || !(ref->name = dup_n(name, len))) {
 		free(ref);
 		return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
@@ -1589,10 +1585,8 @@ static int lookup(struct reader *r, const char *file)
 	if (rc)
 		return rc;
 	if (!swanctl->permanent) {
-		struct ref *ref = malloc(sizeof(*ref));
+		struct ref *ref = calloc(1, sizeof(*ref));
 
-		if (ref)
-			*ref = (struct ref){ 0 };
 		swanctl->permanent = ref;
 		if (!ref || !(ref->name = dup_n("libstrongswan", 13)))
 			return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
