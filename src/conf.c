@@ -642,49 +642,32 @@ static int pop_file(struct reader *r)
 static int include(struct reader *r, const char *pattern)
 {
 	struct src *s = &r->src[r->nsrc - 1];
+	const char *slash = strrchr(s->path, '/'), *dir = ".";
+	size_t dir_len = 1;
 	char full[PATH_MAX];
-	int rc;
+	int n, rc;
 
 	paths_free(&s->matches);
 	s->next = 0;
 	if (!*pattern)
 		return 0; /* libstrongswan ignores an empty pattern */
-	if (pattern[0] == '/') {
-		if (strlen(pattern) >= sizeof(full))
-			return 0; /* ignored as too long, as libstrongswan does
-				   */
-		strcpy(full, pattern);
-	} else {
-		/* by hand: snprintf(3) costs 1,000 instructions a call, and
-		 * strrchr(3) one more function for the loader to bind */
-		const char *p = s->path, *end = NULL, *dir = ".";
-		size_t dir_len = 1, len = strlen(pattern);
-
-		for (const char *q = p; *q; q++)
-			if (*q == '/')
-				end = q;
-
-		if (end && !end[1]) { /* ends with '/': look before */
-			while (end > p && *end == '/')
-				end--;
-			while (end > p && *end != '/')
-				end--;
-			if (*end != '/')
-				end = NULL;
-		}
-		if (end)
-			while (end > p && end[-1] == '/')
-				end--;
-		if (end) {
-			dir = p;
-			dir_len = end == p ? 1 : (size_t)(end - p);
-		}
-		if (dir_len + 1 + len >= sizeof(full))
-			return 0;
-		memcpy(full, dir, dir_len);
-		full[dir_len] = '/';
-		memcpy(full + dir_len + 1, pattern, len + 1);
+	if (slash) {
+		/* dirname(3): "a//b" is in "a", "/b" in "/" (a path read
+		 * is a regular file's, so it never ends in a '/') */
+		dir = s->path;
+		dir_len = (size_t)(slash - dir);
+		while (dir_len && dir[dir_len - 1] == '/')
+			dir_len--;
+		if (!dir_len)
+			dir_len = 1;
 	}
+	if (pattern[0] == '/')
+		n = snprintf(full, sizeof(full), "%s", pattern);
+	else
+		n = snprintf(full, sizeof(full), "%.*s/%s", (int)dir_len, dir,
+			     pattern);
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return 0; /* ignored as too long, as libstrongswan does */
 	rc = expand(full, &s->matches);
 	if (rc)
 		return fail(r, rc, "%s:%d: include %s: %s", s->path,
