@@ -1222,15 +1222,10 @@ static int open_section(struct reader *r, const char *name, size_t len)
 	l->name_len = len;
 	l->unreachable = len > CONF_KEY_PART ||
 			 (r->depth && r->levels[r->depth - 1].unreachable);
-	if (l->unreachable) {
+	if (l->unreachable)
 		l->name_len = 0;
-	} else if (r->names.size - r->names.len > len) {
-		/* a section per stock file or more: buf_add()'s work here */
-		memcpy(r->names.p + r->names.len, name, len);
-		r->names.len += len;
-	} else if ((rc = buf_add(r, &r->names, name, len))) {
+	else if ((rc = buf_add(r, &r->names, name, len)))
 		return rc;
-	}
 	r->depth++;
 	return 0;
 }
