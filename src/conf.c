@@ -133,7 +133,6 @@ struct reader {
 	/* the last T_NAME */
 	const char *name;
 	size_t name_len;
-	/* last: kept from call to call; entries cleared one by one */
 	struct src *src; /* the file stack, src_size entries */
 	size_t src_size;
 };
@@ -1598,9 +1597,7 @@ static int lookup(struct reader *r, const char *file)
 
 int conf_socket(struct conf *conf, const char *file)
 {
-	/* one reader per process, in zeroed storage: clearing all of it
-	 * would cost more than reading Debian's stock configuration */
-	static struct reader reader;
+	struct reader reader = { .conf = conf, .nsrc = 1 };
 	struct reader *r = &reader;
 	int rc;
 
@@ -1617,12 +1614,8 @@ int conf_socket(struct conf *conf, const char *file)
 	}
 	if (!*file)
 		return 0; /* libstrongswan reads nothing */
-	memset(r, 0, offsetof(struct reader, src));
-	if (!r->src_size && src_reserve(r))
+	if (src_reserve(r))
 		return -ENOMEM;
-	memset(&r->src[0], 0, sizeof(r->src[0]));
-	r->conf = conf;
-	r->nsrc = 1;
 	arena_top = 0;
 	/* strongswan.conf is itself a pattern */
 	rc = expand(file, &r->src[0].matches);
@@ -1648,5 +1641,6 @@ int conf_socket(struct conf *conf, const char *file)
 	free(r->value.p);
 	free(r->names.p);
 	free(r->levels);
+	free(r->src);
 	return rc;
 }
