@@ -331,25 +331,14 @@ static int paths_add(struct paths *l, const char *a, size_t alen, const char *b,
 	return 0;
 }
 
-/* Sort L's names by their part after SKIP bytes (one directory's): an
- * insertion sort for a stock directory's handful, a merge sort beyond,
- * so that 10,000 files cost n log n compares, not n squared moves. */
+/* Sort L's names by their part after SKIP bytes (one directory's): a
+ * merge sort, so that 10,000 files cost n log n compares. */
 static int paths_sort(struct paths *l, size_t skip)
 {
 	size_t n = l->count, *a = l->order, *t;
 
-	if (n <= 32) {
-		for (size_t i = 1; i < n; i++) {
-			size_t v = a[i], j = i;
-
-			for (; j && strcmp(l->p + a[j - 1] + skip,
-					   l->p + v + skip) > 0;
-			     j--)
-				a[j] = a[j - 1];
-			a[j] = v;
-		}
-		return 0;
-	}
+	if (n < 2)
+		return 0; /* and no malloc(0), which may give NULL */
 	t = malloc(n * sizeof(*t));
 	if (!t)
 		return -ENOMEM;
