@@ -1630,6 +1630,7 @@ int conf_socket(struct conf *conf, const char *file)
 		src_release(&r->src[--r->nsrc]);
 	src_release(&r->src[0]);
 	free_node(r->root.child);
+	free(r->root.socket); /* a "socket" outside any section */
 	free(r->str.p);
 	free(r->value.p);
 	free(r->names.p);
