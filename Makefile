@@ -31,6 +31,10 @@ ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+# the strongswan.conf scans byte by byte, as where there is no SSE2
+ifeq ($(SCALAR),1)
+ALL_CPPFLAGS += -DCONF_SCALAR
+endif
 
 OBJDIR = build
 # every source but main.c: a new command's file needs no row here

@@ -17,9 +17,11 @@ calls=${CALLS:-1000}
 max_dyn=${MAX_INSTR:-150000}
 max_static=${MAX_INSTR_STATIC:-60000}
 # The default invocation (no --uri) reads Debian's stock strongswan.conf
-# tree: 264,000 measured, 10% margin; issue 14 asks for 200,000, beyond
-# what the dynamic binary can reach (BENCHMARKS.md says why).
-max_default=${MAX_INSTR_DEFAULT:-290000}
+# tree: 286,000 measured with the reader written plainly where its
+# hand-tuning did not pay.  Issue 26 sets 300,000 (issue 14's 200,000 was
+# under what the loader and libc's start cost the dynamic binary:
+# BENCHMARKS.md says why).
+max_default=${MAX_INSTR_DEFAULT:-300000}
 max_rss=${MAX_RSS_KIB:-1536}
 theirs=$(command -v swanctl || true)
 [ "$theirs" != "$dyn" ] || theirs=

@@ -5,12 +5,13 @@
  *
  * The reader follows libstrongswan's grammar: a token stream over a stack of
  * files (an include pushes the files it names, in sorted glob order, and
- * their tokens continue the including file's statements), scanned in five
- * modes: statements, values (after '='), references (after ':'), include
- * patterns and quoted strings.  Only what the socket lookup can reach is
- * kept: keys named "socket", sections with references, and the sections
- * above them.  The lookup then walks that tree as libstrongswan does,
- * following references and the swanctl -> libstrongswan fallback.
+ * their tokens continue the including file's statements), scanned in three
+ * modes: statements, values (after '=') and references (after ':'); an
+ * include pattern and a quoted string are each read whole.  Only what the
+ * socket lookup can reach is kept: keys named "socket", sections with
+ * references, and the sections above them.  The lookup then walks that tree as
+ * libstrongswan does, following references and the swanctl -> libstrongswan
+ * fallback.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,7 +21,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#ifdef __SSE2__
+/* The scans read sixteen bytes a step where SSE2 is there; CONF_SCALAR
+ * (make SCALAR=1) builds their byte-at-a-time versions there too, so that
+ * x86 CI tests what other machines run. */
+#if defined(__SSE2__) && !defined(CONF_SCALAR)
+#define CONF_SSE2 1
 #include <emmintrin.h>
 #endif
 #include <stdio.h>
@@ -59,7 +64,7 @@ enum token {
 	T_SETTING, /* NAME '=' and a value without quotes, not a socket */
 };
 
-enum mode { M_STATEMENT, M_VALUE, M_REFS, M_INCLUDE, M_STRING };
+enum mode { M_STATEMENT, M_VALUE, M_REFS };
 
 /* A growable byte buffer. */
 struct buf {
@@ -112,9 +117,8 @@ struct level {
 struct reader {
 	struct conf *conf;
 	int nsrc;
-	int end_line; /* lines in the last top-level file */
-	enum mode mode[4];
-	int nmode;
+	int end_line;	  /* lines in the last top-level file */
+	enum mode mode;	  /* back to M_STATEMENT where a value or refs end */
 	struct buf str;	  /* the string being scanned */
 	struct buf value; /* the value of a socket key */
 	struct buf names; /* names of the open sections */
@@ -130,11 +134,9 @@ struct reader {
 	const char *tok_file;
 	const char *tok_text;
 	size_t tok_off;
-	int at_statement; /* lex() called where a statement starts */
 	/* the last T_NAME */
 	const char *name;
 	size_t name_len;
-	/* last: kept from call to call; entries cleared one by one */
 	struct src *src; /* the file stack, src_size entries */
 	size_t src_size;
 };
@@ -206,21 +208,6 @@ static int syntax(struct reader *r, const char *what)
 		    r->tok_text ? line_at(r->tok_text, r->tok_off) : 0, what);
 }
 
-/* P (USED of its bytes kept) moved to SIZE bytes: realloc(3) done with
- * malloc(3), which the client calls anyway.  The first call of each libc
- * function costs the loader about 650 instructions, as much as all the
- * growing here (free(3) is called in any case). */
-static void *grow(void *p, size_t used, size_t size)
-{
-	void *np = malloc(size);
-
-	if (np && used)
-		memcpy(np, p, used);
-	if (np)
-		free(p);
-	return np;
-}
-
 static int buf_add(struct reader *r, struct buf *b, const char *p, size_t n)
 {
 	if (b->size - b->len < n + 1) {
@@ -237,7 +224,7 @@ static int buf_add(struct reader *r, struct buf *b, const char *p, size_t n)
 					    CONF_MAX_FILE);
 			size *= 2;
 		}
-		np = grow(b->p, b->len, size);
+		np = realloc(b->p, size);
 		if (!np)
 			return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
 		b->p = np;
@@ -318,7 +305,7 @@ static int paths_add(struct paths *l, const char *a, size_t alen, const char *b,
 
 		while (ns - l->len < alen + blen + 1)
 			ns *= 2;
-		np = grow(l->p, l->len, ns);
+		np = realloc(l->p, ns);
 		if (!np)
 			return -ENOMEM;
 		l->p = np;
@@ -326,8 +313,7 @@ static int paths_add(struct paths *l, const char *a, size_t alen, const char *b,
 	}
 	if (l->count == l->order_size) {
 		size_t ns = l->order_size ? l->order_size * 2 : 128;
-		size_t *no = grow(l->order, l->count * sizeof(*no),
-				  ns * sizeof(*no));
+		size_t *no = realloc(l->order, ns * sizeof(*no));
 
 		if (!no)
 			return -ENOMEM;
@@ -345,36 +331,14 @@ static int paths_add(struct paths *l, const char *a, size_t alen, const char *b,
 	return 0;
 }
 
-/* strcmp(3), here: names mostly differ in their first bytes, and the
- * loader's binding of strcmp would cost more than all the comparing */
-static int name_cmp(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
-/* Sort L's names by their part after SKIP bytes (one directory's): an
- * insertion sort for a stock directory's handful, a merge sort beyond,
- * so that 10,000 files cost n log n compares, not n squared moves. */
+/* Sort L's names by their part after SKIP bytes (one directory's): a
+ * merge sort, so that 10,000 files cost n log n compares. */
 static int paths_sort(struct paths *l, size_t skip)
 {
 	size_t n = l->count, *a = l->order, *t;
 
-	if (n <= 32) {
-		for (size_t i = 1; i < n; i++) {
-			size_t v = a[i], j = i;
-
-			for (; j && name_cmp(l->p + a[j - 1] + skip,
-					     l->p + v + skip) > 0;
-			     j--)
-				a[j] = a[j - 1];
-			a[j] = v;
-		}
-		return 0;
-	}
+	if (n < 2)
+		return 0; /* and no malloc(0), which may give NULL */
 	t = malloc(n * sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -385,8 +349,8 @@ static int paths_sort(struct paths *l, size_t skip)
 			size_t i = lo, j = mid, k = lo;
 
 			while (i < mid && j < hi)
-				t[k++] = name_cmp(l->p + a[j] + skip,
-						  l->p + a[i] + skip) < 0
+				t[k++] = strcmp(l->p + a[j] + skip,
+						l->p + a[i] + skip) < 0
 						 ? a[j++]
 						 : a[i++];
 			while (i < mid)
@@ -495,7 +459,7 @@ static void src_release(struct src *s)
 static int src_reserve(struct reader *r)
 {
 	size_t ns = r->src_size ? r->src_size * 2 : 16;
-	struct src *n = grow(r->src, r->src_size * sizeof(*n), ns * sizeof(*n));
+	struct src *n = realloc(r->src, ns * sizeof(*n));
 
 	if (!n)
 		return -ENOMEM;
@@ -670,49 +634,32 @@ static int pop_file(struct reader *r)
 static int include(struct reader *r, const char *pattern)
 {
 	struct src *s = &r->src[r->nsrc - 1];
+	const char *slash = strrchr(s->path, '/'), *dir = ".";
+	size_t dir_len = 1;
 	char full[PATH_MAX];
-	int rc;
+	int n, rc;
 
 	paths_free(&s->matches);
 	s->next = 0;
 	if (!*pattern)
 		return 0; /* libstrongswan ignores an empty pattern */
-	if (pattern[0] == '/') {
-		if (strlen(pattern) >= sizeof(full))
-			return 0; /* ignored as too long, as libstrongswan does
-				   */
-		strcpy(full, pattern);
-	} else {
-		/* by hand: snprintf(3) costs 1,000 instructions a call, and
-		 * strrchr(3) one more function for the loader to bind */
-		const char *p = s->path, *end = NULL, *dir = ".";
-		size_t dir_len = 1, len = strlen(pattern);
-
-		for (const char *q = p; *q; q++)
-			if (*q == '/')
-				end = q;
-
-		if (end && !end[1]) { /* ends with '/': look before */
-			while (end > p && *end == '/')
-				end--;
-			while (end > p && *end != '/')
-				end--;
-			if (*end != '/')
-				end = NULL;
-		}
-		if (end)
-			while (end > p && end[-1] == '/')
-				end--;
-		if (end) {
-			dir = p;
-			dir_len = end == p ? 1 : (size_t)(end - p);
-		}
-		if (dir_len + 1 + len >= sizeof(full))
-			return 0;
-		memcpy(full, dir, dir_len);
-		full[dir_len] = '/';
-		memcpy(full + dir_len + 1, pattern, len + 1);
+	if (slash) {
+		/* dirname(3): "a//b" is in "a", "/b" in "/" (a path read
+		 * is a regular file's, so it never ends in a '/') */
+		dir = s->path;
+		dir_len = (size_t)(slash - dir);
+		while (dir_len && dir[dir_len - 1] == '/')
+			dir_len--;
+		if (!dir_len)
+			dir_len = 1;
 	}
+	if (pattern[0] == '/')
+		n = snprintf(full, sizeof(full), "%s", pattern);
+	else
+		n = snprintf(full, sizeof(full), "%.*s/%s", (int)dir_len, dir,
+			     pattern);
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return 0; /* ignored as too long, as libstrongswan does */
 	rc = expand(full, &s->matches);
 	if (rc)
 		return fail(r, rc, "%s:%d: include %s: %s", s->path,
@@ -729,7 +676,7 @@ static int include(struct reader *r, const char *pattern)
  * padded). */
 static const char *line_end(const char *p, const char *end, int cr)
 {
-#ifdef __SSE2__
+#ifdef CONF_SSE2
 	const __m128i nl = _mm_set1_epi8('\n');
 	const __m128i ret = _mm_set1_epi8(cr ? '\r' : '\n');
 
@@ -758,7 +705,7 @@ static const char *line_end(const char *p, const char *end, int cr)
  * Reads at most 15 bytes past that '\n' (CONF_PAD). */
 static const char *comment_end(const char *p)
 {
-#ifdef __SSE2__
+#ifdef CONF_SSE2
 	const __m128i nl = _mm_set1_epi8('\n');
 
 	for (;; p += 16) {
@@ -779,7 +726,7 @@ static const char *comment_end(const char *p)
  * where SSE2 is there; the '\n' and zero bytes after the text stop it. */
 static const char *skip_blank(const char *p)
 {
-#ifdef __SSE2__
+#ifdef CONF_SSE2
 	const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
 	const __m128i nl = _mm_set1_epi8('\n');
 
@@ -818,16 +765,6 @@ static const char *skip_spaces(const char *p)
 #endif
 		p += 8;
 	}
-}
-
-static void push_mode(struct reader *r, enum mode m)
-{
-	r->mode[r->nmode++] = m;
-}
-
-static enum mode mode(const struct reader *r)
-{
-	return r->nmode ? r->mode[r->nmode - 1] : M_STATEMENT;
 }
 
 /* The first position from POS on whose byte STOP marks: LEN at most, as
@@ -954,9 +891,6 @@ static int is_include(const struct src *s, size_t *skip)
 	return 0;
 }
 
-static int open_section(struct reader *r, const char *name, size_t len);
-static void close_section(struct reader *r);
-
 /* After a name in a statement: "NAME {" and "NAME = value" (a value
  * without quotes, to the end of the line, a '#' or a '}'; not a socket)
  * are read at once, as the tokens would read them.  Stock files are
@@ -989,7 +923,7 @@ static int lex(struct reader *r)
 	for (;;) {
 		struct src *s = &r->src[r->nsrc - 1];
 		const char *t = s->text;
-		enum mode m = mode(r);
+		enum mode m = r->mode;
 		unsigned char c;
 		size_t skip;
 		int rc;
@@ -1005,7 +939,7 @@ static int lex(struct reader *r)
 			r->tok_off = s->pos;
 			if (s->pos == s->len || t[s->pos] == '#' ||
 			    t[s->pos] == '}' || t[s->pos] == '\n') {
-				r->nmode--;
+				r->mode = M_STATEMENT;
 				return T_NEWLINE;
 			}
 			if (t[s->pos] == '"') {
@@ -1101,7 +1035,7 @@ static int lex(struct reader *r)
 				r->name_len = (size_t)(t + s->pos - r->name);
 				return T_NAME;
 			}
-			r->nmode--; /* anything else ends the references */
+			r->mode = M_STATEMENT; /* anything else ends them */
 			continue;
 		}
 		switch (c) {
@@ -1110,10 +1044,6 @@ static int lex(struct reader *r)
 			return T_OPEN;
 		case '}':
 			s->pos++;
-			if (r->at_statement && r->depth) {
-				close_section(r);
-				continue;
-			}
 			return T_CLOSE;
 		case '.':
 			s->pos++;
@@ -1123,11 +1053,11 @@ static int lex(struct reader *r)
 			return T_COMMA;
 		case ':':
 			s->pos++;
-			push_mode(r, M_REFS);
+			r->mode = M_REFS;
 			return T_COLON;
 		case '=':
 			s->pos++;
-			push_mode(r, M_VALUE);
+			r->mode = M_VALUE;
 			return T_EQUALS;
 		case '"':
 			s->pos++;
@@ -1143,15 +1073,7 @@ static int lex(struct reader *r)
 		r->name = t + s->pos;
 		s->pos = scan_until(t, s->pos, name_end);
 		r->name_len = (size_t)(t + s->pos - r->name);
-		if (m != M_STATEMENT)
-			return T_NAME;
-		rc = whole_statement(r, s);
-		if (!r->at_statement || rc == T_NAME)
-			return rc;
-		/* where a statement starts, these need no return to parse() */
-		if (rc == T_SECTION &&
-		    (rc = open_section(r, r->name, r->name_len)))
-			return rc;
+		return whole_statement(r, s);
 	}
 }
 
@@ -1178,9 +1100,7 @@ static int add_child(struct reader *r, struct node *parent, const char *name,
 	if (++r->nodes > CONF_MAX_NODES)
 		return syntax(r,
 			      "too many sections with sockets or references");
-	n = malloc(sizeof(*n)); /* no calloc(3): one libc function less */
-	if (n)
-		*n = (struct node){ 0 };
+	n = calloc(1, sizeof(*n));
 	if (!n || !(n->name = dup_n(name, len))) {
 		free(n);
 		return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
@@ -1225,9 +1145,7 @@ static int add_ref(struct reader *r, struct node *n, const char *name,
 		if (strlen((*end)->name) == len &&
 		    !memcmp((*end)->name, name, len))
 			return 0;
-	ref = malloc(sizeof(*ref));
-	if (ref)
-		*ref = (struct ref){ 0 };
+	ref = calloc(1, sizeof(*ref));
 	if (!ref || !(ref->name = dup_n(name, len))) {
 		free(ref);
 		return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
@@ -1283,8 +1201,7 @@ static int open_section(struct reader *r, const char *name, size_t len)
 		return syntax(r, "sections nested too deeply");
 	if (r->depth == r->levels_size) {
 		size_t ns = r->levels_size ? r->levels_size * 2 : 16;
-		struct level *nl = grow(r->levels, r->depth * sizeof(*nl),
-					ns * sizeof(*nl));
+		struct level *nl = realloc(r->levels, ns * sizeof(*nl));
 
 		if (!nl)
 			return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
@@ -1297,15 +1214,10 @@ static int open_section(struct reader *r, const char *name, size_t len)
 	l->name_len = len;
 	l->unreachable = len > CONF_KEY_PART ||
 			 (r->depth && r->levels[r->depth - 1].unreachable);
-	if (l->unreachable) {
+	if (l->unreachable)
 		l->name_len = 0;
-	} else if (r->names.size - r->names.len > len) {
-		/* a section per stock file or more: buf_add()'s work here */
-		memcpy(r->names.p + r->names.len, name, len);
-		r->names.len += len;
-	} else if ((rc = buf_add(r, &r->names, name, len))) {
+	else if ((rc = buf_add(r, &r->names, name, len)))
 		return rc;
-	}
 	r->depth++;
 	return 0;
 }
@@ -1391,10 +1303,7 @@ static int parse(struct reader *r)
 	for (;;) {
 		int t, rc;
 
-		r->at_statement = 1;
 		t = lex(r);
-		r->at_statement = 0;
-
 		switch (t) {
 		case T_EOF:
 			if (r->depth)
@@ -1468,8 +1377,7 @@ static int set_add(struct set *s, const struct node *n)
 {
 	if (s->n == s->size) {
 		size_t ns = s->size ? s->size * 2 : 8;
-		const struct node **np =
-			grow(s->p, s->n * sizeof(*np), ns * sizeof(*np));
+		const struct node **np = realloc(s->p, ns * sizeof(*np));
 
 		if (!np)
 			return -ENOMEM;
@@ -1647,10 +1555,8 @@ static int lookup(struct reader *r, const char *file)
 	if (rc)
 		return rc;
 	if (!swanctl->permanent) {
-		struct ref *ref = malloc(sizeof(*ref));
+		struct ref *ref = calloc(1, sizeof(*ref));
 
-		if (ref)
-			*ref = (struct ref){ 0 };
 		swanctl->permanent = ref;
 		if (!ref || !(ref->name = dup_n("libstrongswan", 13)))
 			return fail(r, -ENOMEM, "%s", strerror(ENOMEM));
@@ -1684,9 +1590,7 @@ static int lookup(struct reader *r, const char *file)
 
 int conf_socket(struct conf *conf, const char *file)
 {
-	/* one reader per process, in zeroed storage: clearing all of it
-	 * would cost more than reading Debian's stock configuration */
-	static struct reader reader;
+	struct reader reader = { .conf = conf, .nsrc = 1 };
 	struct reader *r = &reader;
 	int rc;
 
@@ -1703,12 +1607,8 @@ int conf_socket(struct conf *conf, const char *file)
 	}
 	if (!*file)
 		return 0; /* libstrongswan reads nothing */
-	memset(r, 0, offsetof(struct reader, src));
-	if (!r->src_size && src_reserve(r))
+	if (src_reserve(r))
 		return -ENOMEM;
-	memset(&r->src[0], 0, sizeof(r->src[0]));
-	r->conf = conf;
-	r->nsrc = 1;
 	arena_top = 0;
 	/* strongswan.conf is itself a pattern */
 	rc = expand(file, &r->src[0].matches);
@@ -1730,9 +1630,11 @@ int conf_socket(struct conf *conf, const char *file)
 		src_release(&r->src[--r->nsrc]);
 	src_release(&r->src[0]);
 	free_node(r->root.child);
+	free(r->root.socket); /* a "socket" outside any section */
 	free(r->str.p);
 	free(r->value.p);
 	free(r->names.p);
 	free(r->levels);
+	free(r->src);
 	return rc;
 }
