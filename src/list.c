@@ -671,6 +671,9 @@ static int print_sa(struct text *t, const uint8_t *body, size_t len)
 	int depth = 0, in_children = 0, rc, next_key = 0, next_list = 0;
 
 	vici_reader_init(&r, body, len);
+	/* a name found in the tables is printable: only the others are
+	 * checked, the check was a sixth of a listing's instructions */
+	vici_defer_names(&r);
 	while ((rc = vici_next(&r, &e)) > 0) {
 		/* depth 1: the IKE_SA; 2: child-sas; 3: a CHILD_SA */
 		struct section *s = depth == 1			? &ike
@@ -680,6 +683,10 @@ static int print_sa(struct text *t, const uint8_t *body, size_t len)
 
 		switch (e.type) {
 		case VICI_SECTION_START:
+			if (!(depth == 1 && e.name_len == 9 &&
+			      !memcmp(e.name, "child-sas", 9)) &&
+			    vici_check_name(&r, &e))
+				return -EBADMSG;
 			depth++;
 			next_key = next_list = 0; /* a new table */
 			if (depth == 1) {
@@ -702,26 +709,32 @@ static int print_sa(struct text *t, const uint8_t *body, size_t len)
 			depth--;
 			break;
 		case VICI_KEY_VALUE:
-			if (!s)
-				break;
-			k = s == &ike ? lookup(ike_keys, IKE_KEYS, e.name,
-					       e.name_len, &next_key)
-				      : lookup(child_keys, CHILD_KEYS, e.name,
-					       e.name_len, &next_key);
+			k = -1;
+			if (s == &ike)
+				k = lookup(ike_keys, IKE_KEYS, e.name,
+					   e.name_len, &next_key);
+			else if (s)
+				k = lookup(child_keys, CHILD_KEYS, e.name,
+					   e.name_len, &next_key);
 			if (k >= 0)
 				s->v[k] = (struct val){ e.value, e.value_len };
+			else if (vici_check_name(&r, &e))
+				return -EBADMSG;
 			break;
 		case VICI_LIST_START:
 			list = NULL;
-			if (!s)
-				break;
-			k = s == &ike ? lookup(ike_lists, IKE_LISTS, e.name,
-					       e.name_len, &next_list)
-				      : lookup(child_lists, CHILD_LISTS, e.name,
-					       e.name_len, &next_list);
+			k = -1;
+			if (s == &ike)
+				k = lookup(ike_lists, IKE_LISTS, e.name,
+					   e.name_len, &next_list);
+			else if (s)
+				k = lookup(child_lists, CHILD_LISTS, e.name,
+					   e.name_len, &next_list);
 			if (k >= 0) {
 				list = &s->l[k];
 				list_start = vici_pos(&r);
+			} else if (vici_check_name(&r, &e)) {
+				return -EBADMSG;
 			}
 			break;
 		case VICI_LIST_END:

@@ -281,9 +281,19 @@ static int get_name(struct vici_reader *r, struct vici_elem *e)
 	if (e->name_len > (size_t)(r->end - r->pos))
 		return fail(r, "element name runs past the end of the frame");
 	e->name = r->pos;
+	r->pos += e->name_len;
+	return r->defer_names ? 0 : vici_check_name(r, e);
+}
+
+void vici_defer_names(struct vici_reader *r)
+{
+	r->defer_names = 1;
+}
+
+int vici_check_name(struct vici_reader *r, const struct vici_elem *e)
+{
 	if (!name_ok(e->name, e->name_len))
 		return fail(r, "element name is not printable ASCII");
-	r->pos += e->name_len;
 	return 0;
 }
 
