@@ -381,6 +381,52 @@ static void test_list_names(void **state)
 	}
 }
 
+/* The human view printed as it decodes (through a 4 KiB buffer) and
+ * printed whole by list_event (a buffer grown for it): the same bytes,
+ * with values longer than 4 KiB, escaped or not. */
+static void test_list_paths(void **state)
+{
+	static uint8_t big[20000], ev[50000];
+	struct vici_buf b;
+	struct vici_packet_view v = { VICI_EVENT, (const uint8_t *)"list-sa", 7,
+				      ev + 5, 0 };
+	struct failure fail = { 0 };
+	struct listing l = { .output = OUTPUT_HUMAN };
+	char *whole = NULL;
+	size_t whole_len = 0, n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(big); i++) /* every 7th escaped */
+		big[i] = i % 7 ? (uint8_t)('a' + i % 26) : 0x01;
+	vici_begin(&b, ev, sizeof(ev), VICI_CMD_RESPONSE, NULL);
+	vici_put_section(&b, "gw");
+	vici_put_kv(&b, "local-id", big, sizeof(big));
+	vici_put_kv(&b, "remote-id", big + 1, 6); /* plain */
+	vici_put_kv(&b, "remote-eap-id", "x", 1);
+	vici_put_section(&b, "child-sas");
+	vici_put_section(&b, "c");
+	vici_put_kv(&b, "name", big + 1, 5000);
+	vici_put_section_end(&b);
+	vici_put_section_end(&b);
+	vici_put_section_end(&b);
+	assert_int_equal(vici_end(&b, &n), 0);
+	v.body_len = n - 5;
+
+	assert_int_equal(list_print_event(f, v.body, v.body_len), 0);
+	fflush(f);
+	l.out = open_memstream(&whole, &whole_len);
+	assert_non_null(l.out);
+	assert_int_equal(list_scratch_open(&l), 0);
+	assert_int_equal(list_event(&l, &v, &fail), 0);
+	fclose(l.out);
+	list_scratch_close(&l);
+	assert_true(text_len > 20000 + 3 * 20000 / 7);
+	assert_int_equal(whole_len, text_len);
+	assert_memory_equal(whole, text, text_len);
+	assert_non_null(strstr(text, "\\x01bcdefg\\x01ijk"));
+	free(whole);
+}
+
 /* A malformed body: each view prints what it does of it and says where it
  * stopped with -EBADMSG; the human view's code comes through as it is. */
 static void test_views_malformed(void **state)
@@ -430,6 +476,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_views, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_names, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_list_paths, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_views_malformed, setup,
 						teardown),
