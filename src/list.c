@@ -708,7 +708,7 @@ static int print_sa(struct text *t, const uint8_t *body, size_t len)
 
 	vici_reader_init(&r, body, len);
 	/* a name found in the tables is printable: only the others are
-	 * checked, the check was a sixth of a listing's instructions */
+	 * checked: the check was an eighth of a listing's instructions */
 	while ((rc = vici_next_names_unchecked(&r, &e)) > 0) {
 		/* depth 1: the IKE_SA; 2: child-sas; 3: a CHILD_SA */
 		struct section *s = depth == 1			? &ike
