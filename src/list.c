@@ -808,6 +808,8 @@ static ssize_t scratch_write(void *ctx, const char *p, size_t n)
 	struct listing *l = ctx;
 	struct text t = { l->buf, l->size, l->cap, NULL, 0 };
 
+	if (!n)
+		return 0;
 	add(&t, p, n);
 	l->buf = t.p;
 	l->cap = t.cap;
@@ -848,8 +850,13 @@ void list_scratch_close(struct listing *l)
 static int list_human(struct listing *l, const uint8_t *body, size_t len)
 {
 	struct text t = { l->buf, 0, l->cap, NULL, 0 };
-	int rc = print_sa(&t, body, len);
+	int rc;
 
+	/* a buffer from the start: no copy goes to a null pointer, even of
+	 * nothing */
+	if (!t.p && !text_room(&t, NULL, 1))
+		return t.err;
+	rc = print_sa(&t, body, len);
 	l->buf = t.p;
 	l->cap = t.cap;
 	if (rc)
