@@ -17,11 +17,12 @@ int list_run(const struct args *a, struct client *c, struct failure *f);
 struct listing {
 	enum output output;
 	FILE *out;
-	/* each event is printed here first (list_scratch_open) and copied
-	 * to out whole: one pass over it; NULL: validated first, then
-	 * printed to out */
+	/* each event is printed to buf first (list_scratch_open) and copied
+	 * to out whole: one pass over it.  The human view appends to buf
+	 * itself, the dumps and JSON go through this stdio stream; NULL:
+	 * validated first, then printed to out */
 	FILE *scratch;
-	char *buf; /* what the scratch stream has handed over */
+	char *buf; /* the human text, or what the scratch stream handed over */
 	size_t size, cap;
 };
 

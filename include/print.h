@@ -61,6 +61,10 @@ void print_json_string(FILE *f, const uint8_t *s, size_t len);
  * the code points print_invisible() names escaped as \xNN (each byte), so
  * it can neither drive a terminal nor hide or reorder text. */
 void print_escaped(FILE *f, const uint8_t *s, size_t len);
+/* How many of the LEN bytes at S print_escaped() writes as they are before
+ * the first one it escapes (LEN: none), for printers with buffers of
+ * their own. */
+size_t print_plain_len(const uint8_t *s, size_t len);
 /* 1 if code point CP renders as nothing or moves text: C1 controls, and
  * Unicode's Cf, Zl, Zp and Default_Ignorable_Code_Point sets (the table
  * src/unicode/invisible.h, generated from the Unicode data files). */

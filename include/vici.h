@@ -78,6 +78,14 @@ void vici_reader_init_list(struct vici_reader *r, const uint8_t *items,
 			   size_t len);
 /* 1 and an element in *E, 0 at a well-formed end, or -EBADMSG with r->why. */
 int vici_next(struct vici_reader *r, struct vici_elem *e);
+/* As vici_next(), but the characters of names are left to the caller, who
+ * matches most names against known ones anyway: it calls
+ * vici_check_name() at once on each name it does not find equal to a
+ * printable one. */
+int vici_next_names_unchecked(struct vici_reader *r, struct vici_elem *e);
+/* 0 if the name of E (from vici_next_names_unchecked) is printable ASCII,
+ * else -EBADMSG with R failed as vici_next() fails it. */
+int vici_check_name(struct vici_reader *r, const struct vici_elem *e);
 /* Walk the whole body once; 0 if it is well formed, else as vici_next. */
 int vici_validate(const uint8_t *body, size_t len, const char **why);
 /* Sections open where the reader stands; 0 at the top level. */

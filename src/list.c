@@ -219,27 +219,147 @@ static int lookup(const struct key *keys, int count, const uint8_t *name,
 	return -1;
 }
 
+/*
+ * The text of one event, built with plain appends: stdio's cost per call
+ * was a quarter of a listing's instructions.  Grown with realloc (SPILL
+ * NULL: the event goes out whole or not at all), or written to SPILL when
+ * full (a fixed buffer, printing as it decodes).
+ */
+struct text {
+	char *p;
+	size_t len, cap;
+	FILE *spill;
+	int err; /* -ENOMEM: the text is incomplete */
+};
+
+/* Make room for N more bytes at T->p + T->len: 1, or 0 when there is
+ * none (the error recorded) or S went to the spill stream directly. */
+static int text_room(struct text *t, const void *s, size_t n)
+{
+	size_t cap;
+	char *grown;
+
+	if (t->err)
+		return 0;
+	if (t->spill) {
+		fwrite(t->p, 1, t->len, t->spill);
+		t->len = 0;
+		if (n <= t->cap)
+			return 1;
+		fwrite(s, 1, n, t->spill);
+		return 0;
+	}
+	for (cap = t->cap ? t->cap : 65536; cap - t->len < n; cap *= 2)
+		;
+	grown = realloc(t->p, cap);
+	if (!grown) {
+		t->err = -ENOMEM;
+		return 0;
+	}
+	t->p = grown;
+	t->cap = cap;
+	return 1;
+}
+
+static inline void add(struct text *t, const void *s, size_t n)
+{
+	if (n > t->cap - t->len && !text_room(t, s, n))
+		return;
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+}
+
+/* A string literal (the "" refuses anything else: sizeof would lie). */
+#define LIT(t, s) add(t, "" s, sizeof(s) - 1)
+
+static inline void add_c(struct text *t, char c)
+{
+	if (t->len == t->cap && !text_room(t, &c, 1))
+		return;
+	t->p[t->len++] = c;
+}
+
+/* The rest of S, from a byte add_escaped() did not copy: as
+ * print_escaped() writes it. */
+static void add_escaped_rest(struct text *t, const uint8_t *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (;;) {
+		size_t n = print_plain_len(s, len);
+
+		add(t, s, n);
+		if (n == len)
+			return;
+		if (s[n] == '\\') {
+			LIT(t, "\\\\");
+		} else {
+			char x[4] = { '\\', 'x', hex[s[n] >> 4],
+				      hex[s[n] & 15] };
+
+			add(t, x, sizeof(x));
+		}
+		s += n + 1;
+		len -= n + 1;
+	}
+}
+
+/* 1 for printable ASCII but the backslash: bytes print_escaped() copies
+ * as they are, whatever is around them (a table: the range checks cost
+ * three instructions more a byte) */
+/* clang-format off */
+static const uint8_t plain[256] = {
+	[0x20] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x30] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x40] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	[0x60] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+};
+/* clang-format on */
+
+/* As print_escaped() writes S: the common case copied as it is checked,
+ * without a call. */
+static inline void add_escaped(struct text *t, const uint8_t *s, size_t len)
+{
+	if (len <= t->cap - t->len) {
+		char *d = t->p + t->len;
+		size_t i = 0;
+
+		while (i < len && plain[s[i]]) {
+			d[i] = (char)s[i];
+			i++;
+		}
+		t->len += i;
+		s += i;
+		len -= i;
+		if (!len)
+			return;
+	}
+	add_escaped_rest(t, s, len);
+}
+
 /* A value as swanctl shows it: escaped for the terminal, or "(null)". */
-static void put(FILE *f, const struct val *v)
+static void put(struct text *t, const struct val *v)
 {
 	if (!v->p)
-		fputs("(null)", f);
+		LIT(t, "(null)");
 	else
-		print_escaped(f, v->p, v->len);
+		add_escaped(t, v->p, v->len);
 }
 
 /* A number right-aligned in WIDTH columns, as printf's "%*s" does. */
-static void put_padded(FILE *f, const struct val *v, int width)
+static void put_padded(struct text *t, const struct val *v, int width)
 {
 	int len = v->p ? (int)v->len : 6;
 
 	for (; width > len; width--)
-		fputc(' ', f);
-	put(f, v);
+		add_c(t, ' ');
+	put(t, v);
 }
 
 /* The items of a list separated by blanks; 0 if it had none. */
-static int put_items(FILE *f, const struct items *l)
+static int put_items(struct text *t, const struct items *l)
 {
 	struct vici_reader r;
 	struct vici_elem e;
@@ -250,8 +370,8 @@ static int put_items(FILE *f, const struct items *l)
 	vici_reader_init_list(&r, l->p, l->len);
 	while (vici_next(&r, &e) > 0 && e.type == VICI_LIST_ITEM) {
 		if (n++)
-			fputc(' ', f);
-		print_escaped(f, e.value, e.value_len);
+			add_c(t, ' ');
+		add_escaped(t, e.value, e.value_len);
 	}
 	return n;
 }
@@ -262,13 +382,15 @@ static int has_items(const struct items *l)
 }
 
 /* The additional key exchanges (strongSwan 6): "/KE1_ML_KEM_768"... */
-static void put_akes(FILE *f, const struct val *ake)
+static void put_akes(struct text *t, const struct val *ake)
 {
 	for (int i = 0; i < 7; i++) {
 		if (!ake[i].p)
 			continue;
-		fprintf(f, "/KE%d_", i + 1);
-		put(f, &ake[i]);
+		LIT(t, "/KE");
+		add_c(t, (char)('1' + i));
+		add_c(t, '_');
+		put(t, &ake[i]);
 	}
 }
 
@@ -291,7 +413,7 @@ static int hex_nibble(uint8_t c)
  * printable ASCII as '?', and prints nothing for an empty label or a lone
  * NUL.  A VICI value is at most 65535 bytes, so the label fits in BUF.
  */
-static void put_label(FILE *f, const struct val *v)
+static void put_label(struct text *t, const struct val *v)
 {
 	uint8_t buf[32768];
 	const uint8_t *start = v->p, *at = v->p + v->len;
@@ -316,128 +438,135 @@ static void put_label(FILE *f, const struct val *v)
 		return;
 	if (buf[n - 1] == 0)
 		n--;
-	fputs("    label  ", f);
+	LIT(t, "    label  ");
 	for (size_t i = 0; i < n; i++)
-		fputc(buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?', f);
-	fputc('\n', f);
+		add_c(t, buf[i] >= 0x20 && buf[i] < 0x7f ? (char)buf[i] : '?');
+	add_c(t, '\n');
 }
 
-static void ike_header(FILE *f, const uint8_t *name, size_t name_len,
+static void ike_header(struct text *t, const uint8_t *name, size_t name_len,
 		       const struct section *s)
 {
 	const struct val *v = s->v;
 	int init = v[IKE_INITIATOR].p && v[IKE_INITIATOR].len == 3 &&
 		   !memcmp(v[IKE_INITIATOR].p, "yes", 3);
 
-	print_escaped(f, name, name_len);
-	fputs(": #", f);
-	put(f, &v[IKE_UNIQUEID]);
-	fputs(", ", f);
-	put(f, &v[IKE_STATE]);
-	fputs(", IKEv", f);
-	put(f, &v[IKE_VERSION]);
-	fputs(", ", f);
-	put(f, &v[IKE_INITIATOR_SPI]);
-	fputs(init ? "_i* " : "_i ", f);
-	put(f, &v[IKE_RESPONDER_SPI]);
-	fputs(init ? "_r\n" : "_r*\n", f);
+	add_escaped(t, name, name_len);
+	LIT(t, ": #");
+	put(t, &v[IKE_UNIQUEID]);
+	LIT(t, ", ");
+	put(t, &v[IKE_STATE]);
+	LIT(t, ", IKEv");
+	put(t, &v[IKE_VERSION]);
+	LIT(t, ", ");
+	put(t, &v[IKE_INITIATOR_SPI]);
+	if (init)
+		LIT(t, "_i* ");
+	else
+		LIT(t, "_i ");
+	put(t, &v[IKE_RESPONDER_SPI]);
+	if (init)
+		LIT(t, "_r\n");
+	else
+		LIT(t, "_r*\n");
 
-	fputs("  local  '", f);
-	put(f, &v[IKE_LOCAL_ID]);
-	fputs("' @ ", f);
-	put(f, &v[IKE_LOCAL_HOST]);
-	fputc('[', f);
-	put(f, &v[IKE_LOCAL_PORT]);
-	fputc(']', f);
+	LIT(t, "  local  '");
+	put(t, &v[IKE_LOCAL_ID]);
+	LIT(t, "' @ ");
+	put(t, &v[IKE_LOCAL_HOST]);
+	add_c(t, '[');
+	put(t, &v[IKE_LOCAL_PORT]);
+	add_c(t, ']');
 	if (has_items(&s->l[IKE_LOCAL_VIPS])) {
-		fputs(" [", f);
-		put_items(f, &s->l[IKE_LOCAL_VIPS]);
-		fputc(']', f);
+		LIT(t, " [");
+		put_items(t, &s->l[IKE_LOCAL_VIPS]);
+		add_c(t, ']');
 	}
-	fputs("\n  remote '", f);
-	put(f, &v[IKE_REMOTE_ID]);
-	fputs("' @ ", f);
-	put(f, &v[IKE_REMOTE_HOST]);
-	fputc('[', f);
-	put(f, &v[IKE_REMOTE_PORT]);
-	fputc(']', f);
+	LIT(t, "\n  remote '");
+	put(t, &v[IKE_REMOTE_ID]);
+	LIT(t, "' @ ");
+	put(t, &v[IKE_REMOTE_HOST]);
+	add_c(t, '[');
+	put(t, &v[IKE_REMOTE_PORT]);
+	add_c(t, ']');
 	if (v[IKE_REMOTE_EAP_ID].p) {
-		fputs(" EAP: '", f);
-		put(f, &v[IKE_REMOTE_EAP_ID]);
-		fputc('\'', f);
+		LIT(t, " EAP: '");
+		put(t, &v[IKE_REMOTE_EAP_ID]);
+		add_c(t, '\'');
 	}
 	if (v[IKE_REMOTE_XAUTH_ID].p) {
-		fputs(" XAuth: '", f);
-		put(f, &v[IKE_REMOTE_XAUTH_ID]);
-		fputc('\'', f);
+		LIT(t, " XAuth: '");
+		put(t, &v[IKE_REMOTE_XAUTH_ID]);
+		add_c(t, '\'');
 	}
 	if (has_items(&s->l[IKE_REMOTE_VIPS])) {
-		fputs(" [", f);
-		put_items(f, &s->l[IKE_REMOTE_VIPS]);
-		fputc(']', f);
+		LIT(t, " [");
+		put_items(t, &s->l[IKE_REMOTE_VIPS]);
+		add_c(t, ']');
 	}
-	fputc('\n', f);
+	add_c(t, '\n');
 
 	if (v[IKE_ENCR_ALG].p) {
-		fputs("  ", f);
-		put(f, &v[IKE_ENCR_ALG]);
+		LIT(t, "  ");
+		put(t, &v[IKE_ENCR_ALG]);
 		if (v[IKE_ENCR_KEYSIZE].p) {
-			fputc('-', f);
-			put(f, &v[IKE_ENCR_KEYSIZE]);
+			add_c(t, '-');
+			put(t, &v[IKE_ENCR_KEYSIZE]);
 		}
 		if (v[IKE_INTEG_ALG].p) {
-			fputc('/', f);
-			put(f, &v[IKE_INTEG_ALG]);
+			add_c(t, '/');
+			put(t, &v[IKE_INTEG_ALG]);
 		}
 		/* a key size without an algorithm is printed too */
 		if (v[IKE_INTEG_KEYSIZE].p) {
-			fputc('-', f);
-			put(f, &v[IKE_INTEG_KEYSIZE]);
+			add_c(t, '-');
+			put(t, &v[IKE_INTEG_KEYSIZE]);
 		}
-		fputc('/', f);
-		put(f, &v[IKE_PRF_ALG]);
-		fputc('/', f);
-		put(f, &v[IKE_DH_GROUP]);
-		put_akes(f, &v[IKE_AKE1]);
+		add_c(t, '/');
+		put(t, &v[IKE_PRF_ALG]);
+		add_c(t, '/');
+		put(t, &v[IKE_DH_GROUP]);
+		put_akes(t, &v[IKE_AKE1]);
 		if (v[IKE_PPK].p && v[IKE_PPK].len == 3 &&
 		    !memcmp(v[IKE_PPK].p, "yes", 3))
-			fputs("/PPK", f);
-		fputc('\n', f);
+			LIT(t, "/PPK");
+		add_c(t, '\n');
 	}
 	if (v[IKE_ESTABLISHED].p) {
-		fputs("  established ", f);
-		put(f, &v[IKE_ESTABLISHED]);
-		fputs("s ago", f);
+		LIT(t, "  established ");
+		put(t, &v[IKE_ESTABLISHED]);
+		LIT(t, "s ago");
 		if (v[IKE_REKEY_TIME].p) {
-			fputs(", rekeying in ", f);
-			put(f, &v[IKE_REKEY_TIME]);
-			fputc('s', f);
+			LIT(t, ", rekeying in ");
+			put(t, &v[IKE_REKEY_TIME]);
+			add_c(t, 's');
 		}
 		if (v[IKE_REAUTH_TIME].p) {
-			fputs(", reauth in ", f);
-			put(f, &v[IKE_REAUTH_TIME]);
-			fputc('s', f);
+			LIT(t, ", reauth in ");
+			put(t, &v[IKE_REAUTH_TIME]);
+			add_c(t, 's');
 		}
 		if (v[IKE_LIFE_TIME].p) {
-			fputs(", expires in ", f);
-			put(f, &v[IKE_LIFE_TIME]);
-			fputc('s', f);
+			LIT(t, ", expires in ");
+			put(t, &v[IKE_LIFE_TIME]);
+			add_c(t, 's');
 		}
-		fputc('\n', f);
+		add_c(t, '\n');
 	}
-	static const char *const tasks[] = { "  queued:  ", "  active:  ",
-					     "  passive: " };
+	/* each 11 bytes long */
+	static const char tasks[3][12] = { "  queued:  ", "  active:  ",
+					   "  passive: " };
 	for (int i = 0; i < 3; i++) {
 		if (!has_items(&s->l[IKE_TASKS_QUEUED + i]))
 			continue;
-		fputs(tasks[i], f);
-		put_items(f, &s->l[IKE_TASKS_QUEUED + i]);
-		fputc('\n', f);
+		add(t, tasks[i], 11);
+		put_items(t, &s->l[IKE_TASKS_QUEUED + i]);
+		add_c(t, '\n');
 	}
 }
 
 /* "in  SPI[/CPI][ (MARK[/MASK][|IF-ID])], BYTES bytes, PACKETS packets" */
-static void traffic(FILE *f, const struct val *v, int out)
+static void traffic(struct text *t, const struct val *v, int out)
 {
 	const struct val *spi = &v[out ? CHILD_SPI_OUT : CHILD_SPI_IN];
 	const struct val *cpi = &v[out ? CHILD_CPI_OUT : CHILD_CPI_IN];
@@ -447,124 +576,128 @@ static void traffic(FILE *f, const struct val *v, int out)
 	const struct val *ifid = &v[out ? CHILD_IF_ID_OUT : CHILD_IF_ID_IN];
 	const struct val *use = &v[out ? CHILD_USE_OUT : CHILD_USE_IN];
 
-	fputs(out ? "    out " : "    in  ", f);
-	put(f, spi);
+	if (out)
+		LIT(t, "    out ");
+	else
+		LIT(t, "    in  ");
+	put(t, spi);
 	if (cpi->p) {
-		fputc('/', f);
-		put(f, cpi);
+		add_c(t, '/');
+		put(t, cpi);
 	}
 	if (mark->p || ifid->p) {
-		fputs(" (", f);
+		LIT(t, " (");
 		if (mark->p) {
-			fputs("0x", f);
-			put(f, mark);
+			LIT(t, "0x");
+			put(t, mark);
 			if (mask->p) {
-				fputs("/0x", f);
-				put(f, mask);
+				LIT(t, "/0x");
+				put(t, mask);
 			}
 		} else {
-			fputc('-', f);
+			add_c(t, '-');
 		}
 		if (ifid->p) {
-			fputs("|0x", f);
-			put(f, ifid);
+			LIT(t, "|0x");
+			put(t, ifid);
 		}
-		fputc(')', f);
+		add_c(t, ')');
 	}
-	fputs(", ", f);
-	put_padded(f, &v[out ? CHILD_BYTES_OUT : CHILD_BYTES_IN], 6);
-	fputs(" bytes, ", f);
-	put_padded(f, &v[out ? CHILD_PACKETS_OUT : CHILD_PACKETS_IN], 5);
-	fputs(" packets", f);
+	LIT(t, ", ");
+	put_padded(t, &v[out ? CHILD_BYTES_OUT : CHILD_BYTES_IN], 6);
+	LIT(t, " bytes, ");
+	put_padded(t, &v[out ? CHILD_PACKETS_OUT : CHILD_PACKETS_IN], 5);
+	LIT(t, " packets");
 	if (use->p) {
-		fputs(", ", f);
-		put_padded(f, use, 5);
-		fputs("s ago", f);
+		LIT(t, ", ");
+		put_padded(t, use, 5);
+		LIT(t, "s ago");
 	}
-	fputc('\n', f);
+	add_c(t, '\n');
 }
 
-static void child_block(FILE *f, const struct section *s)
+static void child_block(struct text *t, const struct section *s)
 {
 	const struct val *v = s->v;
 
-	fputs("  ", f);
-	put(f, &v[CHILD_NAME]);
-	fputs(": #", f);
-	put(f, &v[CHILD_UNIQUEID]);
-	fputs(", reqid ", f);
-	put(f, &v[CHILD_REQID]);
+	LIT(t, "  ");
+	put(t, &v[CHILD_NAME]);
+	LIT(t, ": #");
+	put(t, &v[CHILD_UNIQUEID]);
+	LIT(t, ", reqid ");
+	put(t, &v[CHILD_REQID]);
 	if (v[CHILD_PER_CPU_SAS].p) {
-		fputs(", cpu ", f);
+		LIT(t, ", cpu ");
 		if (v[CHILD_CPU].p)
-			put(f, &v[CHILD_CPU]);
+			put(t, &v[CHILD_CPU]);
 		else
-			fputc('-', f);
+			add_c(t, '-');
 	}
-	fputs(", ", f);
-	put(f, &v[CHILD_STATE]);
-	fputs(", ", f);
-	put(f, &v[CHILD_MODE]);
+	LIT(t, ", ");
+	put(t, &v[CHILD_STATE]);
+	LIT(t, ", ");
+	put(t, &v[CHILD_MODE]);
 	if (v[CHILD_ENCAP].p)
-		fputs("-in-UDP", f);
-	fputs(", ", f);
-	put(f, &v[CHILD_PROTOCOL]);
-	fputc(':', f);
+		LIT(t, "-in-UDP");
+	LIT(t, ", ");
+	put(t, &v[CHILD_PROTOCOL]);
+	add_c(t, ':');
 	if (v[CHILD_ENCR_ALG].p) {
-		put(f, &v[CHILD_ENCR_ALG]);
+		put(t, &v[CHILD_ENCR_ALG]);
 		if (v[CHILD_ENCR_KEYSIZE].p) {
-			fputc('-', f);
-			put(f, &v[CHILD_ENCR_KEYSIZE]);
+			add_c(t, '-');
+			put(t, &v[CHILD_ENCR_KEYSIZE]);
 		}
 	}
 	if (v[CHILD_INTEG_ALG].p) {
 		if (v[CHILD_ENCR_ALG].p)
-			fputc('/', f);
-		put(f, &v[CHILD_INTEG_ALG]);
+			add_c(t, '/');
+		put(t, &v[CHILD_INTEG_ALG]);
 		if (v[CHILD_INTEG_KEYSIZE].p) {
-			fputc('-', f);
-			put(f, &v[CHILD_INTEG_KEYSIZE]);
+			add_c(t, '-');
+			put(t, &v[CHILD_INTEG_KEYSIZE]);
 		}
 	}
 	if (v[CHILD_PRF_ALG].p) {
-		fputc('/', f);
-		put(f, &v[CHILD_PRF_ALG]);
+		add_c(t, '/');
+		put(t, &v[CHILD_PRF_ALG]);
 	}
 	if (v[CHILD_DH_GROUP].p) {
-		fputc('/', f);
-		put(f, &v[CHILD_DH_GROUP]);
+		add_c(t, '/');
+		put(t, &v[CHILD_DH_GROUP]);
 	}
-	put_akes(f, &v[CHILD_AKE1]);
+	put_akes(t, &v[CHILD_AKE1]);
 	if (v[CHILD_ESN].p)
-		fputs("/ESN", f);
-	fputs("\n    installed ", f);
-	put(f, &v[CHILD_INSTALL_TIME]);
-	fputs("s ago", f);
+		LIT(t, "/ESN");
+	LIT(t, "\n    installed ");
+	put(t, &v[CHILD_INSTALL_TIME]);
+	LIT(t, "s ago");
 	if (v[CHILD_REKEY_TIME].p) {
-		fputs(", rekeying in ", f);
-		put(f, &v[CHILD_REKEY_TIME]);
-		fputc('s', f);
+		LIT(t, ", rekeying in ");
+		put(t, &v[CHILD_REKEY_TIME]);
+		add_c(t, 's');
 	}
 	if (v[CHILD_LIFE_TIME].p) {
-		fputs(", expires in ", f);
-		put(f, &v[CHILD_LIFE_TIME]);
-		fputc('s', f);
+		LIT(t, ", expires in ");
+		put(t, &v[CHILD_LIFE_TIME]);
+		add_c(t, 's');
 	}
-	fputc('\n', f);
-	traffic(f, v, 0);
-	traffic(f, v, 1);
+	add_c(t, '\n');
+	traffic(t, v, 0);
+	traffic(t, v, 1);
 	if (v[CHILD_LABEL].p)
-		put_label(f, &v[CHILD_LABEL]);
-	fputs("    local  ", f);
-	if (!put_items(f, &s->l[CHILD_LOCAL_TS]))
-		fputs("(null)", f);
-	fputs("\n    remote ", f);
-	if (!put_items(f, &s->l[CHILD_REMOTE_TS]))
-		fputs("(null)", f);
-	fputc('\n', f);
+		put_label(t, &v[CHILD_LABEL]);
+	LIT(t, "    local  ");
+	if (!put_items(t, &s->l[CHILD_LOCAL_TS]))
+		LIT(t, "(null)");
+	LIT(t, "\n    remote ");
+	if (!put_items(t, &s->l[CHILD_REMOTE_TS]))
+		LIT(t, "(null)");
+	add_c(t, '\n');
 }
 
-int list_print_event(FILE *f, const uint8_t *body, size_t len)
+/* Print one list-sa event body to T; as list_print_event. */
+static int print_sa(struct text *t, const uint8_t *body, size_t len)
 {
 	struct section ike = { 0 }, child = { 0 };
 	const uint8_t *ike_name = NULL, *list_start = NULL;
@@ -575,7 +708,9 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 	int depth = 0, in_children = 0, rc, next_key = 0, next_list = 0;
 
 	vici_reader_init(&r, body, len);
-	while ((rc = vici_next(&r, &e)) > 0) {
+	/* a name found in the tables is printable: only the others are
+	 * checked: the check was an eighth of a listing's instructions */
+	while ((rc = vici_next_names_unchecked(&r, &e)) > 0) {
 		/* depth 1: the IKE_SA; 2: child-sas; 3: a CHILD_SA */
 		struct section *s = depth == 1			? &ike
 				    : depth == 3 && in_children ? &child
@@ -584,6 +719,10 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 
 		switch (e.type) {
 		case VICI_SECTION_START:
+			if (!(depth == 1 && e.name_len == 9 &&
+			      !memcmp(e.name, "child-sas", 9)) &&
+			    vici_check_name(&r, &e))
+				return -EBADMSG;
 			depth++;
 			next_key = next_list = 0; /* a new table */
 			if (depth == 1) {
@@ -593,39 +732,45 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 			} else if (depth == 2 && e.name_len == 9 &&
 				   !memcmp(e.name, "child-sas", 9)) {
 				in_children = 1;
-				ike_header(f, ike_name, ike_name_len, &ike);
+				ike_header(t, ike_name, ike_name_len, &ike);
 			} else if (depth == 3 && in_children) {
 				memset(&child, 0, sizeof(child));
 			}
 			break;
 		case VICI_SECTION_END:
 			if (depth == 3 && in_children)
-				child_block(f, &child);
+				child_block(t, &child);
 			if (depth == 2)
 				in_children = 0;
 			depth--;
 			break;
 		case VICI_KEY_VALUE:
-			if (!s)
-				break;
-			k = s == &ike ? lookup(ike_keys, IKE_KEYS, e.name,
-					       e.name_len, &next_key)
-				      : lookup(child_keys, CHILD_KEYS, e.name,
-					       e.name_len, &next_key);
+			k = -1;
+			if (s == &ike)
+				k = lookup(ike_keys, IKE_KEYS, e.name,
+					   e.name_len, &next_key);
+			else if (s)
+				k = lookup(child_keys, CHILD_KEYS, e.name,
+					   e.name_len, &next_key);
 			if (k >= 0)
 				s->v[k] = (struct val){ e.value, e.value_len };
+			else if (vici_check_name(&r, &e))
+				return -EBADMSG;
 			break;
 		case VICI_LIST_START:
 			list = NULL;
-			if (!s)
-				break;
-			k = s == &ike ? lookup(ike_lists, IKE_LISTS, e.name,
-					       e.name_len, &next_list)
-				      : lookup(child_lists, CHILD_LISTS, e.name,
-					       e.name_len, &next_list);
+			k = -1;
+			if (s == &ike)
+				k = lookup(ike_lists, IKE_LISTS, e.name,
+					   e.name_len, &next_list);
+			else if (s)
+				k = lookup(child_lists, CHILD_LISTS, e.name,
+					   e.name_len, &next_list);
 			if (k >= 0) {
 				list = &s->l[k];
 				list_start = vici_pos(&r);
+			} else if (vici_check_name(&r, &e)) {
+				return -EBADMSG;
 			}
 			break;
 		case VICI_LIST_END:
@@ -642,6 +787,16 @@ int list_print_event(FILE *f, const uint8_t *body, size_t len)
 	return rc;
 }
 
+int list_print_event(FILE *f, const uint8_t *body, size_t len)
+{
+	char buf[4096];
+	struct text t = { buf, 0, sizeof(buf), f, 0 };
+	int rc = print_sa(&t, body, len);
+
+	fwrite(t.p, 1, t.len, f);
+	return rc;
+}
+
 static int human(FILE *f, const uint8_t *body, size_t len, const void *ctx)
 {
 	(void)ctx;
@@ -652,23 +807,18 @@ static int human(FILE *f, const uint8_t *body, size_t len, const void *ctx)
 static ssize_t scratch_write(void *ctx, const char *p, size_t n)
 {
 	struct listing *l = ctx;
+	struct text t = { l->buf, l->size, l->cap, NULL, 0 };
 
-	if (n > l->cap - l->size) {
-		size_t cap = l->cap ? l->cap : 65536;
-		char *grown;
-
-		while (cap - l->size < n)
-			cap *= 2;
-		grown = realloc(l->buf, cap);
-		if (!grown) {
-			errno = ENOMEM;
-			return -1;
-		}
-		l->buf = grown;
-		l->cap = cap;
+	if (!n)
+		return 0;
+	add(&t, p, n);
+	l->buf = t.p;
+	l->cap = t.cap;
+	if (t.err) {
+		errno = ENOMEM;
+		return -1;
 	}
-	memcpy(l->buf + l->size, p, n);
-	l->size += n;
+	l->size = t.len;
 	return (ssize_t)n;
 }
 
@@ -678,8 +828,8 @@ int list_scratch_open(struct listing *l)
 
 	l->buf = NULL;
 	l->size = l->cap = 0;
-	/* a stdio stream, so that the printers write to it as to stdout, at
-	 * stdio's speed; its buffer is handed over when an event is done */
+	/* a stdio stream for the dumps and JSON, so that they write to it as
+	 * to stdout; its buffer is handed over when an event is done */
 	l->scratch = fopencookie(l, "w", io);
 	if (!l->scratch)
 		return -ENOMEM;
@@ -696,6 +846,28 @@ void list_scratch_close(struct listing *l)
 	l->buf = NULL;
 }
 
+/* The human view of an event into l->buf, then out whole: no stdio call
+ * but the one write.  As print_body. */
+static int list_human(struct listing *l, const uint8_t *body, size_t len)
+{
+	struct text t = { l->buf, 0, l->cap, NULL, 0 };
+	int rc;
+
+	/* a buffer from the start: no copy goes to a null pointer, even of
+	 * nothing */
+	if (!t.p && !text_room(&t, NULL, 1))
+		return t.err;
+	rc = print_sa(&t, body, len);
+	l->buf = t.p;
+	l->cap = t.cap;
+	if (rc)
+		return rc;
+	if (t.err)
+		return t.err;
+	fwrite(t.p, 1, t.len, l->out);
+	return 0;
+}
+
 int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 {
 	struct listing *l = ctx;
@@ -707,25 +879,29 @@ int list_event(void *ctx, const struct vici_packet_view *ev, struct failure *f)
 	if (!l->scratch &&
 	    (rc = vici_validate(ev->body, ev->body_len, &f->why)))
 		return status_fail(f, STAGE_EXCHANGE, "list-sas", rc);
-	if (l->scratch) { /* what a refused event left there goes */
-		fflush(l->scratch);
-		l->size = 0;
+	if (l->scratch &&
+	    print_view(MESSAGE_LIST_EVENT, l->output) == VIEW_HUMAN) {
+		rc = list_human(l, ev->body, ev->body_len);
+	} else {
+		if (l->scratch) { /* what a refused event left there goes */
+			fflush(l->scratch);
+			l->size = 0;
+		}
+		rc = print_body(l->scratch ? l->scratch : l->out,
+				MESSAGE_LIST_EVENT, l->output, ev->body,
+				ev->body_len, human, NULL);
+		if (!rc && l->scratch && fflush(l->scratch))
+			rc = -ENOMEM;
+		/* an event may print nothing (no buffer yet) */
+		if (!rc && l->scratch && l->size)
+			fwrite(l->buf, 1, l->size, l->out);
 	}
-	rc = print_body(l->scratch ? l->scratch : l->out, MESSAGE_LIST_EVENT,
-			l->output, ev->body, ev->body_len, human, NULL);
 	if (rc == -EBADMSG) { /* the printer stopped there: say why */
 		(void)vici_validate(ev->body, ev->body_len, &f->why);
 		return status_fail(f, STAGE_EXCHANGE, "list-sas", rc);
 	}
 	if (rc)
 		return status_fail(f, STAGE_OUTPUT, "list-sas", rc);
-	if (l->scratch) {
-		if (fflush(l->scratch))
-			return status_fail(f, STAGE_OUTPUT, "list-sas",
-					   -ENOMEM);
-		if (l->size) /* an event may print nothing (no buffer yet) */
-			fwrite(l->buf, 1, l->size, l->out);
-	}
 	/* a reader that went away ends the listing at once */
 	return print_check(l->out, f);
 }

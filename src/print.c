@@ -502,35 +502,39 @@ int print_invisible(uint32_t cp)
 	return 0;
 }
 
-void print_escaped(FILE *f, const uint8_t *s, size_t len)
+size_t print_plain_len(const uint8_t *s, size_t len)
 {
-	size_t run = 0; /* safe bytes not yet written, ending at s + i */
+	size_t i = 0, n;
 	uint32_t cp;
 
-	for (size_t i = 0, n; i < len; i += n) {
-		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
-			n = 1; /* the common case: printable ASCII */
-			run++;
-			continue;
-		}
+	for (;;) {
+		/* the common case: printable ASCII */
+		while (i < len && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
+			i++;
+		if (i == len || s[i] < 0x80)
+			return i;
 		n = utf8_decode(s + i, len - i, &cp);
-		if (n > 1 && print_invisible(cp))
-			n = 0;
-		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\'))
-			n = 0;
-		if (n) {
-			run += n;
-			continue;
-		}
-		fwrite(s + i - run, 1, run, f);
-		run = 0;
-		if (s[i] == '\\')
+		if (!n || print_invisible(cp))
+			return i;
+		i += n;
+	}
+}
+
+void print_escaped(FILE *f, const uint8_t *s, size_t len)
+{
+	for (;;) {
+		size_t n = print_plain_len(s, len);
+
+		fwrite(s, 1, n, f);
+		if (n == len)
+			return;
+		if (s[n] == '\\')
 			fputs("\\\\", f);
 		else
-			fprintf(f, "\\x%02x", s[i]);
-		n = 1;
+			fprintf(f, "\\x%02x", s[n]);
+		s += n + 1;
+		len -= n + 1;
 	}
-	fwrite(s + len - run, 1, run, f);
 }
 
 int print_check(FILE *out, struct failure *f)

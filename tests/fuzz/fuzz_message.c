@@ -151,6 +151,38 @@ static void printers_agree(const struct vici_packet_view *p, int malformed)
 		abort();
 }
 
+/* The human view of a list-sa event printed as it decodes (a small buffer
+ * written out when full) and printed whole by list_event (a buffer of its
+ * own): the same bytes, and nothing at all of a malformed one. */
+static void list_paths(const struct vici_packet_view *p, int malformed)
+{
+	char *direct = NULL, *whole = NULL;
+	size_t direct_len = 0, whole_len = 0;
+	FILE *d = open_memstream(&direct, &direct_len);
+	struct listing l = { .output = OUTPUT_HUMAN,
+			     .out = open_memstream(&whole, &whole_len) };
+	struct vici_packet_view ev = *p;
+	struct failure f = { 0 };
+	int rc;
+
+	ev.name = (const uint8_t *)"list-sa";
+	ev.name_len = 7;
+	if (!d || !l.out || list_scratch_open(&l))
+		abort();
+	rc = list_print_event(d, p->body, p->body_len);
+	if (list_event(&l, &ev, &f) != rc)
+		abort();
+	fclose(d);
+	fclose(l.out);
+	list_scratch_close(&l);
+	if (malformed ? whole_len != 0
+		      : whole_len != direct_len ||
+				memcmp(whole, direct, whole_len))
+		abort();
+	free(direct);
+	free(whole);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vici_packet_view p;
@@ -167,6 +199,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort(); /* every rejection says why */
 	json_whole(&p, malformed);
 	printers_agree(&p, malformed);
+	list_paths(&p, malformed);
 	if (malformed)
 		return 0;
 	verdict_read(p.body, p.body_len, &res, &why);

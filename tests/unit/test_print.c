@@ -329,6 +329,126 @@ static int list_view(FILE *out, const uint8_t *body, size_t len,
 	return list_print_event(out, body, len);
 }
 
+/* A list-sa event with these names, in order: a key before the IKE_SA,
+ * the IKE_SA, a key and a list of it, a section of it and a key in
+ * there, child-sas, a CHILD_SA, a key and a list of that.  A '!' in a
+ * name becomes a control byte.  The body's length. */
+static size_t sa_event(const char *const names[10])
+{
+	struct vici_buf b;
+	size_t n;
+
+	vici_begin(&b, mem, sizeof(mem), VICI_CMD_RESPONSE, NULL);
+	vici_put_kv(&b, names[0], "x", 1);
+	vici_put_section(&b, names[1]);
+	vici_put_kv(&b, names[2], "1", 1);
+	vici_put_list(&b, names[3]);
+	vici_put_item(&b, "a", 1);
+	vici_put_list_end(&b);
+	vici_put_section(&b, names[4]);
+	vici_put_kv(&b, names[5], "y", 1);
+	vici_put_section_end(&b);
+	vici_put_section(&b, names[6]);
+	vici_put_section(&b, names[7]);
+	vici_put_kv(&b, names[8], "net", 3);
+	vici_put_list(&b, names[9]);
+	vici_put_item(&b, "b", 1);
+	vici_put_list_end(&b);
+	vici_put_section_end(&b);
+	vici_put_section_end(&b);
+	vici_put_section_end(&b);
+	assert_int_equal(vici_end(&b, &n), 0);
+	for (size_t i = 5; i < n; i++)
+		if (mem[i] == '!')
+			mem[i] = 0x01;
+	return n - 5;
+}
+
+/* The human view checks only the names it does not know (a known one is
+ * printable): one that is not printable is refused wherever it is. */
+static void test_list_names(void **state)
+{
+	const char *names[10] = { "top",   "gw",      "uniqueid",  "local-vips",
+				  "other", "k",	      "child-sas", "net-1",
+				  "name",  "local-ts" };
+	const char *why;
+	size_t len = sa_event(names);
+
+	(void)state;
+	assert_int_equal(list_print_event(f, mem + 5, len), 0);
+	expect_text("gw: #1, (null), IKEv(null), (null)_i (null)_r*\n"
+		    "  local  '(null)' @ (null)[(null)] [a]\n"
+		    "  remote '(null)' @ (null)[(null)]\n"
+		    "  net: #(null), reqid (null), (null), (null), (null):\n"
+		    "    installed (null)s ago\n"
+		    "    in  (null), (null) bytes, (null) packets\n"
+		    "    out (null), (null) bytes, (null) packets\n"
+		    "    local  b\n"
+		    "    remote (null)\n");
+	for (size_t i = 0; i < 10; i++) {
+		const char *bad[10];
+		char name[32];
+
+		memcpy(bad, names, sizeof(bad));
+		snprintf(name, sizeof(name), "%s!", names[i]);
+		bad[i] = name;
+		len = sa_event(bad);
+		assert_int_equal(vici_validate(mem + 5, len, &why), -EBADMSG);
+		assert_int_equal(list_print_event(f, mem + 5, len), -EBADMSG);
+		/* the first name of a known one's length, one byte changed */
+		name[strlen(names[i]) - 1] = '!';
+		name[strlen(names[i])] = '\0';
+		len = sa_event(bad);
+		assert_int_equal(list_print_event(f, mem + 5, len), -EBADMSG);
+	}
+}
+
+/* The human view printed as it decodes (through a 4 KiB buffer) and
+ * printed whole by list_event (a buffer grown for it): the same bytes,
+ * with values longer than 4 KiB, escaped or not. */
+static void test_list_paths(void **state)
+{
+	static uint8_t big[20000], ev[50000];
+	struct vici_buf b;
+	struct vici_packet_view v = { VICI_EVENT, (const uint8_t *)"list-sa", 7,
+				      ev + 5, 0 };
+	struct failure fail = { 0 };
+	struct listing l = { .output = OUTPUT_HUMAN };
+	char *whole = NULL;
+	size_t whole_len = 0, n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(big); i++) /* every 7th escaped */
+		big[i] = i % 7 ? (uint8_t)('a' + i % 26) : 0x01;
+	vici_begin(&b, ev, sizeof(ev), VICI_CMD_RESPONSE, NULL);
+	vici_put_section(&b, "gw");
+	vici_put_kv(&b, "local-id", big, sizeof(big));
+	vici_put_kv(&b, "remote-id", big + 1, 6); /* plain */
+	vici_put_kv(&b, "remote-eap-id", "x", 1);
+	vici_put_section(&b, "child-sas");
+	vici_put_section(&b, "c");
+	vici_put_kv(&b, "name", big + 1, 5000);
+	vici_put_section_end(&b);
+	vici_put_section_end(&b);
+	vici_put_section_end(&b);
+	assert_int_equal(vici_end(&b, &n), 0);
+	v.body_len = n - 5;
+
+	assert_int_equal(list_print_event(f, v.body, v.body_len), 0);
+	fflush(f);
+	l.out = open_memstream(&whole, &whole_len);
+	assert_non_null(l.out);
+	assert_int_equal(list_scratch_open(&l), 0);
+	assert_int_equal(list_event(&l, &v, &fail), 0);
+	fclose(l.out);
+	list_scratch_close(&l);
+	assert_true(text_len > 20000 + 3 * 20000 / 7);
+	assert_int_equal(whole_len, text_len);
+	assert_memory_equal(whole, text, text_len);
+	assert_non_null(strstr(text, "\\x01bcdefg\\x01ijk"));
+	free(whole);
+}
+
 /* A malformed body: each view prints what it does of it and says where it
  * stopped with -EBADMSG; the human view's code comes through as it is. */
 static void test_views_malformed(void **state)
@@ -377,6 +497,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_escaped, setup, teardown),
 		cmocka_unit_test(test_views_complete),
 		cmocka_unit_test_setup_teardown(test_views, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_names, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_list_paths, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_views_malformed, setup,
 						teardown),
 	};

@@ -307,6 +307,33 @@ static void test_rejects(void **state)
 	}
 }
 
+/* Without the check of their characters names come as they are; the
+ * caller's check fails the reader as vici_next() would have. */
+static void test_deferred_names(void **state)
+{
+	const uint8_t body[] = { 0x03, 0x02, 'k', 0x1b, 0x00, 0x01, 'v' };
+	struct vici_reader r;
+	struct vici_elem e;
+
+	(void)state;
+	vici_reader_init(&r, body, sizeof(body));
+	assert_int_equal(vici_next_names_unchecked(&r, &e), 1);
+	assert_int_equal(e.name_len, 2);
+	assert_int_equal(e.value_len, 1);
+	assert_int_equal(vici_check_name(&r, &e), -EBADMSG);
+	assert_string_equal(vici_why(&r),
+			    "element name is not printable ASCII");
+	assert_int_equal(vici_next(&r, &e), -EBADMSG);
+
+	vici_reader_init(&r, body, 3); /* "k": printable */
+	assert_int_equal(vici_next_names_unchecked(&r, &e), -EBADMSG);
+	vici_reader_init(&r, (const uint8_t[]){ 0x01, 0x01, 's', 0x02 }, 4);
+	assert_int_equal(vici_next_names_unchecked(&r, &e), 1);
+	assert_int_equal(vici_check_name(&r, &e), 0);
+	assert_int_equal(vici_next_names_unchecked(&r, &e), 1);
+	assert_int_equal(vici_next_names_unchecked(&r, &e), 0);
+}
+
 static void test_depth_cap(void **state)
 {
 	uint8_t body[(VICI_MAX_DEPTH + 1) * 4];
@@ -591,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_reply_decode),
 		cmocka_unit_test(test_packet_parse),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_deferred_names),
 		cmocka_unit_test(test_depth_cap),
 		cmocka_unit_test(test_numbers_and_listing),
 		cmocka_unit_test(test_encoder_errors),
