@@ -58,7 +58,7 @@ const struct command_def commands[COMMAND_COUNT] = {
 	  .summary = text }
 #define THEIRS(n, c, text) OURS(n, c, COMMAND_OTHER, text)
 
-/* Continuation lines of a summary are indented to --help's column. */
+/* --help indents each further line of a summary under its first. */
 const struct opt command_opts[] = {
 	OURS("rekey", 'R', COMMAND_REKEY,
 	     "rekey or reauthenticate IKE_SAs or CHILD_SAs"),
@@ -66,8 +66,8 @@ const struct opt command_opts[] = {
 	     "list IKE_SAs and CHILD_SAs with their ids"),
 	OURS("version", 'V', COMMAND_VERSION,
 	     "print this client's version and strongSwan's\n"
-	     "                           swanctl's; --daemon adds charon's\n"
-	     "                           (--raw, --pretty: its reply as a dump)"),
+	     "swanctl's; --daemon adds charon's\n"
+	     "(--raw, --pretty: its reply as a dump)"),
 	OURS("help", 'h', COMMAND_HELP, "print this text"),
 	/* strongSwan swanctl's other commands, in its order, in our words */
 	THEIRS("counters", 'C', "list or reset IKE event counters"),

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The usage texts of --help. */
+#include <string.h>
+
 #include "client.h"
 #include "command.h"
 #include "usage.h"
@@ -17,13 +19,28 @@ static const char usage_globals[] =
 	"  --options  (-+) FILE     read more options from FILE\n";
 
 /* The rows of command_opts that are ours (THEIRS 0) or strongSwan's, the
- * names padded to WIDTH. */
-static void commands_of(FILE *f, int theirs, int width)
+ * names padded to the longest, each further line of a summary indented to
+ * its first. */
+static void commands_of(FILE *f, int theirs)
 {
+	int width = 0, len;
+
 	for (const struct opt *o = command_opts; o->name; o++)
-		if ((o->command == COMMAND_OTHER) == theirs)
-			fprintf(f, "  swanctl --%-*s (-%c)  %s\n", width,
-				o->name, o->short_name, o->summary);
+		if ((o->command == COMMAND_OTHER) == theirs &&
+		    (len = (int)strlen(o->name)) > width)
+			width = len;
+	for (const struct opt *o = command_opts; o->name; o++) {
+		if ((o->command == COMMAND_OTHER) != theirs)
+			continue;
+		fprintf(f, "  swanctl --%-*s (-%c)  ", width, o->name,
+			o->short_name);
+		for (const char *s = o->summary; *s; s++) {
+			fputc(*s, f);
+			if (*s == '\n') /* under the summary's first column */
+				fprintf(f, "%*s", width + 19, "");
+		}
+		fputc('\n', f);
+	}
 }
 
 void usage_ours(FILE *f)
@@ -44,10 +61,10 @@ void usage_ours(FILE *f)
 void usage_help(FILE *f, const char *strongswan, int installed)
 {
 	fputs("usage:\n", f);
-	commands_of(f, 0, 8);
+	commands_of(f, 0);
 	/* so that --load-all is found on a box where we replaced theirs */
 	fprintf(f, "handed to strongSwan's swanctl (%s%s):\n", strongswan,
 		installed ? "" : ", not installed: these exit 2");
-	commands_of(f, 1, 16);
+	commands_of(f, 1);
 	fputs(usage_globals, f);
 }
