@@ -23,7 +23,8 @@ enum track_state {
 	TRACK_DONE,   /* its successor is up: new_id is set, or candidates
 		       * when it cannot be told apart */
 	TRACK_DOWN,   /* went down instead */
-	TRACK_FAILED, /* charon logged that the rekey failed: said is why */
+	TRACK_FAILED, /* charon logged that the rekey failed: track_said()
+		       * is why */
 };
 
 /* The other end of a reauthenticated IKE_SA, and a new IKE_SA of one
@@ -32,30 +33,32 @@ struct track_peer;
 struct track_new;
 struct track_kid;
 
-struct track_re;
+struct track_more;
 
+/* One SA followed: 80 bytes (track.c asserts it), as there can be tens of
+ * thousands; what only some SAs need is in their struct track_more. */
 struct track_sa {
 	uint32_t id;
 	uint32_t new_id;
-	uint32_t ike_id;     /* its IKE_SA's unique id (an IKE_SA's own) */
-	uint32_t next;	     /* index + 1 of the next SA of the same IKE_SA
-			      * (CHILD_SAs) or of the same peer (reauthentications) */
-	const char *name;    /* config name of the SA (shared, the tracker's) */
-	const char *ike;     /* config name of its IKE_SA */
-	struct track_re *re; /* a reauthentication's pairing (the
-			      * tracker's), else NULL */
-	char *said;	     /* charon's last telling log line about it;
-			      * FAILED: why */
-	char *cause;	     /* the first error charon logged since the rekey */
-	uint8_t child;	     /* a CHILD_SA, else an IKE_SA */
-	uint8_t state;	     /* enum track_state */
-	uint8_t reauth;	     /* an IKE_SA that is reauthenticated: --reauth,
-			      * or IKEv1, where charon reauthenticates */
-	uint8_t ikev1;	     /* an IKEv1 IKE_SA */
-	uint8_t started;     /* our rekey request for it is sent */
-	uint8_t by_other;    /* finished before that: charon or the peer
-			      * rekeyed it on its own */
-	char spi[2][TRACK_SPI]; /* in/out, or initiator/responder */
+	uint32_t ike_id;	 /* its IKE_SA's unique id (an IKE_SA's own) */
+	uint32_t next;		 /* index + 1 of the next SA of the same IKE_SA
+				  * (CHILD_SAs) or of the same peer
+				  * (reauthentications) */
+	const char *name;	 /* config name of the SA (shared, the
+				  * tracker's) */
+	const char *ike;	 /* config name of its IKE_SA */
+	struct track_more *more; /* what charon logged about it and a
+				  * reauthentication's pairing (the
+				  * tracker's), NULL: none yet */
+	uint8_t child;		 /* a CHILD_SA, else an IKE_SA */
+	uint8_t state;		 /* enum track_state */
+	uint8_t reauth;		 /* an IKE_SA that is reauthenticated: --reauth,
+				  * or IKEv1, where charon reauthenticates */
+	uint8_t ikev1;		 /* an IKEv1 IKE_SA */
+	uint8_t started;	 /* our rekey request for it is sent */
+	uint8_t by_other;	 /* finished before that: charon or the peer
+				  * rekeyed it on its own */
+	char spi[2][TRACK_SPI];	 /* in/out, or initiator/responder */
 };
 
 /* Called for each charon log line about one of the SAs (or a successor
@@ -129,6 +132,8 @@ size_t track_missing(const struct track *w, const struct track_sa *sa,
 /* For an SA done without a successor told apart: among how many new
  * IKE_SAs of its peer it is (0: its successor is new_id). */
 uint32_t track_candidates(const struct track_sa *sa);
+/* Charon's last telling log line about SA (TRACK_FAILED: why), or NULL. */
+const char *track_said(const struct track_sa *sa);
 /* A reauthenticated SA whose old IKE_SA is gone already. */
 int track_went_down(const struct track_sa *sa);
 /* For an SA still pending: how many new IKE_SAs of its peer are up and

@@ -132,9 +132,9 @@ static void waiting(struct run *r, int64_t elapsed)
 			continue;
 		if (!sa)
 			sa = s;
-		if (s->said) {
+		if (track_said(s)) {
 			sa = s;
-			said = s->said;
+			said = track_said(s);
 			break;
 		}
 	}

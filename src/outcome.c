@@ -117,6 +117,7 @@ static void word(struct outcome *o, const struct track *w,
 		 const uint8_t *text, size_t text_len)
 {
 	FILE *f = fmemopen(o->why, sizeof(o->why), "w");
+	const char *said = track_said(sa);
 	char names[256];
 	uint32_t untold;
 
@@ -132,7 +133,7 @@ static void word(struct outcome *o, const struct track *w,
 		fputs(sa->reauth ? "reauthentication failed: "
 				 : "rekey failed: ",
 		      f);
-		put(f, sa->said ? sa->said : "");
+		put(f, said ? said : "");
 		break;
 	case OUTCOME_REFUSED:
 		fputs("rekey failed: ", f);
@@ -158,9 +159,9 @@ static void word(struct outcome *o, const struct track *w,
 				"; it is down, and %u new IKE_SAs of the same "
 				"peer are up, not told apart",
 				(unsigned)untold);
-		if (sa->said) {
+		if (said) {
 			fputs("; charon last logged: ", f);
-			put(f, sa->said);
+			put(f, said);
 		} else if (!untold && w->logs) {
 			fputs("; charon logged nothing about it", f);
 		}

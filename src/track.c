@@ -96,8 +96,22 @@ enum key {
 #define KEY_SHIFT 28
 #define KEY_INDEX ((1u << KEY_SHIFT) - 1)
 
-/* What a reauthenticated IKE_SA needs beyond a rekeyed one. */
-struct track_re {
+/* --wait over 50,000 SAs keeps under 100 bytes an SA, the id table's
+ * slots included (issue 25): a field that only some SAs need goes into
+ * struct track_more. */
+_Static_assert(sizeof(struct track_sa) <= 80,
+	       "struct track_sa: at most 80 bytes");
+
+/* What only some SAs need, kept out of struct track_sa (80 bytes for
+ * each of tens of thousands): charon's words about an SA it logged about,
+ * allocated with its first line and gone once it is done, and what a
+ * reauthenticated IKE_SA needs beyond a rekeyed one, from the start (so
+ * sa->more is set whenever sa->reauth is). */
+struct track_more {
+	char *said;  /* charon's last telling log line about it;
+		      * FAILED: why */
+	char *cause; /* the first error charon logged since the rekey */
+	/* the rest for a reauthentication alone */
 	struct track_peer *peer; /* identities, address and port of the
 				  * other end */
 	const char **kid;	 /* the config names of the CHILD_SAs it
@@ -222,6 +236,13 @@ static struct str cstr(const char *s)
 
 /* --- the unique-id table ------------------------------------------------ */
 
+/* SA's reauthentication pairing, or NULL: not reauthenticated (or memory
+ * ran out while it was learnt). */
+static struct track_more *pairing(const struct track_sa *sa)
+{
+	return sa->reauth ? sa->more : NULL;
+}
+
 static uint32_t key_id(const struct track *w, uint32_t v)
 {
 	enum key k = (enum key)(v >> KEY_SHIFT);
@@ -237,8 +258,8 @@ static uint32_t key_id(const struct track *w, uint32_t v)
 	case KEY_OWNER:
 		return sa->ike_id;
 	case KEY_SUCCESSOR:
-		return sa->re->hint; /* a hint taken back leaves a slot that
-				      * matches nothing */
+		return sa->more->hint; /* a hint taken back leaves a slot that
+					* matches nothing */
 	case KEY_NEW:
 		break;
 	}
@@ -660,17 +681,18 @@ static int add(struct track *w, int child, const struct node *ike,
 	 * goes down, a new one comes up, no ike-rekey */
 	sa->reauth = !child && (w->reauth || sa->ikev1);
 	if (sa->reauth) {
-		if (!(sa->re = calloc(1, sizeof(*sa->re))) ||
-		    !(sa->re->peer = peer_get(w, n)))
+		if (!(sa->more = calloc(1, sizeof(*sa->more))) ||
+		    !(sa->more->peer = peer_get(w, n)))
 			return -ENOMEM;
 		/* charon rebuilds the CHILD_SAs of a reauthenticated IKEv2
 		 * IKE_SA, with events; IKEv1 quick mode SAs it moves to the
 		 * new ISAKMP SA as they are, without a word: none to count */
 		if (w->kid_count && !sa->ikev1 &&
-		    !(sa->re->kid = calloc(w->kid_count, sizeof(*sa->re->kid))))
+		    !(sa->more->kid =
+			      calloc(w->kid_count, sizeof(*sa->more->kid))))
 			return -ENOMEM;
-		for (size_t i = 0; sa->re->kid && i < w->kid_count; i++)
-			if (!(sa->re->kid[sa->re->kids++] =
+		for (size_t i = 0; sa->more->kid && i < w->kid_count; i++)
+			if (!(sa->more->kid[sa->more->kids++] =
 				      name_of(w, w->kid[i].name, 1)))
 				return -ENOMEM;
 	}
@@ -684,10 +706,10 @@ static int add(struct track *w, int child, const struct node *ike,
 			 (uint32_t)(index + 1);
 	} else if (child && sa->ike_id) {
 		rc = index_put(w, KEY_OWNER, index);
-	} else if (sa->re) {
-		sa->next = sa->re->peer->first;
-		sa->re->peer->first = (uint32_t)(index + 1);
-		sa->re->peer->unpaired++;
+	} else if (pairing(sa)) {
+		sa->next = sa->more->peer->first;
+		sa->more->peer->first = (uint32_t)(index + 1);
+		sa->more->peer->unpaired++;
 	}
 	w->pending++;
 	return rc;
@@ -700,16 +722,23 @@ static void finish(struct track *w, struct track_sa *sa, enum track_state state)
 	sa->state = (uint8_t)state;
 	sa->by_other = state == TRACK_DONE && !sa->started;
 	w->pending--;
-	if (sa->re && !sa->re->succ && state != TRACK_DONE)
-		sa->re->peer
+	if (pairing(sa) && !sa->more->succ && state != TRACK_DONE)
+		sa->more->peer
 			->unpaired--; /* no successor is to be paired to it */
-	free(sa->cause);
-	sa->cause = NULL;
+	if (sa->more) {
+		free(sa->more->cause);
+		sa->more->cause = NULL;
+	}
 	if (w->report)
 		w->report(w->ctx, sa);
-	if (state == TRACK_DONE) {
-		free(sa->said); /* its story is told: keep the memory small */
-		sa->said = NULL;
+	if (state == TRACK_DONE && sa->more) {
+		/* its story is told: keep the memory small */
+		free(sa->more->said);
+		sa->more->said = NULL;
+		if (!sa->reauth) {
+			free(sa->more);
+			sa->more = NULL;
+		}
 	}
 }
 
@@ -753,7 +782,7 @@ static void went_down(struct track *w, struct track_sa *sa)
 #define EACH_UNPAIRED(w, p, sa)                                                \
 	for (uint32_t i_ = (p)->first; i_ && ((sa) = &(w)->sa[i_ - 1], 1);     \
 	     i_ = (sa)->next)                                                  \
-		if ((sa)->state == TRACK_PENDING && !(sa)->re->succ)
+		if ((sa)->state == TRACK_PENDING && !(sa)->more->succ)
 
 static int seen_has(const struct track *w, uint32_t id)
 {
@@ -812,12 +841,12 @@ static size_t missing(const struct track_sa *sa, const struct track_new *n,
 	if (out)
 		out[0] = '\0';
 	memset(used, 0, sizeof(used));
-	for (uint32_t i = 0; i < sa->re->kids; i++) {
+	for (uint32_t i = 0; i < sa->more->kids; i++) {
 		size_t j;
 
 		/* beyond 256 of one IKE_SA, names alone are compared */
 		for (j = 0; j < n->kids; j++)
-			if (n->kid_name[j] == sa->re->kid[i] &&
+			if (n->kid_name[j] == sa->more->kid[i] &&
 			    (j >= sizeof(used) || !used[j]))
 				break;
 		if (j < n->kids) {
@@ -827,7 +856,7 @@ static size_t missing(const struct track_sa *sa, const struct track_new *n,
 		}
 		if (out && at < size) {
 			int k = snprintf(out + at, size - at, "%s%s",
-					 count ? ", " : "", sa->re->kid[i]);
+					 count ? ", " : "", sa->more->kid[i]);
 
 			at += k > 0 ? (size_t)k : 0;
 		}
@@ -845,15 +874,15 @@ static void reauth_check(struct track *w, struct track_sa *sa)
 	char names[256], *why;
 	size_t lost, len;
 
-	if (sa->state != TRACK_PENDING || !sa->re->succ)
+	if (sa->state != TRACK_PENDING || !sa->more->succ)
 		return;
-	n = &w->news[sa->re->succ - 1];
+	n = &w->news[sa->more->succ - 1];
 	lost = missing(sa, n, names, sizeof(names));
-	if (!lost && sa->re->went_down) {
+	if (!lost && sa->more->went_down) {
 		done(w, sa, n->spi, n->algs);
 		return;
 	}
-	if (!lost || !n->failed || n->kids + n->failed < sa->re->kids)
+	if (!lost || !n->failed || n->kids + n->failed < sa->more->kids)
 		return;
 	len = strlen(names) + (n->cause ? strlen(n->cause) : 0) + 96;
 	why = malloc(len);
@@ -863,8 +892,8 @@ static void reauth_check(struct track *w, struct track_sa *sa)
 		 (unsigned)n->id, lost > 1 ? "s" : "", names,
 		 lost > 1 ? "were not rebuilt" : "was not rebuilt",
 		 n->cause ? n->cause : "failed to establish CHILD_SA");
-	free(sa->said);
-	sa->said = why;
+	free(sa->more->said);
+	sa->more->said = why;
 	finish(w, sa, TRACK_FAILED);
 }
 
@@ -873,7 +902,7 @@ static void pair(struct track *w, struct track_sa *sa, struct track_new *n)
 {
 	struct track_peer *p = n->peer;
 
-	sa->re->succ = (uint32_t)(n - w->news) + 1;
+	sa->more->succ = (uint32_t)(n - w->news) + 1;
 	sa->new_id = n->id;
 	n->owner = (uint32_t)(sa - w->sa) + 1;
 	p->fresh--;
@@ -885,13 +914,13 @@ static void pair(struct track *w, struct track_sa *sa, struct track_new *n)
 /* Take back a pairing made on a guess: N is free again. */
 static void unpair(struct track *w, struct track_sa *sa)
 {
-	struct track_new *n = &w->news[sa->re->succ - 1];
+	struct track_new *n = &w->news[sa->more->succ - 1];
 
 	n->owner = 0;
 	n->peer->fresh++;
 	n->peer->ready += n->ready != 0;
 	n->peer->unpaired++;
-	sa->re->succ = 0;
+	sa->more->succ = 0;
 	sa->new_id = 0;
 }
 
@@ -905,8 +934,8 @@ static void settle(struct track *w, struct track_peer *p)
 	size_t unhinted = 0;
 
 	EACH_UNPAIRED(w, p, sa)
-	if (!sa->re->hint) {
-		if (!sa->re->went_down)
+	if (!sa->more->hint) {
+		if (!sa->more->went_down)
 			return;
 		unhinted++;
 	}
@@ -919,17 +948,17 @@ static void settle(struct track *w, struct track_peer *p)
 			if (n->owner || !n->ready)
 				continue;
 			EACH_UNPAIRED(w, p, sa)
-			if (!sa->re->hint) {
+			if (!sa->more->hint) {
 				pair(w, sa, n);
 				return;
 			}
 		}
 	}
 	EACH_UNPAIRED(w, p, sa)
-	if (!sa->re->hint) {
-		sa->re->candidates = p->ready;
+	if (!sa->more->hint) {
+		sa->more->candidates = p->ready;
 		p->unpaired--;
-		sa->re->succ = 0;
+		sa->more->succ = 0;
 		done(w, sa, NULL, NULL);
 	}
 }
@@ -943,36 +972,36 @@ static void hinted(struct track *w, struct track_sa *sa, uint32_t id,
 	struct track_new *n;
 	struct track_sa *other;
 
-	if (sa->state != TRACK_PENDING || sa->re->hint == id) {
-		sa->re->strong |= strong && sa->re->hint == id;
+	if (sa->state != TRACK_PENDING || sa->more->hint == id) {
+		sa->more->strong |= strong && sa->more->hint == id;
 		return;
 	}
-	if (sa->re->hint && (sa->re->strong || !strong))
+	if (sa->more->hint && (sa->more->strong || !strong))
 		return;
 	other = hinted_by(w, id);
-	if (other && other != sa && (other->re->strong || !strong))
+	if (other && other != sa && (other->more->strong || !strong))
 		return; /* another SA's successor, as charon said */
-	if (sa->re->succ && !strong)
+	if (sa->more->succ && !strong)
 		return;
-	if (sa->re->succ)
+	if (sa->more->succ)
 		unpair(w, sa);
 	if (other && other != sa) { /* its guess was wrong */
-		if (other->re->succ)
+		if (other->more->succ)
 			unpair(w, other);
-		other->re->hint = 0;
+		other->more->hint = 0;
 	}
-	sa->re->hint = id;
-	sa->re->strong = (uint8_t)strong;
+	sa->more->hint = id;
+	sa->more->strong = (uint8_t)strong;
 	if (index_put(w, KEY_SUCCESSOR, (size_t)(sa - w->sa))) {
-		sa->re->hint = 0;
+		sa->more->hint = 0;
 		return;
 	}
 	/* its up event came before the log line */
 	n = new_find(w, id);
-	if (n && !n->owner && n->peer == sa->re->peer)
+	if (n && !n->owner && n->peer == sa->more->peer)
 		pair(w, sa, n);
 	if (other && other != sa)
-		settle(w, other->re->peer);
+		settle(w, other->more->peer);
 }
 
 /* The log has caught up with the new IKE_SA N. */
@@ -1071,23 +1100,23 @@ static void reauth_step(struct track *w, const struct node *n, int up)
 	if (!up) {
 		if (!sa || sa->state != TRACK_PENDING || !sa->reauth)
 			return;
-		sa->re->went_down = 1;
-		if (sa->re->succ)
+		sa->more->went_down = 1;
+		if (sa->more->succ)
 			reauth_check(w, sa);
 		else
-			settle(w, sa->re->peer);
+			settle(w, sa->more->peer);
 		return;
 	}
 	if (sa || new_find(w, n->uniqueid))
 		return; /* one of ours coming up is nobody's successor */
 	p = peer_find(w, n);
 	sa = hinted_by(w, n->uniqueid);
-	if (sa && sa->state == TRACK_PENDING && sa->re->peer != p) {
+	if (sa && sa->state == TRACK_PENDING && sa->more->peer != p) {
 		/* another peer's: the guess (or charon's word) was wrong */
-		sa->re->hint = 0;
-		sa->re->strong = 0;
-		if (!sa->re->succ)
-			settle(w, sa->re->peer);
+		sa->more->hint = 0;
+		sa->more->strong = 0;
+		if (!sa->more->succ)
+			settle(w, sa->more->peer);
 		sa = NULL;
 	}
 	if (!p || (!p->unpaired && !sa))
@@ -1095,7 +1124,7 @@ static void reauth_step(struct track *w, const struct node *n, int up)
 	fresh = new_add(w, n, p);
 	if (!fresh)
 		return;
-	if (sa && sa->state == TRACK_PENDING && !sa->re->succ)
+	if (sa && sa->state == TRACK_PENDING && !sa->more->succ)
 		pair(w, sa, fresh); /* the one charon named */
 	else
 		settle(w, p);
@@ -1375,10 +1404,12 @@ static void note(struct track *w, struct track_sa *sa, struct str msg,
 	char retry[48], *said;
 	int failed;
 
-	if (what == SAID_CAUSE && !sa->cause)
-		sa->cause = dup_str(msg, NULL);
+	if (!sa->more && !(sa->more = calloc(1, sizeof(*sa->more))))
+		return; /* it will time out, without charon's word */
+	if (what == SAID_CAUSE && !sa->more->cause)
+		sa->more->cause = dup_str(msg, NULL);
 	/* a packet trace explains nothing when something else was said */
-	if (what == SAID_CHATTER && sa->said)
+	if (what == SAID_CHATTER && sa->more->said)
 		return;
 	switch (what) {
 	case SAID_CHILD_FAILED:
@@ -1397,14 +1428,14 @@ static void note(struct track *w, struct track_sa *sa, struct str msg,
 		failed = 0;
 	}
 	retry_of(msg, retry, sizeof(retry));
-	if (failed && sa->cause && what != SAID_GAVE_UP)
-		said = dup_str(cstr(sa->cause), retry);
+	if (failed && sa->more->cause && what != SAID_GAVE_UP)
+		said = dup_str(cstr(sa->more->cause), retry);
 	else
 		said = dup_str(msg, failed ? retry : NULL);
 	if (!said)
 		return;
-	free(sa->said);
-	sa->said = said;
+	free(sa->more->said);
+	sa->more->said = said;
 	if (failed)
 		finish(w, sa, TRACK_FAILED);
 }
@@ -1423,7 +1454,8 @@ static void follow_thread(struct track *w, uint32_t thread, uint32_t id,
 
 	if (w->threads[t].thread == thread && w->threads[t].ike_id != id)
 		prev = track_find(w, 0, w->threads[t].ike_id);
-	if (prev && prev->reauth && id && !prev->re->hint && !prev->re->succ &&
+	if (prev && prev->reauth && id && !prev->more->hint &&
+	    !prev->more->succ &&
 	    (starts(msg, "initiating IKE_SA ") ||
 	     starts(msg, "restarting CHILD_SA ")) &&
 	    !track_find(w, 0, id) && !hinted_by(w, id))
@@ -1554,11 +1586,14 @@ void track_init(struct track *w, const struct sa_filter *f, int reauth)
 void track_free(struct track *w)
 {
 	for (size_t i = 0; i < w->count; i++) {
-		free(w->sa[i].said);
-		free(w->sa[i].cause);
-		if (w->sa[i].re)
-			free(w->sa[i].re->kid);
-		free(w->sa[i].re);
+		struct track_more *more = w->sa[i].more;
+
+		if (more) {
+			free(more->said);
+			free(more->cause);
+			free(more->kid);
+		}
+		free(more);
 	}
 	for (size_t i = 0; i < w->news_count; i++) {
 		free(w->news[i].cause);
@@ -1595,8 +1630,8 @@ void track_drop(struct track *w, struct track_sa *sa, enum track_state state)
 {
 	if (sa->state != TRACK_PENDING)
 		return;
-	if (sa->re && !sa->re->succ)
-		sa->re->peer
+	if (pairing(sa) && !sa->more->succ)
+		sa->more->peer
 			->unpaired--; /* no successor is to be paired to it */
 	sa->state = (uint8_t)state;
 	w->pending--;
@@ -1605,28 +1640,33 @@ void track_drop(struct track *w, struct track_sa *sa, enum track_state state)
 uint32_t track_untold(const struct track *w, const struct track_sa *sa)
 {
 	(void)w;
-	return sa->re && sa->re->went_down && !sa->re->succ
-		       ? sa->re->peer->fresh
+	return pairing(sa) && sa->more->went_down && !sa->more->succ
+		       ? sa->more->peer->fresh
 		       : 0;
 }
 
 int track_went_down(const struct track_sa *sa)
 {
-	return sa->re && sa->re->went_down;
+	return pairing(sa) && sa->more->went_down;
 }
 
 uint32_t track_candidates(const struct track_sa *sa)
 {
-	return sa->re ? sa->re->candidates : 0;
+	return pairing(sa) ? sa->more->candidates : 0;
+}
+
+const char *track_said(const struct track_sa *sa)
+{
+	return sa->more ? sa->more->said : NULL;
 }
 
 size_t track_missing(const struct track *w, const struct track_sa *sa,
 		     char *out, size_t size)
 {
 	out[0] = '\0';
-	if (!sa->re || !sa->re->succ)
+	if (!pairing(sa) || !sa->more->succ)
 		return 0;
-	return missing(sa, &w->news[sa->re->succ - 1], out, size);
+	return missing(sa, &w->news[sa->more->succ - 1], out, size);
 }
 
 void track_event(struct track *w, const uint8_t *name, size_t name_len,

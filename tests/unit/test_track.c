@@ -430,7 +430,7 @@ static void test_rows(void **state)
 		fprintf(out, "pending %zu\n", w.pending);
 		for (size_t j = 0; j < w.count; j++)
 			if (w.sa[j].state == TRACK_PENDING &&
-			    (w.sa[j].said || track_went_down(&w.sa[j])))
+			    (track_said(&w.sa[j]) || track_went_down(&w.sa[j])))
 				timed_out(&w, &w.sa[j]);
 		fclose(out);
 		if (strcmp(text, r->want))
