@@ -20,8 +20,9 @@
 
 enum track_state {
 	TRACK_PENDING,
-	TRACK_DONE,   /* its successor is up: new_id is set, or candidates
-		       * when it cannot be told apart */
+	TRACK_DONE,   /* its successor is up: w->done_id while it is
+		       * reported, or candidates when it cannot be told
+		       * apart */
 	TRACK_DOWN,   /* went down instead */
 	TRACK_FAILED, /* charon logged that the rekey failed: track_said()
 		       * is why */
@@ -35,30 +36,31 @@ struct track_kid;
 
 struct track_more;
 
-/* One SA followed: 80 bytes (track.c asserts it), as there can be tens of
- * thousands; what only some SAs need is in their struct track_more. */
+/* One SA followed, small as there can be tens of thousands: 72 bytes on
+ * x86-64 (track.c asserts at most 80).  What only some SAs need is in
+ * their struct track_more, what only a report needs in struct track
+ * (done_id...), the flags are bits, and this order leaves no padding. */
 struct track_sa {
 	uint32_t id;
-	uint32_t new_id;
 	uint32_t ike_id;	 /* its IKE_SA's unique id (an IKE_SA's own) */
 	uint32_t next;		 /* index + 1 of the next SA of the same IKE_SA
 				  * (CHILD_SAs) or of the same peer
 				  * (reauthentications) */
+	unsigned child : 1;	 /* a CHILD_SA, else an IKE_SA */
+	unsigned state : 2;	 /* enum track_state */
+	unsigned reauth : 1;	 /* an IKE_SA that is reauthenticated: --reauth,
+				  * or IKEv1, where charon reauthenticates */
+	unsigned ikev1 : 1;	 /* an IKEv1 IKE_SA */
+	unsigned started : 1;	 /* our rekey request for it is sent */
+	unsigned by_other : 1;	 /* finished before that: charon or the peer
+				  * rekeyed it on its own */
+	char spi[2][TRACK_SPI];	 /* in/out, or initiator/responder */
 	const char *name;	 /* config name of the SA (shared, the
 				  * tracker's) */
 	const char *ike;	 /* config name of its IKE_SA */
 	struct track_more *more; /* what charon logged about it and a
 				  * reauthentication's pairing (the
 				  * tracker's), NULL: none yet */
-	uint8_t child;		 /* a CHILD_SA, else an IKE_SA */
-	uint8_t state;		 /* enum track_state */
-	uint8_t reauth;		 /* an IKE_SA that is reauthenticated: --reauth,
-				  * or IKEv1, where charon reauthenticates */
-	uint8_t ikev1;		 /* an IKEv1 IKE_SA */
-	uint8_t started;	 /* our rekey request for it is sent */
-	uint8_t by_other;	 /* finished before that: charon or the peer
-				  * rekeyed it on its own */
-	char spi[2][TRACK_SPI];	 /* in/out, or initiator/responder */
 };
 
 /* Called for each charon log line about one of the SAs (or a successor
@@ -78,7 +80,9 @@ struct track {
 	size_t pending; /* SAs still TRACK_PENDING */
 	size_t reauths; /* SAs with reauth set */
 	/* while w->report is called for a TRACK_DONE SA: its successor's
-	 * SPIs, and its algorithms (NULL: unknown) */
+	 * unique id (0: not told apart, see track_candidates()), SPIs, and
+	 * algorithms (NULL: unknown) */
+	uint32_t done_id;
 	char done_spi[2][TRACK_SPI];
 	const char *done_algs;
 	track_report_fn report; /* optional */
@@ -124,13 +128,16 @@ void track_start(struct track *w, struct track_sa *sa);
 void track_drop(struct track *w, struct track_sa *sa, enum track_state state);
 /* The SA with unique id ID of kind CHILD that W tracks, or NULL. */
 struct track_sa *track_find(const struct track *w, int child, uint32_t id);
+/* For a reauthenticated SA still pending: the unique id of the new IKE_SA
+ * paired to it as its successor, or 0. */
+uint32_t track_successor(const struct track *w, const struct track_sa *sa);
 /* For a reauthenticated SA with a successor: the CHILD_SAs it carried
  * that are not installed under it yet, joined by ", " into OUT (SIZE
  * bytes); how many. */
 size_t track_missing(const struct track *w, const struct track_sa *sa,
 		     char *out, size_t size);
 /* For an SA done without a successor told apart: among how many new
- * IKE_SAs of its peer it is (0: its successor is new_id). */
+ * IKE_SAs of its peer it is (0: its successor is w->done_id). */
 uint32_t track_candidates(const struct track_sa *sa);
 /* Charon's last telling log line about SA (TRACK_FAILED: why), or NULL. */
 const char *track_said(const struct track_sa *sa);

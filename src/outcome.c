@@ -78,7 +78,7 @@ void outcome_done(struct outcome *o, const struct track *w,
 				(unsigned)candidates);
 			return;
 		}
-		json_ids(f, "new", sa->new_id, w->done_spi, sa->child);
+		json_ids(f, "new", w->done_id, w->done_spi, sa->child);
 		if (w->done_algs) {
 			fputs(",\"algorithms\":", f);
 			json_str(f, w->done_algs);
@@ -97,7 +97,7 @@ void outcome_done(struct outcome *o, const struct track *w,
 			type, (unsigned)candidates, type);
 		return;
 	}
-	fprintf(f, ", new %s #%u", type, (unsigned)sa->new_id);
+	fprintf(f, ", new %s #%u", type, (unsigned)w->done_id);
 	if (w->done_algs) {
 		fputs(" (", f);
 		put(f, w->done_algs);
@@ -152,7 +152,7 @@ static void word(struct outcome *o, const struct track *w,
 		if (track_missing(w, sa, names, sizeof(names)))
 			fprintf(f,
 				"; new IKE_SA #%u is up, without CHILD_SA %s",
-				(unsigned)sa->new_id, names);
+				(unsigned)track_successor(w, sa), names);
 		untold = track_untold(w, sa);
 		if (untold)
 			fprintf(f,

@@ -97,8 +97,9 @@ enum key {
 #define KEY_INDEX ((1u << KEY_SHIFT) - 1)
 
 /* --wait over 50,000 SAs keeps under 100 bytes an SA, the id table's
- * slots included (issue 25): a field that only some SAs need goes into
- * struct track_more. */
+ * slots included (issue 25; 72 bytes on x86-64): a field that only some
+ * SAs need goes into struct track_more, one that only a report needs into
+ * struct track. */
 _Static_assert(sizeof(struct track_sa) <= 80,
 	       "struct track_sa: at most 80 bytes");
 
@@ -719,7 +720,7 @@ static int add(struct track *w, int child, const struct node *ike,
 
 static void finish(struct track *w, struct track_sa *sa, enum track_state state)
 {
-	sa->state = (uint8_t)state;
+	sa->state = (unsigned)state;
 	sa->by_other = state == TRACK_DONE && !sa->started;
 	w->pending--;
 	if (pairing(sa) && !sa->more->succ && state != TRACK_DONE)
@@ -742,11 +743,13 @@ static void finish(struct track *w, struct track_sa *sa, enum track_state state)
 	}
 }
 
-/* SA is done: its successor has the SPIs SPI (NULL: unknown) and the
- * algorithms ALGS, which only its report needs (nothing keeps them). */
-static void done(struct track *w, struct track_sa *sa, char spi[2][TRACK_SPI],
-		 const char *algs)
+/* SA is done: its successor has the unique id ID (0: not told apart),
+ * the SPIs SPI (NULL: unknown) and the algorithms ALGS, which only its
+ * report needs (nothing keeps them). */
+static void done(struct track *w, struct track_sa *sa, uint32_t id,
+		 char spi[2][TRACK_SPI], const char *algs)
 {
+	w->done_id = id;
 	if (spi)
 		memcpy(w->done_spi, spi, sizeof(w->done_spi));
 	else
@@ -762,10 +765,9 @@ static void rekeyed(struct track *w, struct track_sa *sa, const struct node *n)
 	char spi[2][TRACK_SPI];
 	char *algs = algs_of(n->new_alg, n->new_alg_set, sa->child);
 
-	sa->new_id = n->new.uniqueid;
 	copy_spi(sa->spi, n->old.spi);
 	copy_spi(spi, n->new.spi);
-	done(w, sa, spi, algs);
+	done(w, sa, n->new.uniqueid, spi, algs);
 	free(algs);
 }
 
@@ -879,7 +881,7 @@ static void reauth_check(struct track *w, struct track_sa *sa)
 	n = &w->news[sa->more->succ - 1];
 	lost = missing(sa, n, names, sizeof(names));
 	if (!lost && sa->more->went_down) {
-		done(w, sa, n->spi, n->algs);
+		done(w, sa, n->id, n->spi, n->algs);
 		return;
 	}
 	if (!lost || !n->failed || n->kids + n->failed < sa->more->kids)
@@ -903,7 +905,6 @@ static void pair(struct track *w, struct track_sa *sa, struct track_new *n)
 	struct track_peer *p = n->peer;
 
 	sa->more->succ = (uint32_t)(n - w->news) + 1;
-	sa->new_id = n->id;
 	n->owner = (uint32_t)(sa - w->sa) + 1;
 	p->fresh--;
 	p->ready -= n->ready != 0;
@@ -921,7 +922,6 @@ static void unpair(struct track *w, struct track_sa *sa)
 	n->peer->ready += n->ready != 0;
 	n->peer->unpaired++;
 	sa->more->succ = 0;
-	sa->new_id = 0;
 }
 
 /* P's new IKE_SAs came up without a way to tell which is whose: once all
@@ -959,7 +959,7 @@ static void settle(struct track *w, struct track_peer *p)
 		sa->more->candidates = p->ready;
 		p->unpaired--;
 		sa->more->succ = 0;
-		done(w, sa, NULL, NULL);
+		done(w, sa, 0, NULL, NULL);
 	}
 }
 
@@ -1633,7 +1633,7 @@ void track_drop(struct track *w, struct track_sa *sa, enum track_state state)
 	if (pairing(sa) && !sa->more->succ)
 		sa->more->peer
 			->unpaired--; /* no successor is to be paired to it */
-	sa->state = (uint8_t)state;
+	sa->state = (unsigned)state;
 	w->pending--;
 }
 
@@ -1658,6 +1658,12 @@ uint32_t track_candidates(const struct track_sa *sa)
 const char *track_said(const struct track_sa *sa)
 {
 	return sa->more ? sa->more->said : NULL;
+}
+
+uint32_t track_successor(const struct track *w, const struct track_sa *sa)
+{
+	return pairing(sa) && sa->more->succ ? w->news[sa->more->succ - 1].id
+					     : 0;
 }
 
 size_t track_missing(const struct track *w, const struct track_sa *sa,
