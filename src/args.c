@@ -146,10 +146,9 @@ static const struct opt *find_long(const struct args *a, const char *name,
 			continue;
 		if (o->name[len] == '\0')
 			return o;
-		/* a selector is one option in two groups' rows; strongSwan's
-		 * commands share one kind, not a meaning */
-		if (hit && (hit->kind != o->kind || hit->field != o->field ||
-			    o->kind == OPT_COMMAND))
+		/* no set holds an option twice (test_args), so a second
+		 * prefix match is another option */
+		if (hit)
 			*ambiguous = 1;
 		hit = o;
 	}
