@@ -43,19 +43,25 @@ static void commands_of(FILE *f, int theirs)
 	}
 }
 
+/* One of our commands that the hand-over's message names (not --help). */
+static int listed(const struct opt *o)
+{
+	return o->command != COMMAND_OTHER && o->command != COMMAND_HELP;
+}
+
 void usage_ours(FILE *f)
 {
-	const struct opt *last = NULL;
+	size_t n = 0, i = 0;
 
+	for (const struct opt *o = command_opts; o->name; o++)
+		n += (size_t)listed(o);
 	for (const struct opt *o = command_opts; o->name; o++) {
-		if (o->command == COMMAND_OTHER || o->command == COMMAND_HELP)
+		if (!listed(o))
 			continue;
-		if (last)
-			fprintf(f, "%s--%s", last == command_opts ? "" : ", ",
-				last->name);
-		last = o;
+		if (++i > 1)
+			fputs(i == n ? " and " : ", ", f);
+		fprintf(f, "--%s", o->name);
 	}
-	fprintf(f, "%s--%s", last == command_opts ? "" : " and ", last->name);
 }
 
 void usage_help(FILE *f, const char *strongswan, int installed)
