@@ -10,6 +10,7 @@
 /* Each command's usage (its --help), in the command's own file */
 extern const char usage_rekey[];
 extern const char usage_list[];
+extern const char usage_version[];
 
 /* The global options and --help, as every command's usage lists them. */
 #define COMMON_OPTIONS                                                         \

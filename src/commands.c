@@ -45,10 +45,9 @@ const struct command_def commands[COMMAND_COUNT] = {
 	[COMMAND_LIST_SAS] = { .name = "list-sas",
 		.selectors = SELECTORS_ANY, .groups = OPTS_DUMPS | OPTS_JSON,
 		.opts = list_opts, .run = list_run, .usage = usage_list },
-	/* its usage is --help's */
 	[COMMAND_VERSION] = { .name = "version", .selectors = SELECTORS_NONE,
 		.groups = OPTS_DUMPS, .opts = version_opts,
-		.run = version_run },
+		.run = version_run, .usage = usage_version },
 	[COMMAND_HELP] = { .name = "help", .selectors = SELECTORS_NONE },
 	[COMMAND_OTHER] = { .selectors = SELECTORS_NONE, .run = delegate_run },
 };

@@ -6,6 +6,7 @@
 #include "call.h"
 #include "delegate.h"
 #include "print.h"
+#include "usage.h"
 #include "version.h"
 #include "vici.h"
 
@@ -91,3 +92,11 @@ int version_run(const struct args *a, struct client *c, struct failure *f)
 		return rc;
 	return call_run(&daemon_call, a, c, f);
 }
+
+const char usage_version[] =
+	"usage:\n"
+	"  swanctl --version [--daemon] [--raw|--pretty]\n"
+	"    --daemon    (-d)       also ask charon for its version\n"
+	"    --raw       (-r)       print charon's reply as a raw dump\n"
+	"    --pretty    (-P)       print charon's reply as an indented "
+	"dump\n" COMMON_OPTIONS;

@@ -1,11 +1,16 @@
 # SPDX-License-Identifier: MIT
 # bash completion for swanctl-rekey's swanctl: commands, options, and the
 # names and ids of the SAs charon reports on the socket the command line
-# names.  The words are taken from the line itself, not from COMP_WORDS, so
-# that "--uri unix:///run/x" and "--opt=value" stay one word whatever
-# COMP_WORDBREAKS holds; bash-completion is not needed.  Debian ships no
-# bash completion for strongSwan's swanctl: the commands this client hands
-# to it (--load-all, --initiate...) are completed here too, each with the
+# names.  The commands and options are the ones the client's own usage
+# lists ("swanctl --help", "swanctl --COMMAND --help"), read at each TAB,
+# so a command or an option the client gains is completed with no edit
+# here; what is kept here is how to complete a value (by option name) and
+# the one rule no synopsis shows (--reauth is of IKE_SAs).  The words are
+# taken from the line itself, not from COMP_WORDS, so that "--uri
+# unix:///run/x" and "--opt=value" stay one word whatever COMP_WORDBREAKS
+# holds; bash-completion is not needed.  Debian ships no bash completion
+# for strongSwan's swanctl: the commands this client hands to it
+# (--load-all, --initiate...) are completed here too, each with the
 # options that strongSwan's "swanctl --COMMAND --help" lists.
 
 # _swanctl_rekey_str TEXT [HEX]: into REPLY, the bytes of a JSON string's
@@ -14,7 +19,7 @@
 # UTF-8); 1 for what no command line can carry (a NUL)
 _swanctl_rekey_str()
 {
-	local s=$1 x= k
+	local s=$1 x='' k
 	if [ -n "${2:-}" ]; then
 		[[ $s =~ ^([0-9a-f]{2})*$ ]] || return 1
 		for ((k = 0; k < ${#s}; k += 2)); do
@@ -58,7 +63,7 @@ _swanctl_rekey_live()
 		line=${line//\\\\/$'\001'}
 		line=${line//\\\"/$'\002'}
 		IFS='"' read -r -a parts <<<"$line"
-		n=$((${#parts[@]} / 2)) id= child=
+		n=$((${#parts[@]} / 2)) id='' child=''
 		[[ $n -gt 0 && ${parts[0]} == '{' ]] || continue
 		if [[ $1 == ike ]]; then
 			_swanctl_rekey_str "${parts[1]}" && _swanctl_rekey_name "$cur"
@@ -126,6 +131,58 @@ _swanctl_rekey_value()
 	esac
 }
 
+# _swanctl_rekey_usage PROGRAM [COMMAND]: what the usage PROGRAM prints
+# (--help, or --COMMAND --help) lists, added to the caller's
+#   cmds    the commands, "--NAME" (from rows "  swanctl --NAME (-X)  ...")
+#   theirs  " --NAME ..." of those listed after "handed to ..."
+#   opts    the options, "--NAME" (rows "  --NAME (-X) ARG  summary", the
+#           letter and the upper-case ARG there only when it has them)
+#   letter  by "--NAME": its short letter, if any
+#   arg     by "--NAME": what its argument is called, empty: it takes none
+#   groups  the choices of the synopsis ("--a <x> | --b", "[--c|--d]"),
+#           each "--a --b": one of them at most
+_swanctl_rekey_usage()
+{
+	local line last='' syn='' t group='' join='' handed=''
+	local cmd_re='^  swanctl --([a-z][a-z-]*) +\(-(.)\) '
+	local opt_re='^ {2,4}--([a-z][a-z-]*)( +\(-(.)\))?( +([A-Z]+)( |$))?'
+	local -a toks
+
+	while IFS= read -r line; do
+		if [[ $line == 'handed to '* ]]; then
+			handed=1
+		elif [[ $line =~ $cmd_re ]]; then
+			last=--${BASH_REMATCH[1]}
+			cmds+=("$last")
+			letter[$last]=${BASH_REMATCH[2]}
+			[ -z "$handed" ] || theirs+="$last "
+		elif [[ $line =~ $opt_re ]]; then
+			last=--${BASH_REMATCH[1]}
+			opts+=("$last")
+			letter[$last]=${BASH_REMATCH[3]}
+			arg[$last]=${BASH_REMATCH[5]}
+		elif [[ -z $last && $line == ' '* ]]; then
+			syn+=" $line"
+		fi
+	done < <(timeout 2 "$1" ${2:+"--$2"} --help 2>/dev/null </dev/null)
+	syn=${syn//[][]/ }
+	read -ra toks <<<"${syn//|/ | }"
+	for t in "${toks[@]}" ''; do
+		case $t in
+		'|') join=1 ;;
+		--* | '')
+			if [[ -n $join && -n $t ]]; then
+				group+=" $t"
+			else
+				[[ $group != *' '* ]] || groups+=("$group")
+				group=$t
+			fi
+			join=
+			;;
+		esac
+	done
+}
+
 # _swanctl_rekey_handed PROGRAM COMMAND: the long options of one of the
 # commands handed to strongSwan's swanctl, as its usage lists them
 # ("  --child  (-c)  ..."); PROGRAM hands "--COMMAND --help" over, and
@@ -138,28 +195,34 @@ _swanctl_rekey_handed()
 	done < <(timeout 2 "$1" "--$2" --help 2>&1 </dev/null)
 }
 
-# _swanctl_rekey_long COMMAND WORD: the long name of an option of COMMAND
-# (rekey, list-sas, version) that WORD gives, if any
-_swanctl_rekey_long()
+# _swanctl_rekey_find WORD NAME...: into REPLY, the NAME ("--child") that
+# the option WORD gives: by its letter (-c, -cVALUE), its whole name or a
+# prefix only one NAME has (--ch=VALUE); empty if none
+_swanctl_rekey_find()
 {
-	case $2 in
-	--*) echo "${2%%=*}" ;;
-	-u*) echo --uri ;;
-	-v*) echo --debug ;;
-	-+*) echo --options ;;
+	local w=$1 x
+	shift
+	REPLY=
+	case $w in
+	--*)
+		w=${w%%=*}
+		for x; do
+			if [[ $x == "$w" ]]; then
+				REPLY=$x
+				return
+			fi
+			[[ $x == "$w"* ]] && REPLY+=" $x"
+		done
+		[[ $REPLY == ' '*' '* ]] && REPLY=
+		REPLY=${REPLY# }
+		;;
 	-?*)
-		case $1:${2:1:1} in
-		rekey:c | list-sas:c) echo --child ;;
-		rekey:i | list-sas:i) echo --ike ;;
-		rekey:C | list-sas:C) echo --child-id ;;
-		rekey:I | list-sas:I) echo --ike-id ;;
-		rekey:a) echo --reauth ;;
-		rekey:r | list-sas:r | version:r) echo --raw ;;
-		rekey:P | list-sas:P | version:P) echo --pretty ;;
-		list-sas:n) echo --noblock ;;
-		version:d) echo --daemon ;;
-		*:h) echo --help ;;
-		esac
+		for x; do
+			if [[ ${letter[$x]} == "${w:1:1}" ]]; then
+				REPLY=$x
+				return
+			fi
+		done
 		;;
 	esac
 }
@@ -167,10 +230,9 @@ _swanctl_rekey_long()
 _swanctl_rekey()
 {
 	local line=${COMP_LINE:0:COMP_POINT} cur prefix='' cmd='' uri='' want=''
-	local w i n
-	local prog opts c x names seen=' ' handed=''
-	local -a words cands
-	local globals="--uri --timeout --debug --options"
+	local w i n o g c x prog seen=' ' theirs=' ' handed=''
+	local -a words cands cmds opts groups
+	local -A letter arg
 
 	read -ra words <<<"$line"
 	[[ ${#words[@]} -eq 0 || $line == *[[:space:]] ]] && words+=("")
@@ -179,129 +241,82 @@ _swanctl_rekey()
 	prog=${words[0]}
 	# shellcheck disable=SC2088 # a tilde as typed, expanded here
 	[[ $prog == '~/'* ]] && prog=$HOME/${prog#'~/'}
+	# "sudo swanctl" where the user's PATH has no sbin
+	if [[ $prog != */* ]] && ! type -P "$prog" >/dev/null; then
+		x=$(PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin type -P "$prog") &&
+			prog=$x
+	fi
+	# the commands and the global options
+	_swanctl_rekey_usage "$prog"
 
 	# the command is the first command option; global options may stand
 	# before or after it, as the client reads them
-	names="rekey list-sas version help counters initiate terminate redirect
-		uninstall install monitor-sa list-pols list-authorities list-conns
-		list-certs list-pools list-algs flush-certs load-all load-authorities
-		load-conns load-creds load-pools log reload-settings stats"
 	for ((i = 1; i < n; i++)); do
 		w=${words[i]}
 		# -u as the first option is strongSwan's --uninstall
 		if ((i == 1)) && [[ $w == -u* ]]; then
-			cmd=other handed=uninstall
+			cmd=--uninstall handed=uninstall
 			continue
 		fi
-		seen+="$(_swanctl_rekey_long "$cmd" "$w") "
-		case $w in
-		--uri=*) uri=${w#--uri=} ;;
-		-u | --uri | --timeout | -v | --debug | -+ | --options)
-			case $w in
-			-u | --uri) uri=${words[i + 1]} ;;
-			esac
-			((i + 1 == n)) && want=$w
-			((i++))
-			;;
-		-u?*) uri=${w#-u} ;;
-		--*=* | -v?* | -+?*) ;;
-		*)
-			if [ -z "$cmd" ]; then
-				case $w in
-				--*)
-					# an exact name, else a unique abbreviation
-					c=
-					for x in $names; do
-						if [[ $x == "${w#--}" ]]; then
-							c=$x
-							break
-						fi
-						[[ $x == "${w#--}"* ]] && c+=" $x"
-					done
-					c=${c# }
-					case $c in
-					*' '* | '') ;;
-					rekey | list-sas | version | help) cmd=$c ;;
-					*) cmd=other handed=$c ;;
-					esac
-					;;
-				-R*) cmd=rekey ;;
-				-l*) cmd=list-sas ;;
-				-V*) cmd=version ;;
-				-h*) cmd=help ;;
-				-?*)
-					# strongSwan's short command letters
-					cmd=other
-					x=" C:counters i:initiate t:terminate d:redirect u:uninstall p:install m:monitor-sa P:list-pols B:list-authorities L:list-conns x:list-certs A:list-pools g:list-algs f:flush-certs q:load-all b:load-authorities c:load-conns s:load-creds a:load-pools T:log r:reload-settings S:stats "
-					x=${x#* "${w:1:1}":}
-					[[ $x == ' '* ]] || handed=${x%% *}
-					;;
-				esac
-			elif [[ $cmd == rekey || $cmd == list-sas ]]; then
-				case $w in
-				-c | --child | -i | --ike | -C | --child-id | -I | --ike-id | --batch | --sa-timeout)
-					((i + 1 == n)) && want=$w
-					((i++))
-					;;
-				esac
+		_swanctl_rekey_find "$w" "${opts[@]}"
+		o=$REPLY
+		if [[ -z $o && -z $cmd ]]; then
+			_swanctl_rekey_find "$w" "${cmds[@]}"
+			cmd=$REPLY
+			if [[ $theirs == *" $cmd "* ]]; then
+				handed=${cmd#--}
+			elif [ -n "$cmd" ]; then
+				# its own options, the global ones among them
+				opts=() groups=()
+				_swanctl_rekey_usage "$prog" "${cmd#--}"
 			fi
-			;;
-		esac
+			continue
+		fi
+		seen+="${o:-${w%%=*}} "
+		[[ -n $o && -n ${arg[$o]} ]] || continue
+		# its value: "--uri=X", "-uX", or the next word
+		if [[ $w == --*=* ]]; then
+			x=${w#*=}
+		elif [[ $w == -[^-]?* ]]; then
+			x=${w:2}
+		else
+			x=${words[i + 1]}
+			((i + 1 == n)) && want=$o
+			((i++))
+		fi
+		[[ $o == --uri ]] && uri=$x
 	done
-	case $want in
-	-u) want=--uri ;;
-	-v) want=--debug ;;
-	-+) want=--options ;;
-	-c) want=--child ;;
-	-i) want=--ike ;;
-	-C) want=--child-id ;;
-	-I) want=--ike-id ;;
-	esac
 
 	COMPREPLY=()
 	if [ -n "$want" ]; then
 		mapfile -t cands < <(_swanctl_rekey_value "$want" "$cur" \
 			"$prog" "$uri")
 	elif [[ $cur == --*=* ]]; then
-		w=${cur%%=*}
-		case $w in
-		--child | --ike | --child-id | --ike-id)
-			[[ $cmd == rekey || $cmd == list-sas ]] || w=
-			;;
-		--uri | --timeout | --debug | --options) ;;
-		*) w= ;;
-		esac
-		[ -z "$w" ] || mapfile -t cands < <(_swanctl_rekey_value "$w" \
-			"${cur#*=}" "$prog" "$uri" | sed "s|^|$w=|")
+		_swanctl_rekey_find "$cur" "${opts[@]}"
+		w=$REPLY
+		[[ -n $w && -n ${arg[$w]} ]] && mapfile -t cands < <(
+			_swanctl_rekey_value "$w" "${cur#*=}" "$prog" "$uri" |
+				sed "s|^|${cur%%=*}=|")
 	elif [[ $cur == -* || -z $cur ]]; then
-		case $cmd in
-		rekey) opts="--child --ike --child-id --ike-id --reauth --wait --batch --sa-timeout --raw --pretty --json --help" ;;
-		list-sas) opts="--ike --ike-id --child --child-id --noblock --raw --pretty --json --help" ;;
-		version) opts="--daemon --raw --pretty --help" ;;
-		help) opts= ;;
-		other)
-			globals=
-			[ -z "$handed" ] || opts=$(_swanctl_rekey_handed "$prog" "$handed")
-			;;
-		*) for x in $names; do opts+=" --$x"; done ;;
-		esac
-		# what the client would refuse: an option twice, a second
-		# selector, --reauth of a CHILD_SA, --json with --raw or --pretty
+		if [ -n "$handed" ]; then
+			opts=()
+			mapfile -t opts < <(_swanctl_rekey_handed "$prog" "$handed")
+		elif [ -z "$cmd" ]; then
+			opts+=("${cmds[@]}")
+		fi
+		# what the client would refuse: an option twice, two of a
+		# choice, --reauth of a CHILD_SA
 		x=
+		for g in "${groups[@]}"; do
+			for o in $g; do
+				[[ $seen == *" $o "* ]] && x+=" $g"
+			done
+		done
 		case $cmd:$seen in
-		rekey:*' '--child*) x+=" --reauth" ;;
-		rekey:*' '--reauth' '*) x+=" --child --child-id" ;;
+		--rekey:*' '--child*) x+=" --reauth" ;;
+		--rekey:*' '--reauth' '*) x+=" --child --child-id" ;;
 		esac
-		case $cmd:$seen in
-		rekey:*' '--child' '* | rekey:*' '--ike' '* | rekey:*' '--child-id' '* | rekey:*' '--ike-id' '*)
-			x+=" --child --ike --child-id --ike-id"
-			;;
-		esac
-		case $seen in
-		*' '--json' '*) x+=" --raw --pretty" ;;
-		*' '--raw' '* | *' '--pretty' '*) x+=" --json" ;;
-		esac
-		for c in $opts $globals; do
+		for c in "${opts[@]}"; do
 			[[ "$seen$x " == *" $c "* ]] || cands+=("$c")
 		done
 	fi

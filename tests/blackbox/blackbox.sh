@@ -189,7 +189,9 @@ fake read reply:daemon=charon,version=5.9.8 close
 expect version-daemon-raw 0 "$ours
 version reply {daemon=charon version=5.9.8}" "" --version --daemon --raw -u "$uri"
 expect version-json 2 "" "swanctl: unrecognized option '--json'
-Try 'swanctl --help'." --version --json
+Try 'swanctl --version --help'." --version --json
+# --version's usage lists what it takes (the shell completions read it)
+expect version-help 0 "$(cat tests/blackbox/expected/version-help.txt)" "" --version --help
 expect ambiguous 2 "" "swanctl: option '--chi' is ambiguous; possibilities: '--child' '--child-id'
 Try 'swanctl --rekey --help'." --rekey --chi x
 

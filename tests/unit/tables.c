@@ -2,8 +2,9 @@
 /*
  * The command tables as text, for the checks of what is kept by hand
  * beside them (tests/unit/tables.py: the shell completions): one line per
- * command of ours, "NAME SHORT" and the long options it takes, and a first
- * line "- -" with every option before a command.
+ * command of ours, "NAME SHORT" and each option it takes as
+ * "--LONG,LETTER,TAKES_ARGUMENT" ("--json,,0"), and a first line "- -"
+ * with every option before a command.
  */
 #include <stdio.h>
 
@@ -16,7 +17,8 @@ static void line(const char *name, char short_name, enum command command)
 
 	printf("%s %c", name, short_name);
 	for (size_t i = 0; i < n; i++)
-		printf(" --%s", set[i]->name);
+		printf(" --%s,%.1s,%d", set[i]->name, &set[i]->short_name,
+		       set[i]->has_arg);
 	putchar('\n');
 }
 

@@ -1,23 +1,41 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """The shell completions against the command tables (src/commands.c,
-src/args.c), so that a command or an option added to the tables and not to
-a completion fails here.  build/tables prints the tables: per command of
-ours its name, its short letter and every long option it takes; first a
-line "- -" with every option before a command.
+src/args.c).  The completions read the client's usage texts at each TAB;
+this checks that what they make of them is the tables, so that a usage row
+they cannot read, or one the tables lack, fails here.  build/tables prints
+the tables: per command of ours its name, its short letter and every
+option it takes ("--LONG,LETTER,TAKES_ARGUMENT"); first a line "- -" with
+every option before a command.
   bash: _swanctl_rekey is called as the shell calls it, for "swanctl
-        --NAME " and "swanctl -X ": the options offered must be the
-        table's, exactly; for "swanctl " every command and global option.
-  zsh:  the specs of each command's case in _swanctl_rekey, with the
-        global ones, must name exactly the table's options; the command
-        name list and the short letters must know every command.
-  usage: python3 tests/unit/tables.py TABLES_PROGRAM"""
+        --NAME ", "swanctl -X " and "swanctl ": the options offered must be
+        the table's, exactly; and _swanctl_rekey_usage must read each
+        option's letter and whether it takes an argument.
+  zsh:  _swanctl_rekey runs with _arguments replaced by a printer, for the
+        same lines: its specs must define the table's options, long and
+        short, each with an argument ("--x=", "-x+") exactly when the table
+        says.
+  usage: python3 tests/unit/tables.py TABLES_PROGRAM [SWANCTL]"""
+import os
 import re
 import subprocess
 import sys
+import tempfile
 
-BASH = "src/completion/swanctl.bash"
-ZSH = "src/completion/_swanctl_rekey"
+BASH = os.path.abspath("src/completion/swanctl.bash")
+ZSH = os.path.abspath("src/completion/_swanctl_rekey")
+
+# zsh: the completion system's functions replaced, _swanctl present (the
+# handed commands are listed only then)
+ZSH_STUBS = r'''
+_arguments() { print -rl -- "$@" }
+compset() { return 1 }
+_files() { }
+_swanctl() { }
+words=( ${(z)1} '' )
+CURRENT=$#words
+source "$2"
+'''
 
 
 def tables(program):
@@ -25,38 +43,51 @@ def tables(program):
     for line in subprocess.run([program], check=True, capture_output=True,
                                text=True).stdout.splitlines():
         name, short, *opts = line.split()
-        rows[name] = (short, set(opts))
+        rows[name] = (short, {tuple(o.split(",")) for o in opts})
     return rows
 
 
-def bash_offers(line):
-    script = (f'source {BASH}; COMP_LINE="{line}"; '
-              'COMP_POINT=${#COMP_LINE}; _swanctl_rekey; '
-              'printf "%s\\n" "${COMPREPLY[@]}"')
-    out = subprocess.run(["bash", "-c", script], check=True,
-                         capture_output=True, text=True).stdout
-    return set(w for w in out.split() if w)
+def run(argv, env):
+    return subprocess.run(argv, check=True, capture_output=True, text=True,
+                          env=env).stdout
 
 
-def zsh_specs(text):
-    """The long options each spec block defines: '--name' followed by
-    '=', '[' or '}' (in an exclusion list one is followed by a blank or
-    ')')."""
-    return set(re.findall(r"--([a-z-]+)(?=[=\[}])", text))
+def bash_offers(line, env):
+    script = ('source "$1"; COMP_LINE="$2"; COMP_POINT=${#COMP_LINE}; '
+              '_swanctl_rekey; printf "%s\\n" "${COMPREPLY[@]}"')
+    return {w for w in run(["bash", "-c", script, "-", BASH, line],
+                           env).split() if w}
 
 
-def zsh_blocks(text):
-    body = text[text.index("\tcase $cmd in\n\t('')"):]
-    body = body[:body.index("\tesac\n\t_arguments")]
-    blocks = {}
-    for m in re.finditer(r"^\t\(([^)]*)\)\n(.*?);;", body, re.M | re.S):
-        label = "-" if m.group(1) == "''" else m.group(1)
-        blocks[label] = zsh_specs(m.group(2))
-    return blocks
+def bash_reads(command, env):
+    """What _swanctl_rekey_usage reads of a usage: (long, letter, arg)."""
+    script = ('source "$1"; declare -a cmds opts groups; declare -A letter '
+              'arg; theirs=; _swanctl_rekey_usage swanctl $2; for o in '
+              '"${opts[@]}" "${cmds[@]}"; do echo "$o,${letter[$o]},'
+              '$((${#arg[$o]} > 0))"; done')
+    return {tuple(w.split(",")) for w in
+            run(["bash", "-c", script, "-", BASH, command], env).split()}
+
+
+def zsh_specs(line, env):
+    """(long, letter, arg) of the options the specs define: "--x=[",
+    "--x[", "-x+[", "-x[" after the exclusion list."""
+    longs, shorts = set(), set()
+    out = run(["zsh", "-f", "-c", ZSH_STUBS, "-", line, ZSH], env)
+    for spec in out.splitlines():
+        m = re.match(r"\([^)]*\)(--[a-z-]+)(=?)\[", spec)
+        if m:
+            longs.add((m.group(1), "1" if m.group(2) else "0"))
+        m = re.match(r"\([^)]*\)-(\\?.)(\+?)\[", spec)
+        if m:
+            shorts.add((m.group(1)[-1], "1" if m.group(2) else "0"))
+    return longs, shorts
 
 
 def main():
     rows = tables(sys.argv[1])
+    swanctl = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else
+                              os.environ.get("SWANCTL", "./swanctl"))
     failed = []
     cases = 0
 
@@ -67,36 +98,22 @@ def main():
             failed.append(f"{what}: missing {sorted(want - got)}, "
                           f"extra {sorted(got - want)}")
 
-    # bash, as the shell calls it
-    for name, (short, opts) in rows.items():
-        if name == "-":
-            check("bash: swanctl ", opts, bash_offers("swanctl "))
-            continue
-        check(f"bash: swanctl --{name} ", opts,
-              bash_offers(f"swanctl --{name} "))
-        check(f"bash: swanctl -{short} ", opts,
-              bash_offers(f"swanctl -{short} "))
-
-    # zsh, from its specs
-    text = open(ZSH).read()
-    blocks = zsh_blocks(text)
-    glob = text[text.index("\tglobals=("):]
-    glob = zsh_specs(glob[:glob.index("\n\t)\n")])
-    others = text[text.index("_swanctl_rekey_others() {"):]
-    others = zsh_specs(others[:others.index("\n}\n")])
-    for name, (short, opts) in rows.items():
-        got = blocks.get(name, set()) | glob
-        if name == "-":
-            got |= others
-        check(f"zsh: case ({name})", {o[2:] for o in opts}, got)
-    names = re.search(r"names=\(\s+([a-z][^)]*)\)", text).group(1).split()
-    commands = {o[2:] for o in rows["-"][1]} - {o[2:] for o in (
-        "--uri", "--timeout", "--debug", "--options")}
-    check("zsh: names=( ... )", commands, set(names))
-    for name, (short, opts) in rows.items():
-        if name != "-":
-            check(f"zsh: -{short} is --{name}", {name},
-                  set(re.findall(rf"\(-{short}\*\) cmd=([a-z-]+)", text)))
+    with tempfile.TemporaryDirectory() as tmp:
+        os.symlink(swanctl, os.path.join(tmp, "swanctl"))
+        env = dict(os.environ, PATH=tmp + ":" + os.environ["PATH"])
+        for name, (short, opts) in rows.items():
+            longs = {o[0] for o in opts}
+            lines = ["swanctl "] if name == "-" else [
+                f"swanctl --{name} ", f"swanctl -{short} "]
+            for line in lines:
+                check(f"bash: {line}", longs, bash_offers(line, env))
+                zl, zs = zsh_specs(line, env)
+                check(f"zsh: {line}(long)", {(o[0], o[2]) for o in opts},
+                      zl)
+                check(f"zsh: {line}(short)",
+                      {(o[1], o[2]) for o in opts if o[1]}, zs)
+            check(f"bash: the usage of {name}", opts,
+                  bash_reads("" if name == "-" else name, env))
 
     for f in failed:
         print(f"FAIL: tables: {f}")

@@ -521,7 +521,33 @@ static int names(const char *text, const char *name)
 	return 0;
 }
 
-/* A command's usage text names every option it takes, and no other. */
+/* The row of option O in a usage text: "    --NAME  (-X) ARG  summary",
+ * the letter there exactly when O has one, and an upper-case ARG exactly
+ * when O takes an argument (the shell completions read these rows). */
+static int row_ok(const char *usage, const struct opt *o)
+{
+	size_t len = strlen(o->name), n;
+	const char *p = usage;
+
+	for (; (p = strstr(p, "\n    --")); p++)
+		if (!strncmp(p + 7, o->name, len) && p[7 + len] == ' ')
+			break;
+	if (!p)
+		return 0;
+	p += 7 + len + strspn(p + 7 + len, " ");
+	if (o->short_name) {
+		if (p[0] != '(' || p[1] != '-' || p[2] != o->short_name ||
+		    p[3] != ')')
+			return 0;
+		p += 4 + strspn(p + 4, " ");
+	}
+	n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	return (n && (p[n] == ' ' || p[n] == '\n')) == !!o->has_arg &&
+	       p[0] != '(';
+}
+
+/* A command's usage text names every option it takes, and no other, each
+ * in a row of its own. */
 static void test_usage_rows(void **state)
 {
 	const struct opt *set[64];
@@ -536,6 +562,10 @@ static void test_usage_rows(void **state)
 		for (size_t i = 0; i < n; i++)
 			if (!names(usage, set[i]->name))
 				fail_msg("--%s --help lacks --%s",
+					 commands[c].name, set[i]->name);
+			else if (!row_ok(usage, set[i]))
+				fail_msg("--%s --help: the row of --%s does "
+					 "not show its letter and argument",
 					 commands[c].name, set[i]->name);
 		for (const char *p = usage; (p = strstr(p, "--")); p += 2) {
 			size_t len =
