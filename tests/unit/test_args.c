@@ -255,7 +255,9 @@ static void describe(char *out, size_t size)
 	FILE *f = fmemopen(out, size, "w");
 
 	assert_non_null(f);
-	fputs(names[a.command], f);
+	/* a command without a label here is called by its row's name */
+	fputs(names[a.command] ? names[a.command] : commands[a.command].name,
+	      f);
 	if (a.other)
 		fprintf(f, "=%s", a.other);
 	if (a.help)
@@ -268,16 +270,13 @@ static void describe(char *out, size_t size)
 		fprintf(f, " child=%s", a.filter.child);
 	if (a.filter.child_id)
 		fprintf(f, " child-id=%u", (unsigned)a.filter.child_id);
-	if (a.reauth)
-		fputs(" reauth", f);
-	if (a.noblock)
-		fputs(" noblock", f);
-	if (a.wait)
-		fputs(" wait", f);
+	/* the flags the command took, from its rows */
+	for (const struct opt *o = commands[a.command].opts; o && o->name; o++)
+		if (o->kind == OPT_FLAG &&
+		    *(const int *)(const void *)((const char *)&a + o->field))
+			fprintf(f, " %s", o->name);
 	if (a.batch)
 		fprintf(f, " batch=%u sa-timeout=%d", a.batch, a.sa_timeout_ms);
-	if (a.daemon)
-		fputs(" daemon", f);
 	fprintf(f, " out=%s", outputs[a.output]);
 	if (a.uri)
 		fprintf(f, " uri=%s", a.uri);
@@ -478,6 +477,72 @@ static void test_command_rows(void **state)
 	}
 }
 
+/* The request a one-shot command sends for WORDS after "swanctl --NAME",
+ * into BUF; its length, or 0 if they parse to another command. */
+static size_t request(const struct command_def *d, const char *const *words,
+		      uint8_t *buf, size_t size)
+{
+	char *argv[MAX_WORDS + 2] = { "swanctl", NULL };
+	char name[64];
+	struct vici_buf b;
+	size_t len = 0;
+	int argc = 2;
+
+	snprintf(name, sizeof(name), "--%s", d->name);
+	argv[1] = name;
+	for (; argc <= MAX_WORDS && words[argc - 2]; argc++)
+		argv[argc] = (char *)(uintptr_t)words[argc - 2];
+	args_free(&a);
+	if (args_parse(&a, argc, argv, msg, sizeof(msg)))
+		fail_msg("%s %s: %s", name, words[0] ? words[0] : "", msg);
+	if (&commands[a.command] != d)
+		return 0;
+	vici_begin(&b, buf, size, VICI_CMD_REQUEST, d->call->name);
+	d->call->encode(&b, &a);
+	assert_int_equal(vici_end(&b, &len), 0);
+	return len;
+}
+
+/* Every flag a one-shot command takes changes its request: a flag the
+ * parser accepts and the encoder forgets fails here (one that picks
+ * another command, as --wait does, is that command's). */
+static void test_flags_encoded(void **state)
+{
+	uint8_t plain[512], flagged[512];
+
+	(void)state;
+	for (int c = COMMAND_NONE + 1; c < COMMAND_COUNT; c++) {
+		const struct command_def *d = &commands[c];
+		/* a selector where it needs one (--reauth: of an IKE_SA) */
+		const char *words[4] = { NULL };
+		size_t n = 0, len;
+		char flag[64];
+
+		if (!d->call)
+			continue;
+		if (d->selectors == SELECTORS_ONE) {
+			words[n++] = "--ike";
+			words[n++] = "x";
+		}
+		len = request(d, words, plain, sizeof(plain));
+		assert_int_not_equal(len, 0);
+		for (const struct opt *o = d->opts; o->name; o++) {
+			size_t flen;
+
+			if (o->kind != OPT_FLAG)
+				continue;
+			snprintf(flag, sizeof(flag), "--%s", o->name);
+			words[n] = flag;
+			flen = request(d, words, flagged, sizeof(flagged));
+			words[n] = NULL;
+			if (flen && flen == len && !memcmp(plain, flagged, len))
+				fail_msg("--%s: %s changes nothing in the "
+					 "request",
+					 d->name, flag);
+		}
+	}
+}
+
 /* No option of ours shares a name with one of strongSwan's handed over,
  * and no two options of a set share a short name or a long one. */
 static void test_option_sets(void **state)
@@ -597,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_command_rows),
 		cmocka_unit_test(test_option_sets),
 		cmocka_unit_test(test_usage_rows),
+		cmocka_unit_test_teardown(test_flags_encoded, teardown),
 	};
 
 	return cmocka_run_group_tests_name("args", tests, NULL, NULL);
