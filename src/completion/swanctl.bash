@@ -308,10 +308,12 @@ _swanctl_rekey()
 		# choice, --reauth of a CHILD_SA
 		x=
 		for g in "${groups[@]}"; do
-			for o in $g; do
+			read -ra cands <<<"$g"
+			for o in "${cands[@]}"; do
 				[[ $seen == *" $o "* ]] && x+=" $g"
 			done
 		done
+		cands=()
 		case $cmd:$seen in
 		--rekey:*' '--child*) x+=" --reauth" ;;
 		--rekey:*' '--reauth' '*) x+=" --child --child-id" ;;
