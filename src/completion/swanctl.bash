@@ -52,7 +52,8 @@ _swanctl_rekey_live()
 {
 	local out line t p i n id child cur=$4
 	local -a parts
-	out=$("$2" --list-sas --json --timeout 1 ${3:+--uri "$3"} 2>/dev/null)
+	out=$(timeout -k 1 2 "$2" --list-sas --json --timeout 1 \
+		${3:+--uri "$3"} 2>/dev/null </dev/null)
 	# one IKE_SA a line: {"NAME":{"uniqueid":"N",...,"child-sas":{"KEY":
 	# {"name":"C","uniqueid":"M",...}}}}.  With \\ and \" set aside (the
 	# output holds no control characters), the quotes split it into what
@@ -144,7 +145,7 @@ _swanctl_rekey_value()
 _swanctl_rekey_usage()
 {
 	local line last='' syn='' t group='' join='' handed=''
-	local cmd_re='^  swanctl --([a-z][a-z-]*) +\(-(.)\) '
+	local cmd_re='^  swanctl --([a-z][a-z-]*)( +\(-(.)\))?  '
 	local opt_re='^ {2,4}--([a-z][a-z-]*)( +\(-(.)\))?( +([A-Z]+)( |$))?'
 	local -a toks
 
@@ -154,7 +155,7 @@ _swanctl_rekey_usage()
 		elif [[ $line =~ $cmd_re ]]; then
 			last=--${BASH_REMATCH[1]}
 			cmds+=("$last")
-			letter[$last]=${BASH_REMATCH[2]}
+			letter[$last]=${BASH_REMATCH[3]}
 			[ -z "$handed" ] || theirs+="$last "
 		elif [[ $line =~ $opt_re ]]; then
 			last=--${BASH_REMATCH[1]}
@@ -164,7 +165,7 @@ _swanctl_rekey_usage()
 		elif [[ -z $last && $line == ' '* ]]; then
 			syn+=" $line"
 		fi
-	done < <(timeout 2 "$1" ${2:+"--$2"} --help 2>/dev/null </dev/null)
+	done < <(timeout -k 1 2 "$1" ${2:+"--$2"} --help 2>/dev/null </dev/null)
 	syn=${syn//[][]/ }
 	read -ra toks <<<"${syn//|/ | }"
 	for t in "${toks[@]}" ''; do
@@ -192,7 +193,7 @@ _swanctl_rekey_handed()
 	local line re='^ +(--[a-z][a-z-]*) +\(-.\) '
 	while IFS= read -r line; do
 		[[ $line =~ $re ]] && echo "${BASH_REMATCH[1]}"
-	done < <(timeout 2 "$1" "--$2" --help 2>&1 </dev/null)
+	done < <(timeout -k 1 2 "$1" "--$2" --help 2>&1 </dev/null)
 }
 
 # _swanctl_rekey_find WORD NAME...: into REPLY, the NAME ("--child") that
@@ -234,6 +235,13 @@ _swanctl_rekey()
 	local -a words cands cmds opts groups
 	local -A letter arg
 
+	# the usage's upper-case ARG and the letters -c/-C: case matters
+	if shopt -q nocasematch; then
+		shopt -u nocasematch
+		_swanctl_rekey
+		shopt -s nocasematch
+		return 0
+	fi
 	read -ra words <<<"$line"
 	[[ ${#words[@]} -eq 0 || $line == *[[:space:]] ]] && words+=("")
 	n=$((${#words[@]} - 1))
@@ -258,11 +266,18 @@ _swanctl_rekey()
 			cmd=--uninstall handed=uninstall
 			continue
 		fi
-		_swanctl_rekey_find "$w" "${opts[@]}"
+		if [ -z "$cmd" ]; then
+			# -v before a command is --version, as strongSwan's
+			[[ $w == -v* ]] && w=-V
+			# a prefix is the client's if only one option or
+			# command has it
+			_swanctl_rekey_find "$w" "${opts[@]}" "${cmds[@]}"
+		else
+			_swanctl_rekey_find "$w" "${opts[@]}"
+		fi
 		o=$REPLY
-		if [[ -z $o && -z $cmd ]]; then
-			_swanctl_rekey_find "$w" "${cmds[@]}"
-			cmd=$REPLY
+		if [[ -n $o && -z $cmd && " ${cmds[*]} " == *" $o "* ]]; then
+			cmd=$o
 			if [[ $theirs == *" $cmd "* ]]; then
 				handed=${cmd#--}
 			elif [ -n "$cmd" ]; then
@@ -304,8 +319,9 @@ _swanctl_rekey()
 		elif [ -z "$cmd" ]; then
 			opts+=("${cmds[@]}")
 		fi
-		# what the client would refuse: an option twice, two of a
-		# choice, --reauth of a CHILD_SA
+		# not an option twice, nor two of a choice of the synopsis
+		# (--raw and --pretty: the last counts), nor what the client
+		# refuses: --reauth of a CHILD_SA
 		x=
 		for g in "${groups[@]}"; do
 			read -ra cands <<<"$g"
