@@ -187,7 +187,9 @@ _swanctl_rekey_usage()
 # _swanctl_rekey_handed PROGRAM COMMAND: the long options of one of the
 # commands handed to strongSwan's swanctl, as its usage lists them
 # ("  --child  (-c)  ..."); PROGRAM hands "--COMMAND --help" over, and
-# strongSwan's prints the usage on stderr
+# strongSwan's prints the usage on stderr.  Not _swanctl_rekey_usage: its
+# option rows are indented as deep as our synopsis lines, and it names no
+# arguments.
 _swanctl_rekey_handed()
 {
 	local line re='^ +(--[a-z][a-z-]*) +\(-.\) '
